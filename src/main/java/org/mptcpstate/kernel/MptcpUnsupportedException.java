@@ -1,0 +1,8 @@
+package org.mptcpstate.kernel;
+
+/** The running kernel has no MPTCP (no sysctls, no mptcp_pm family). */
+public final class MptcpUnsupportedException extends RuntimeException {
+    public MptcpUnsupportedException(String message) {
+        super(message);
+    }
+}

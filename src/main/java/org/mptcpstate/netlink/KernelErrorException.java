@@ -1,0 +1,30 @@
+package org.mptcpstate.netlink;
+
+/**
+ * The kernel answered a request with an error: an errno, and when the kernel gave one, its extended-ack text.
+ * The message reads like {@code kernel refused: too many addresses or duplicate one: -34 (EINVAL)}.
+ */
+public final class KernelErrorException extends NetlinkException {
+    private final int errno;
+    private final String kernelMessage;
+
+    public KernelErrorException(int errno, String kernelMessage) {
+        super(format(errno, kernelMessage));
+        this.errno = errno;
+        this.kernelMessage = kernelMessage;
+    }
+
+    private static String format(int errno, String kernelMessage) {
+        String text = kernelMessage == null || kernelMessage.isEmpty() ? Errno.describe(errno) : kernelMessage;
+        return "kernel refused: " + text + " (" + Errno.name(errno) + ")";
+    }
+
+    public int errno() {
+        return errno;
+    }
+
+    /** The extended-ack message, or null when the kernel sent none. */
+    public String kernelMessage() {
+        return kernelMessage;
+    }
+}

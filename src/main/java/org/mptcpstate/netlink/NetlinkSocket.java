@@ -1,0 +1,286 @@
+package org.mptcpstate.netlink;
+
+import com.sun.jna.LastErrorException;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A netlink socket of one protocol, bound to a kernel-assigned port id, with CAP_ACK, EXT_ACK and strict
+ * checking enabled. Requests are answered in full: dumps are read to NLMSG_DONE and redone when the kernel
+ * flags them interrupted; a datagram larger than the buffer grows the buffer instead of being truncated.
+ * Not thread-safe: one socket per thread (a namespace is entered per thread).
+ */
+public final class NetlinkSocket implements AutoCloseable {
+    public static final int NETLINK_ROUTE = 0;
+    public static final int NETLINK_GENERIC = 16;
+
+    private static final int SOCKADDR_NL_SIZE = 12;
+    private static final int INITIAL_BUFFER = 32 * 1024;
+    private static final int DUMP_ATTEMPTS = 5;
+
+    private final int fd;
+    private final int portId;
+    private ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(INITIAL_BUFFER);
+    private ByteBuffer sendBuffer = ByteBuffer.allocateDirect(4096);
+    private int sequence;
+    private boolean closed;
+    private Consumer<byte[]> tap;
+
+    private NetlinkSocket(int fd, int portId) {
+        this.fd = fd;
+        this.portId = portId;
+        this.sequence = (int) (System.nanoTime() & 0x3fffffff);
+    }
+
+    /** Opens and binds a socket of the given netlink protocol (NETLINK_ROUTE, NETLINK_GENERIC). */
+    public static NetlinkSocket open(int protocol) {
+        int fd;
+        try {
+            fd = LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol);
+        } catch (LastErrorException e) {
+            throw new SystemCallException("socket(AF_NETLINK, protocol " + protocol + ")", e.getErrorCode());
+        }
+        try {
+            setOption(fd, LibC.NETLINK_CAP_ACK, "NETLINK_CAP_ACK");
+            setOption(fd, LibC.NETLINK_EXT_ACK, "NETLINK_EXT_ACK");
+            setOption(fd, LibC.NETLINK_GET_STRICT_CHK, "NETLINK_GET_STRICT_CHK");
+            byte[] address = new byte[SOCKADDR_NL_SIZE];
+            ByteBuffer.wrap(address).order(ByteOrder.nativeOrder()).putShort(0, (short) LibC.AF_NETLINK);
+            call(() -> LibC.bind(fd, address, address.length), "bind(AF_NETLINK)");
+            int[] length = {SOCKADDR_NL_SIZE};
+            call(() -> LibC.getsockname(fd, address, length), "getsockname(AF_NETLINK)");
+            int portId = ByteBuffer.wrap(address).order(ByteOrder.nativeOrder()).getInt(4);
+            return new NetlinkSocket(fd, portId);
+        } catch (RuntimeException e) {
+            LibC.close(fd);
+            throw e;
+        }
+    }
+
+    private static void setOption(int fd, int option, String name) {
+        call(() -> LibC.setsockopt(fd, LibC.SOL_NETLINK, option, new int[] {1}, 4), "setsockopt(" + name + ")");
+    }
+
+    private interface Call {
+        long run() throws LastErrorException;
+    }
+
+    private static long call(Call call, String what) {
+        while (true) {
+            try {
+                return call.run();
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != Errno.EINTR) {
+                    throw new SystemCallException(what, e.getErrorCode());
+                }
+            }
+        }
+    }
+
+    public int portId() {
+        return portId;
+    }
+
+    /** Sees every datagram received, as raw bytes; for capturing kernel replies in tests. */
+    public void tap(Consumer<byte[]> tap) {
+        this.tap = tap;
+    }
+
+    /** Joins a multicast group by number (rtnetlink groups, or a generic netlink family's group id). */
+    public void joinGroup(int group) {
+        call(() -> LibC.setsockopt(fd, LibC.SOL_NETLINK, LibC.NETLINK_ADD_MEMBERSHIP, new int[] {group}, 4),
+                "setsockopt(NETLINK_ADD_MEMBERSHIP " + group + ")");
+    }
+
+    /**
+     * A dump request: every message of the reply, in order, read to NLMSG_DONE. Redone from the start when
+     * the kernel marks the dump interrupted (the object list changed while it was read).
+     */
+    public List<NetlinkMessage> dump(int type, byte[] payload) {
+        for (int attempt = 1; attempt <= DUMP_ATTEMPTS; attempt++) {
+            int seq = send(type, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_DUMP, payload);
+            List<NetlinkMessage> replies = new ArrayList<>();
+            if (!receiveUntilDone(seq, type, replies)) {
+                return replies;
+            }
+        }
+        throw new DumpInterruptedException("dump of message type " + type + " was interrupted " + DUMP_ATTEMPTS
+                + " times in a row; the kernel's objects keep changing");
+    }
+
+    /**
+     * A request that is acknowledged: returns the replies that came before the ack (none for most writes,
+     * one for a get), and throws {@link KernelErrorException} when the kernel refuses.
+     */
+    public List<NetlinkMessage> request(int type, int flags, byte[] payload) {
+        int seq = send(type, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_ACK | flags, payload);
+        List<NetlinkMessage> replies = new ArrayList<>();
+        while (true) {
+            for (NetlinkMessage message : receiveFor(seq)) {
+                if (message.type() == NetlinkMessage.NLMSG_ERROR) {
+                    int errno = -message.payload().getInt(0);
+                    if (errno != 0) {
+                        throw kernelError(message, errno);
+                    }
+                    return replies;
+                }
+                if (message.type() == NetlinkMessage.NLMSG_DONE) {
+                    return replies;
+                }
+                if (message.type() != NetlinkMessage.NLMSG_NOOP) {
+                    replies.add(message);
+                }
+            }
+        }
+    }
+
+    /** Reads one datagram and returns its messages, for event listeners; blocks until one arrives. */
+    public List<NetlinkMessage> receive() {
+        return NetlinkMessage.parseAll(receiveDatagram());
+    }
+
+    private boolean receiveUntilDone(int seq, int requestType, List<NetlinkMessage> replies) {
+        boolean interrupted = false;
+        while (true) {
+            for (NetlinkMessage message : receiveFor(seq)) {
+                if ((message.flags() & NetlinkMessage.NLM_F_DUMP_INTR) != 0) {
+                    interrupted = true;
+                }
+                switch (message.type()) {
+                    case NetlinkMessage.NLMSG_DONE -> {
+                        int errno = message.payload().remaining() >= 4 ? -message.payload().getInt(0) : 0;
+                        if (errno > 0) {
+                            throw kernelError(message, errno);
+                        }
+                        return interrupted;
+                    }
+                    case NetlinkMessage.NLMSG_ERROR -> {
+                        int errno = -message.payload().getInt(0);
+                        if (errno != 0) {
+                            throw kernelError(message, errno);
+                        }
+                        return interrupted;
+                    }
+                    case NetlinkMessage.NLMSG_OVERRUN -> throw new NetlinkException(
+                            "netlink overrun while dumping message type " + requestType);
+                    case NetlinkMessage.NLMSG_NOOP -> {
+                    }
+                    default -> replies.add(message);
+                }
+            }
+        }
+    }
+
+    /** The messages of the next datagram that answer request {@code seq}; stale answers are dropped. */
+    private List<NetlinkMessage> receiveFor(int seq) {
+        while (true) {
+            List<NetlinkMessage> all = NetlinkMessage.parseAll(receiveDatagram());
+            List<NetlinkMessage> ours = new ArrayList<>(all.size());
+            for (NetlinkMessage message : all) {
+                if (message.portId() != portId && message.portId() != 0) {
+                    throw new MalformedMessageException("reply addressed to port " + message.portId()
+                            + ", this socket is port " + portId);
+                }
+                if (message.sequence() != seq) {
+                    continue; // answers an earlier request that was abandoned
+                }
+                if (message.type() == NetlinkMessage.NLMSG_ERROR && message.payload().remaining() < 4) {
+                    throw new MalformedMessageException("error message without an error code");
+                }
+                ours.add(message);
+            }
+            if (!ours.isEmpty()) {
+                return ours;
+            }
+        }
+    }
+
+    private ByteBuffer receiveDatagram() {
+        ensureOpen();
+        while (true) {
+            long size = call(() -> LibC.recv(fd, receiveBuffer, receiveBuffer.capacity(),
+                    LibC.MSG_PEEK | LibC.MSG_TRUNC), "recv(netlink, peek)");
+            if (size > receiveBuffer.capacity()) {
+                receiveBuffer = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE - 8, size + 4096));
+                continue;
+            }
+            long read = call(() -> LibC.recv(fd, receiveBuffer, receiveBuffer.capacity(), 0), "recv(netlink)");
+            byte[] copy = new byte[(int) read];
+            receiveBuffer.duplicate().position(0).limit((int) read).get(copy);
+            if (tap != null) {
+                tap.accept(copy.clone());
+            }
+            return ByteBuffer.wrap(copy).order(ByteOrder.nativeOrder());
+        }
+    }
+
+    private int send(int type, int flags, byte[] payload) {
+        ensureOpen();
+        int seq = ++sequence;
+        byte[] message = NetlinkMessage.encode(type, flags, seq, payload);
+        if (sendBuffer.capacity() < message.length) {
+            sendBuffer = ByteBuffer.allocateDirect(message.length);
+        }
+        sendBuffer.clear();
+        sendBuffer.put(message).flip();
+        long sent = call(() -> LibC.send(fd, sendBuffer, message.length, 0), "send(netlink)");
+        if (sent != message.length) {
+            throw new NetlinkException("netlink send wrote " + sent + " of " + message.length + " bytes");
+        }
+        return seq;
+    }
+
+    private static KernelErrorException kernelError(NetlinkMessage message, int errno) {
+        return new KernelErrorException(errno, extendedAckMessage(message));
+    }
+
+    /** The NLMSGERR_ATTR_MSG text of an error or done message, or null. */
+    static String extendedAckMessage(NetlinkMessage message) {
+        if ((message.flags() & NetlinkMessage.NLM_F_ACK_TLVS) == 0) {
+            return null;
+        }
+        ByteBuffer payload = message.payload();
+        int offset = 4;
+        if (message.type() == NetlinkMessage.NLMSG_ERROR) {
+            if (payload.remaining() < 4 + NetlinkMessage.HEADER) {
+                return null;
+            }
+            int echoed = payload.getInt(payload.position() + 4);
+            offset += (message.flags() & NetlinkMessage.NLM_F_CAPPED) != 0 ? NetlinkMessage.HEADER
+                    : AttributeDecoder.align(echoed);
+        }
+        if (offset > payload.remaining()) {
+            return null;
+        }
+        AttributeDecoder attributes = AttributeDecoder.of(message.payloadFrom(offset), "extended ack");
+        String text = null;
+        while (attributes.next()) {
+            if (attributes.type() == 1) {
+                text = attributes.string();
+            }
+        }
+        return text;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("netlink socket is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            try {
+                LibC.close(fd);
+            } catch (LastErrorException e) {
+                // nothing useful to do: the descriptor is gone either way
+            }
+        }
+    }
+}

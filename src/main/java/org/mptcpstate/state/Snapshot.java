@@ -1,0 +1,86 @@
+package org.mptcpstate.state;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the kernel holds for one network namespace, read in one go: the facts that show, plan and verify
+ * work from. Lists keep the kernel's order.
+ */
+public record Snapshot(Sysctls sysctls, Limits limits, List<Endpoint> endpoints, List<Link> links,
+                       List<LinkAddress> addresses, DefaultRoutes defaultRoutes) {
+    public Snapshot {
+        endpoints = List.copyOf(endpoints);
+        links = List.copyOf(links);
+        addresses = List.copyOf(addresses);
+    }
+
+    /**
+     * net.mptcp.enabled and the path manager in use, as the kernel names it ({@code kernel} or
+     * {@code userspace}; older kernels' pm_type 0/1 is mapped to those names).
+     */
+    public record Sysctls(boolean enabled, String pathManager) {
+        public static final String KERNEL = "kernel";
+        public static final String USERSPACE = "userspace";
+    }
+
+    /** The two limits of the in-kernel path manager. */
+    public record Limits(int subflows, int addAddrAccepted) {
+    }
+
+    /** A kernel endpoint; {@code port} 0 means none, {@code interfaceIndex} 0 means not bound. */
+    public record Endpoint(int id, InetAddress address, int port, EndpointFlags flags, int interfaceIndex) {
+    }
+
+    /** A network interface. */
+    public record Link(int index, String name, String kind, boolean up, boolean loopback, int hardwareType,
+                       OperState operState) {
+    }
+
+    /** An address on an interface, with the kernel's address flags (IFA_F_*). */
+    public record LinkAddress(int interfaceIndex, InetAddress address, int prefixLength, int scope, int flags) {
+        public static final int TEMPORARY = 0x01;
+        public static final int DADFAILED = 0x08;
+        public static final int DEPRECATED = 0x20;
+        public static final int TENTATIVE = 0x40;
+        public static final int PERMANENT = 0x80;
+
+        public boolean has(int flag) {
+            return (flags & flag) != 0;
+        }
+    }
+
+    /** Interfaces that carry a default route in the main table, per family. */
+    public record DefaultRoutes(Set<Integer> ipv4, Set<Integer> ipv6) {
+        public DefaultRoutes {
+            ipv4 = Set.copyOf(ipv4);
+            ipv6 = Set.copyOf(ipv6);
+        }
+    }
+
+    /** RFC 2863 operational state, as IFLA_OPERSTATE numbers it. */
+    public enum OperState {
+        UNKNOWN("unknown"),
+        NOT_PRESENT("not-present"),
+        DOWN("down"),
+        LOWER_LAYER_DOWN("lower-layer-down"),
+        TESTING("testing"),
+        DORMANT("dormant"),
+        UP("up");
+
+        private final String yamlName;
+
+        OperState(String yamlName) {
+            this.yamlName = yamlName;
+        }
+
+        public String yamlName() {
+            return yamlName;
+        }
+
+        public static OperState of(int value) {
+            return value >= 0 && value < values().length ? values()[value] : UNKNOWN;
+        }
+    }
+}
