@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-@Command(name = "show", sortOptions = false,
+@Command(name = "show", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Print the MPTCP state the kernel holds, as an nmstate-style YAML document.",
                 "Every endpoint appears once: under its address, or under mptcp.endpoints."})
 final class ShowCommand implements Callable<Integer> {
