@@ -2,6 +2,7 @@ package org.mptcpstate.netlink;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 
 import java.nio.ByteBuffer;
@@ -26,7 +27,21 @@ final class LibC {
     static final int CLONE_NEWNET = 0x40000000;
 
     static {
-        Native.register(LibC.class, Platform.C_LIBRARY_NAME);
+        // Unset, JNA's NativeLibrary runs `/sbin/ldconfig -p` to build a search path. libc needs no search
+        // (it is already mapped into the JVM), and mptcpstate must never run external programs.
+        if (System.getProperty("jna.platform.library.path") == null) {
+            System.setProperty("jna.platform.library.path", "");
+        }
+        Native.register(LibC.class, libc());
+    }
+
+    /** glibc's soname first: the short name "c" would make JNA search library directories. */
+    private static NativeLibrary libc() {
+        try {
+            return NativeLibrary.getInstance("libc.so.6");
+        } catch (UnsatisfiedLinkError notGlibc) {
+            return NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
+        }
     }
 
     private LibC() {
