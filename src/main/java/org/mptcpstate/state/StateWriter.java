@@ -52,6 +52,7 @@ public final class StateWriter {
             YAMLFactory factory = YAMLFactory.builder()
                     .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
                     .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
+                    .enable(YAMLWriteFeature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
                     .disable(YAMLWriteFeature.SPLIT_LINES)
                     .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
                     .build();

@@ -1,0 +1,96 @@
+package org.mptcpstate.state;
+
+import org.junit.jupiter.api.Test;
+import org.mptcpstate.state.NetworkState.AddressState;
+import org.mptcpstate.state.NetworkState.EndpointState;
+import org.mptcpstate.state.NetworkState.InterfaceState;
+import org.mptcpstate.state.NetworkState.IpState;
+import org.mptcpstate.state.NetworkState.LimitsState;
+import org.mptcpstate.state.NetworkState.MptcpState;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StateWriterTest {
+    private static InetAddress ip(String text) throws Exception {
+        return InetAddress.getByName(text);
+    }
+
+    private static NetworkState sample() throws Exception {
+        return new NetworkState(
+                new MptcpState(true, "kernel", new LimitsState(4, 3), List.of(
+                        new EndpointState(ip("198.51.100.2"), 8, 8443, EndpointFlags.of(MptcpFlag.SIGNAL), "eth2", null),
+                        new EndpointState(ip("203.0.113.9"), 9, null,
+                                EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.FULLMESH), null, null))),
+                List.of(new InterfaceState("eth1", "veth", "up", "up",
+                        EndpointFlags.of(MptcpFlag.SIGNAL, MptcpFlag.SUBFLOW),
+                        new IpState(true, List.of(new AddressState(ip("192.0.2.2"), 24,
+                                EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.SIGNAL), 1, null, List.of()))),
+                        new IpState(false, List.of(
+                                new AddressState(ip("2001:db8::2"), 64,
+                                        EndpointFlags.of(MptcpFlag.SIGNAL, MptcpFlag.SUBFLOW), 7, null, List.of()),
+                                new AddressState(ip("fe80::1"), 64, EndpointFlags.NONE, null,
+                                        Ineligibility.LINK_LOCAL, List.of("tentative"))))),
+                        new InterfaceState("lo", "loopback", "up", "unknown", null,
+                                new IpState(false, List.of()), new IpState(false, List.of()))));
+    }
+
+    private static String write(NetworkState state, StateWriter.Format format) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StateWriter.write(state, format, out);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String golden(String name) throws IOException {
+        try (InputStream in = StateWriterTest.class.getResourceAsStream("/golden/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void yamlMatchesTheDocumentedLayout() throws Exception {
+        assertThat(write(sample(), StateWriter.Format.YAML)).isEqualTo(golden("show.yml"));
+    }
+
+    @Test
+    void jsonMatchesTheDocumentedLayout() throws Exception {
+        assertThat(write(sample(), StateWriter.Format.JSON)).isEqualTo(golden("show.json"));
+    }
+
+    @Test
+    void yamlAndJsonCarryTheSameDocument() throws Exception {
+        JsonNode fromYaml = new YAMLMapper().readTree(write(sample(), StateWriter.Format.YAML));
+        JsonNode fromJson = new JsonMapper().readTree(write(sample(), StateWriter.Format.JSON));
+        assertThat(fromYaml).isEqualTo(fromJson);
+    }
+
+    @Test
+    void unstatedFieldsAreLeftOut() {
+        NetworkState partial = new NetworkState(new MptcpState(null, null, new LimitsState(3, null), null), null);
+        assertThat(write(partial, StateWriter.Format.YAML)).isEqualTo("mptcp:\n  limits:\n    subflows: 3\n");
+    }
+
+    @Test
+    void textThatLooksLikeAnotherTypeStaysText() {
+        List<String> tricky = List.of("true", "123", "null", "~", "yes", "off", "1e3", "0x1f", "0o17", ".5",
+                "1_000", "-", "#eth", "a: b", "- x", "eth0 # x", "'q'", "\"q\"", "*alias", "&anchor", "!tag",
+                "@at", "`b`", "[x]", "{x}", "%p", "", " lead", "trail ", ".inf", "-.inf", ".nan", "0", "-0");
+        for (String text : tricky) {
+            NetworkState odd = new NetworkState(null, List.of(new InterfaceState(text, text, null, null, null,
+                    null, null)));
+            String yaml = write(odd, StateWriter.Format.YAML);
+            JsonNode parsed = new YAMLMapper().readTree(yaml);
+            assertThat(parsed.get("interfaces").get(0).get("name").isString()).as(yaml).isTrue();
+            assertThat(parsed.get("interfaces").get(0).get("name").stringValue()).as(yaml).isEqualTo(text);
+        }
+    }
+}
