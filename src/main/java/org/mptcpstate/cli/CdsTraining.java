@@ -1,7 +1,16 @@
 package org.mptcpstate.cli;
 
+import org.mptcpstate.state.CurrentState;
+import org.mptcpstate.state.EndpointFlags;
+import org.mptcpstate.state.Snapshot;
+import org.mptcpstate.state.StateWriter;
+
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Run once at package time under -XX:ArchiveClassesAtExit: exercises the start-up paths of the common
@@ -24,6 +33,23 @@ public final class CdsTraining {
             } catch (RuntimeException e) {
                 // only the classes loaded on the way matter
             }
+        }
+        // The build machine's namespace may hold no endpoints: show one that does.
+        try {
+            InetAddress v4 = InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 2});
+            InetAddress v6 = InetAddress.getByAddress(new byte[] {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 2});
+            Snapshot snapshot = new Snapshot(new Snapshot.Sysctls(true, "kernel"), new Snapshot.Limits(2, 0),
+                    List.of(new Snapshot.Endpoint(1, v4, 0, new EndpointFlags(3), 2),
+                            new Snapshot.Endpoint(2, v6, 8443, new EndpointFlags(1), 0)),
+                    List.of(new Snapshot.Link(2, "eth1", "veth", true, false, 1, Snapshot.OperState.UP)),
+                    List.of(new Snapshot.LinkAddress(2, v4, 24, 0, 0x80), new Snapshot.LinkAddress(2, v6, 64, 0, 0)),
+                    new Snapshot.DefaultRoutes(Set.of(2), Set.of()));
+            for (StateWriter.Format format : StateWriter.Format.values()) {
+                StateWriter.write(CurrentState.of(snapshot), format, sink);
+            }
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

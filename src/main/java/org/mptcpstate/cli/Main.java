@@ -1,65 +1,115 @@
 package org.mptcpstate.cli;
 
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
-import picocli.CommandLine.Spec;
+import org.mptcpstate.cli.ArgumentParser.UsageException;
+import org.mptcpstate.cli.CommandSpec.PositionalSpec;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Callable;
+import java.util.Arrays;
+import java.util.List;
 
-@Command(name = "mptcpstate", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Declarative desired-state configuration for Linux Multipath TCP.",
-        subcommands = {ShowCommand.class, HelpCommand.class},
-        footer = {"", "Exit codes: 0 ok, 1 failed, 2 changes pending, 64 usage, 65 invalid input,"
-                + " 77 permission denied."})
-public final class Main implements Callable<Integer> {
-    final PrintStream out;
-    final PrintStream err;
+/**
+ * The command line: picks the command, parses its arguments, runs it and turns what it throws into one line
+ * on stderr and an exit code ({@link ExitCodes}). A stack trace only with -Dmptcpstate.debug=true.
+ */
+public final class Main {
+    static final String PROGRAM = "mptcpstate";
+    private static final String SUMMARY = "Declarative desired-state configuration for Linux Multipath TCP.";
+    private static final List<String> FOOTER = List.of("",
+            "Exit codes: 0 ok, 1 failed, 2 changes pending, 64 usage, 65 invalid input, 77 permission denied.");
+    private static final CommandSpec HELP = new CommandSpec("help",
+            "Display help information about the specified command.", List.of(), List.of(),
+            new PositionalSpec("COMMAND", 0, 1, "The command to describe."));
+    private static final List<Command> COMMANDS = List.of(new ShowCommand());
 
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    Main(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+    private Main() {
     }
 
     public static void main(String[] args) {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
-                StandardCharsets.UTF_8);
-        int code = run(args, out, System.err);
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        int code = run(args, out, err);
         out.flush();
         System.exit(code);
     }
 
-    /** Runs one command line in-process: the data goes to {@code out}, diagnostics to {@code err}. */
+    /** Runs one command line in-process: data goes to {@code out}, diagnostics to {@code err}. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        CommandLine commandLine = new CommandLine(new Main(out, err));
-        commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
-        commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-        commandLine.setExitCodeExceptionMapper(ExitCodes::of);
-        commandLine.setExecutionExceptionHandler((failure, line, parsed) -> {
-            line.getErr().println("mptcpstate: " + ExitCodes.message(failure));
-            if (Boolean.getBoolean("mptcpstate.debug")) {
-                failure.printStackTrace(line.getErr());
-            }
-            return ExitCodes.of(failure);
-        });
-        commandLine.setParameterExceptionHandler((failure, parsedArgs) -> {
-            CommandLine line = failure.getCommandLine();
-            line.getErr().println("mptcpstate: " + failure.getMessage());
-            line.getErr().println("Try '" + line.getCommandSpec().qualifiedName() + " --help' for more information.");
+        Command.Streams streams = new Command.Streams(out, err);
+        try {
+            return dispatch(args, streams);
+        } catch (UsageException e) {
+            err.println(PROGRAM + ": " + e.getMessage());
+            err.println("Try '" + PROGRAM + (e.command() == null ? "" : " " + e.command().name())
+                    + " --help' for more information.");
             return ExitCodes.USAGE;
-        });
-        return commandLine.execute(args);
+        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+            err.println(PROGRAM + ": " + ExitCodes.message(e));
+            if (Boolean.getBoolean("mptcpstate.debug")) {
+                e.printStackTrace(err);
+            }
+            return ExitCodes.of(e);
+        } finally {
+            out.flush();
+            err.flush();
+        }
     }
 
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(err);
-        return ExitCodes.USAGE;
+    private static int dispatch(String[] args, Command.Streams streams) throws Exception {
+        if (args.length == 0) {
+            streams.err().print(programHelp());
+            return ExitCodes.USAGE;
+        }
+        String first = args[0];
+        switch (first) {
+            case "-h", "--help" -> {
+                streams.out().print(programHelp());
+                return ExitCodes.OK;
+            }
+            case "-V", "--version" -> {
+                streams.out().print(Version.text());
+                return ExitCodes.OK;
+            }
+            case "help" -> {
+                ParsedArguments parsed = ArgumentParser.parse(HELP, Arrays.asList(args).subList(1, args.length));
+                if (parsed.operands().isEmpty() || parsed.has(ArgumentParser.HELP)) {
+                    streams.out().print(parsed.operands().isEmpty() ? programHelp()
+                            : HelpText.command(PROGRAM, HELP));
+                    return ExitCodes.OK;
+                }
+                streams.out().print(HelpText.command(PROGRAM, command(parsed.operands().get(0)).spec()));
+                return ExitCodes.OK;
+            }
+            default -> {
+                if (first.startsWith("-")) {
+                    throw new UsageException(null, "Unknown option: '" + first + "'");
+                }
+            }
+        }
+        Command command = command(first);
+        ParsedArguments parsed = ArgumentParser.parse(command.spec(), Arrays.asList(args).subList(1, args.length));
+        if (parsed.has(ArgumentParser.HELP)) {
+            streams.out().print(HelpText.command(PROGRAM, command.spec()));
+            return ExitCodes.OK;
+        }
+        return command.run(parsed, streams);
+    }
+
+    private static Command command(String name) {
+        for (Command command : COMMANDS) {
+            if (command.spec().name().equals(name)) {
+                return command;
+            }
+        }
+        throw new UsageException(null, "Unknown command: '" + name + "'");
+    }
+
+    private static String programHelp() {
+        List<CommandSpec> specs = new java.util.ArrayList<>();
+        COMMANDS.forEach(c -> specs.add(c.spec()));
+        specs.add(HELP);
+        return HelpText.program(PROGRAM, SUMMARY, specs, FOOTER);
     }
 }

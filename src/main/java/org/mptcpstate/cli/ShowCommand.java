@@ -1,46 +1,40 @@
 package org.mptcpstate.cli;
 
+import org.mptcpstate.cli.CommandSpec.OptionSpec;
+import org.mptcpstate.cli.CommandSpec.PositionalSpec;
 import org.mptcpstate.kernel.NetlinkKernel;
 import org.mptcpstate.state.CurrentState;
 import org.mptcpstate.state.NetworkState;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.StateWriter;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 
-@Command(name = "show", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Print the MPTCP state the kernel holds, as an nmstate-style YAML document.",
-                "Every endpoint appears once: under its address, or under mptcp.endpoints."})
-final class ShowCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
+/** {@code show}: the kernel's MPTCP state as an nmstate-style document. */
+final class ShowCommand implements Command {
+    private static final OptionSpec JSON = new OptionSpec("--json", null, null, "Print JSON instead of YAML.");
 
-    @Parameters(paramLabel = "IFNAME", arity = "0..*", description = "Only these interfaces (default: all).")
-    List<String> names = new ArrayList<>();
-
-    @Option(names = "--json", description = "Print JSON instead of YAML.")
-    boolean json;
-
-    @Mixin
-    NamespaceOption namespace;
+    static final CommandSpec SPEC = new CommandSpec("show",
+            "Print the MPTCP state the kernel holds, as an nmstate-style YAML document.",
+            List.of("Every endpoint appears once: under its address, or under mptcp.endpoints."),
+            List.of(JSON, NamespaceOption.SPEC),
+            new PositionalSpec("IFNAME", 0, PositionalSpec.UNBOUNDED, "Only these interfaces (default: all)."));
 
     @Override
-    public Integer call() throws Exception {
-        Snapshot snapshot = namespace.call(() -> {
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public int run(ParsedArguments arguments, Streams streams) throws Exception {
+        Snapshot snapshot = NamespaceOption.call(arguments, () -> {
             try (NetlinkKernel kernel = NetlinkKernel.open()) {
                 return kernel.query();
             }
         });
-        Set<String> wanted = new LinkedHashSet<>(names);
+        Set<String> wanted = new LinkedHashSet<>(arguments.operands());
         NetworkState state = CurrentState.of(snapshot, wanted);
         if (state.interfaces().size() < wanted.size()) {
             Set<String> missing = new LinkedHashSet<>(wanted);
@@ -48,7 +42,8 @@ final class ShowCommand implements Callable<Integer> {
             throw new ExitCodes.CommandFailure(ExitCodes.FAILED, (missing.size() == 1 ? "no interface named "
                     : "no interfaces named ") + String.join(", ", missing) + " in this network namespace");
         }
-        StateWriter.write(state, json ? StateWriter.Format.JSON : StateWriter.Format.YAML, main.out);
+        StateWriter.write(state, arguments.has(JSON.longName()) ? StateWriter.Format.JSON : StateWriter.Format.YAML,
+                streams.out());
         return ExitCodes.OK;
     }
 }

@@ -1,14 +1,15 @@
 package org.mptcpstate.cli;
 
-import picocli.CommandLine.IVersionProvider;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
 /** The version Maven wrote into version.properties at build time. */
-public final class Version implements IVersionProvider {
-    public static String get() {
+final class Version {
+    private Version() {
+    }
+
+    static String get() {
         Properties properties = new Properties();
         try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
             if (in != null) {
@@ -20,10 +21,11 @@ public final class Version implements IVersionProvider {
         return properties.getProperty("version", "unknown");
     }
 
-    @Override
-    public String[] getVersion() {
-        return new String[] {"mptcpstate " + get(),
-                "JVM: ${java.version} (${java.vendor} ${java.vm.name})",
-                "OS: ${os.name} ${os.version} ${os.arch}"};
+    static String text() {
+        return "mptcpstate " + get() + "\n"
+                + "JVM: " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + " "
+                + System.getProperty("java.vm.name") + ")\n"
+                + "OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch") + "\n";
     }
 }

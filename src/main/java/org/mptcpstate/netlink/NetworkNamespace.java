@@ -5,7 +5,6 @@ import com.sun.jna.LastErrorException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs work inside another network namespace. setns(2) changes only the calling thread, so the work runs on
@@ -43,26 +42,41 @@ public final class NetworkNamespace {
         if (!Files.exists(path)) {
             throw new NamespaceNotFoundException(path);
         }
-        AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread thread = new Thread(() -> {
-            try {
-                enter(path);
-                result.set(work.call());
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        }, "netns " + path);
+        InNamespace<T> task = new InNamespace<>(path, work);
+        Thread thread = new Thread(task, "netns " + path);
         thread.start();
         thread.join();
-        Throwable t = failure.get();
+        Throwable t = task.failure;
         if (t instanceof Exception e) {
             throw e;
         }
         if (t instanceof Error e) {
             throw e;
         }
-        return result.get();
+        return task.result;
+    }
+
+    /** The work of {@link #call}, run by the thread that enters the namespace. */
+    private static final class InNamespace<T> implements Runnable {
+        private final Path path;
+        private final Callable<T> work;
+        private volatile T result;
+        private volatile Throwable failure;
+
+        InNamespace(Path path, Callable<T> work) {
+            this.path = path;
+            this.work = work;
+        }
+
+        @Override
+        public void run() {
+            try {
+                enter(path);
+                result = work.call();
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
     }
 
     private static void enter(Path path) {

@@ -26,6 +26,14 @@ import java.util.Set;
  * another interface than the one it is bound to).
  */
 public final class CurrentState {
+    // A class, not Comparator.comparing(Link::name): lambdas are spun at run time, costing start-up time.
+    private static final Comparator<Link> BY_NAME = new Comparator<>() {
+        @Override
+        public int compare(Link a, Link b) {
+            return a.name().compareTo(b.name());
+        }
+    };
+
     private CurrentState() {
     }
 
@@ -59,12 +67,22 @@ public final class CurrentState {
         MptcpState mptcp = new MptcpState(sysctls.enabled(), sysctls.pathManager(),
                 new LimitsState(snapshot.limits().subflows(), snapshot.limits().addAddrAccepted()), unattached);
 
+        Map<Integer, List<LinkAddress>> addressesByLink = new HashMap<>();
+        for (LinkAddress address : snapshot.addresses()) {
+            List<LinkAddress> onLink = addressesByLink.get(address.interfaceIndex());
+            if (onLink == null) {
+                onLink = new ArrayList<>();
+                addressesByLink.put(address.interfaceIndex(), onLink);
+            }
+            onLink.add(address);
+        }
         List<Link> links = new ArrayList<>(snapshot.links());
-        links.sort(Comparator.comparing(Link::name));
+        links.sort(BY_NAME);
         List<InterfaceState> interfaces = new ArrayList<>();
         for (Link link : links) {
             if (names.isEmpty() || names.contains(link.name())) {
-                interfaces.add(interfaceState(link, snapshot, endpointOf));
+                interfaces.add(interfaceState(link, addressesByLink.getOrDefault(link.index(), List.of()),
+                        snapshot.defaultRoutes(), endpointOf));
             }
         }
         return new NetworkState(mptcp, interfaces);
@@ -83,14 +101,12 @@ public final class CurrentState {
         return null;
     }
 
-    private static InterfaceState interfaceState(Link link, Snapshot snapshot, Map<LinkAddress, Endpoint> endpointOf) {
+    private static InterfaceState interfaceState(Link link, List<LinkAddress> addresses, Snapshot.DefaultRoutes routes,
+                                                 Map<LinkAddress, Endpoint> endpointOf) {
         List<AddressState> ipv4 = new ArrayList<>();
         List<AddressState> ipv6 = new ArrayList<>();
         Set<EndpointFlags> eligibleFlags = new LinkedHashSet<>();
-        for (LinkAddress address : snapshot.addresses()) {
-            if (address.interfaceIndex() != link.index()) {
-                continue;
-            }
+        for (LinkAddress address : addresses) {
             Endpoint endpoint = endpointOf.get(address);
             Ineligibility ineligible = Ineligibility.of(address.address());
             EndpointFlags flags = endpoint == null ? EndpointFlags.NONE : endpoint.flags();
@@ -104,8 +120,8 @@ public final class CurrentState {
         EndpointFlags shared = eligibleFlags.size() == 1 ? eligibleFlags.iterator().next() : null;
         return new InterfaceState(link.name(), typeOf(link), link.up() ? "up" : "down", link.operState().yamlName(),
                 shared,
-                new IpState(snapshot.defaultRoutes().ipv4().contains(link.index()), ipv4),
-                new IpState(snapshot.defaultRoutes().ipv6().contains(link.index()), ipv6));
+                new IpState(routes.ipv4().contains(link.index()), ipv4),
+                new IpState(routes.ipv6().contains(link.index()), ipv6));
     }
 
     /** The link kind (veth, bridge, ...); {@code loopback} for lo; {@code ethernet} for a kind-less Ethernet. */

@@ -58,6 +58,17 @@ public record EndpointFlags(int bits) {
         return names;
     }
 
+    // Written out: the generated record methods bootstrap through invokedynamic, which costs start-up time.
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof EndpointFlags flags && flags.bits == bits;
+    }
+
+    @Override
+    public int hashCode() {
+        return bits;
+    }
+
     @Override
     public String toString() {
         return names().toString();
