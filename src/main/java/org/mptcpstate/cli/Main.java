@@ -17,8 +17,13 @@ import java.util.List;
 public final class Main {
     static final String PROGRAM = "mptcpstate";
     private static final String SUMMARY = "Declarative desired-state configuration for Linux Multipath TCP.";
-    private static final List<String> FOOTER = List.of("",
-            "Exit codes: 0 ok, 1 failed, 2 changes pending, 64 usage, 65 invalid input, 77 permission denied.");
+    private static final List<String> FOOTER = List.of("", "Exit codes:",
+            "  0   ok",
+            "  1   failed",
+            "  2   changes pending (diff)",
+            "  64  usage error",
+            "  65  invalid input",
+            "  77  permission denied: root or CAP_NET_ADMIN needed");
     private static final CommandSpec HELP = new CommandSpec("help",
             "Display help information about the specified command.", List.of(), List.of(),
             new PositionalSpec("COMMAND", 0, 1, "The command to describe."));
