@@ -8,7 +8,9 @@ import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.Snapshot.Endpoint;
 import org.mptcpstate.state.Snapshot.Limits;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.UnknownHostException;
 
 /** The attributes and commands of the {@code mptcp_pm} generic netlink family (in-kernel path manager). */
@@ -85,7 +87,10 @@ final class MptcpPm {
             nest.reject("endpoint " + id + " has a " + address.length + "-byte address for family " + family);
         } else {
             try {
-                inet = InetAddress.getByAddress(address);
+                // Inet6Address keeps a v4-mapped ::ffff:a.b.c.d as IPv6, as the kernel holds it;
+                // InetAddress.getByAddress would turn it into the IPv4 address
+                inet = family == AF_INET6 ? Inet6Address.getByAddress(null, address, (NetworkInterface) null)
+                        : InetAddress.getByAddress(address);
             } catch (UnknownHostException e) {
                 nest.reject("endpoint " + id + " has an unreadable address");
             }

@@ -52,6 +52,8 @@ public final class StateWriter {
             YAMLFactory factory = YAMLFactory.builder()
                     .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
                     .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
+                    // without it, MINIMIZE_QUOTES writes a string such as "123" or "1e3" (a valid interface
+                    // name) plain, and it reads back as a number
                     .enable(YAMLWriteFeature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
                     .disable(YAMLWriteFeature.SPLIT_LINES)
                     .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)

@@ -1,5 +1,7 @@
 package org.mptcpstate.testing;
 
+import tools.jackson.databind.JsonNode;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -54,6 +56,37 @@ public final class Netns implements AutoCloseable {
     /** Writes a sysctl of this namespace through /proc, from inside it. */
     public void sysctl(String key, String value) {
         exec("sysctl", "-q", "-w", key + "=" + value);
+    }
+
+    /**
+     * Waits until IPv6 duplicate address detection is over on every interface that is up (no tentative address
+     * left there), so that two reads of the namespace see the same address flags. Addresses on links without
+     * carrier stay tentative; they are stable and not waited for.
+     */
+    public void awaitAddressesSettled() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            List<String> pending = new ArrayList<>();
+            for (JsonNode link : Documents.elements(Documents.json(ip("-j", "addr", "show", "tentative")))) {
+                if ("UP".equals(link.path("operstate").asString()) && !link.path("addr_info").isEmpty()) {
+                    for (JsonNode address : link.path("addr_info")) {
+                        pending.add(link.path("ifname").asString() + " " + address.path("local").asString());
+                    }
+                }
+            }
+            if (pending.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("addresses still tentative after 30 s in " + name + ": " + pending);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
     }
 
     public static String run(List<String> command) {
