@@ -55,6 +55,7 @@ public final class StateWriter {
                     // without it, MINIMIZE_QUOTES writes a string such as "123" or "1e3" (a valid interface
                     // name) plain, and it reads back as a number
                     .enable(YAMLWriteFeature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                    .stringQuotingChecker(new YamlQuoting())
                     .disable(YAMLWriteFeature.SPLIT_LINES)
                     .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
                     .build();

@@ -93,4 +93,19 @@ class StateWriterTest {
             assertThat(parsed.get("interfaces").get(0).get("name").stringValue()).as(yaml).isEqualTo(text);
         }
     }
+
+    /** What a YAML 1.1 reader takes for a number must be quoted; addresses stay plain. */
+    @Test
+    void yaml11NumbersAreQuotedButAddressesAreNot() {
+        for (String text : List.of("0x10", "012", "0o12", "1_000", "0b101", "1:20", "190:20:30", "+12", "2001:1:2:3:4:5:6:7")) {
+            NetworkState odd = new NetworkState(null, List.of(new InterfaceState(text, null, null, null, null,
+                    null, null)));
+            assertThat(write(odd, StateWriter.Format.YAML)).contains("- name: \"" + text + "\"\n");
+        }
+        for (String text : List.of("192.0.2.2", "2001:db8::2", "fe80::1", "::1", "eth0", "wlp2s0")) {
+            NetworkState plain = new NetworkState(null, List.of(new InterfaceState(text, null, null, null, null,
+                    null, null)));
+            assertThat(write(plain, StateWriter.Format.YAML)).contains("- name: " + text + "\n");
+        }
+    }
 }
