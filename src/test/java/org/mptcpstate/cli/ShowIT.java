@@ -8,6 +8,7 @@ import org.mptcpstate.testing.KernelTests;
 import org.mptcpstate.testing.Mptcpstate;
 import org.mptcpstate.testing.Mptcpstate.Run;
 import org.mptcpstate.testing.Netns;
+import org.mptcpstate.testing.SchemaCheck;
 import org.mptcpstate.testing.RawEndpoints;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -339,6 +340,7 @@ class ShowIT {
         JsonNode doc = Documents.json(jsonRun.stdout());
         assertThat(Documents.yaml(yamlRun.stdout())).as("the YAML document parsed, vs the JSON one").isEqualTo(doc);
         IprouteOracle.assertShowMatches(ns, doc);
+        assertThat(SchemaCheck.errors(doc)).as("schemas/mptcpstate.schema.json").isEmpty();
         return doc;
     }
 
