@@ -1,0 +1,55 @@
+package org.mptcpstate.state;
+
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * A state file as the user wrote it: partial (null means "not stated, leave alone"), with the source position
+ * of every element so that problems found later, against the kernel, still point into the file.
+ * Read-only keys that {@code show} prints (ids, mptcp-ineligible, kernel-flags, oper-state, default-route,
+ * path-manager) are accepted and ignored, so that show output can be fed back as a desired state.
+ */
+public record DesiredState(Mptcp mptcp, List<Interface> interfaces) {
+    public DesiredState {
+        interfaces = interfaces == null ? List.of() : List.copyOf(interfaces);
+    }
+
+    /** Where something was written: file (or "-" for stdin), 1-based line and column. */
+    public record Position(String file, int line, int column) {
+        @Override
+        public String toString() {
+            return file + ":" + line + ":" + column;
+        }
+    }
+
+    /**
+     * The namespace settings. {@code endpoints} null leaves endpoints that are not tied to an interface address
+     * alone; a list (even empty) means exactly those.
+     */
+    public record Mptcp(Boolean enabled, Integer subflows, Integer addAddrAccepted, List<Endpoint> endpoints,
+                        Position position) {
+        public Mptcp {
+            endpoints = endpoints == null ? null : List.copyOf(endpoints);
+        }
+    }
+
+    /** An endpoint not tied to an interface address; {@code port} and {@code interfaceName} may be null. */
+    public record Endpoint(InetAddress address, Integer port, EndpointFlags flags, String interfaceName,
+                           Position position) {
+    }
+
+    /**
+     * A named interface. {@code addressFlags} null: not stated (only per-address flags apply); empty: no
+     * endpoints on its eligible addresses. {@code type} and {@code state} are checked, never changed.
+     */
+    public record Interface(String name, String type, String state, EndpointFlags addressFlags,
+                            List<Address> addresses, Position position) {
+        public Interface {
+            addresses = addresses == null ? List.of() : List.copyOf(addresses);
+        }
+    }
+
+    /** An address of an interface, which must exist on it; {@code mptcpFlags} null means "as the interface". */
+    public record Address(InetAddress ip, Integer prefixLength, EndpointFlags mptcpFlags, Position position) {
+    }
+}
