@@ -48,6 +48,10 @@ public final class AttributeEncoder {
 
     /** A nest: the body writes the inner attributes; the header gets NLA_F_NESTED. */
     public AttributeEncoder nested(int type, Consumer<AttributeEncoder> body) {
+        if (type < 0 || type > AttributeDecoder.TYPE_MASK) {
+            recordError("attribute type " + type + " is out of range");
+            return this;
+        }
         AttributeEncoder inner = new AttributeEncoder();
         body.accept(inner);
         if (inner.error != null) {

@@ -250,8 +250,13 @@ public final class NetlinkSocket implements AutoCloseable {
                 return null;
             }
             int echoed = payload.getInt(payload.position() + 4);
-            offset += (message.flags() & NetlinkMessage.NLM_F_CAPPED) != 0 ? NetlinkMessage.HEADER
-                    : AttributeDecoder.align(echoed);
+            if ((message.flags() & NetlinkMessage.NLM_F_CAPPED) != 0) {
+                offset += NetlinkMessage.HEADER;
+            } else if (echoed < NetlinkMessage.HEADER || echoed > payload.remaining() - 4) {
+                return null; // an echoed request that cannot be there; also keeps align() from overflowing
+            } else {
+                offset += AttributeDecoder.align(echoed);
+            }
         }
         if (offset > payload.remaining()) {
             return null;
