@@ -18,7 +18,11 @@ public final class IpAddresses {
             groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
         }
         if (isV4Mapped(groups)) {
-            return "::ffff:" + (b[12] & 0xff) + "." + (b[13] & 0xff) + "." + (b[14] & 0xff) + "." + (b[15] & 0xff);
+            return "::ffff:" + dottedTail(b);
+        }
+        if (isV4Compatible(groups)) {
+            // glibc's inet_ntop (and so iproute2) writes the deprecated IPv4-compatible form dotted
+            return "::" + dottedTail(b);
         }
         int bestStart = -1;
         int bestLength = 1;
@@ -50,6 +54,20 @@ public final class IpAddresses {
             text.append(Integer.toHexString(groups[i]));
         }
         return text.toString();
+    }
+
+    private static String dottedTail(byte[] b) {
+        return (b[12] & 0xff) + "." + (b[13] & 0xff) + "." + (b[14] & 0xff) + "." + (b[15] & 0xff);
+    }
+
+    /** The first six groups zero and the seventh not: ::1 and ::100 stay hex, as in inet_ntop. */
+    private static boolean isV4Compatible(int[] groups) {
+        for (int i = 0; i < 6; i++) {
+            if (groups[i] != 0) {
+                return false;
+            }
+        }
+        return groups[6] != 0;
     }
 
     private static boolean isV4Mapped(int[] groups) {

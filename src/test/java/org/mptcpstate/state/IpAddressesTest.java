@@ -82,4 +82,26 @@ class IpAddressesTest {
     void ipv4IsDottedQuad() throws Exception {
         assertThat(IpAddresses.format(InetAddress.getByName("198.51.100.2"))).isEqualTo("198.51.100.2");
     }
+
+    /** Expected texts are what glibc's inet_ntop (which iproute2 uses) printed for the same bytes. */
+    @ParameterizedTest
+    @CsvSource({
+        "::192.0.2.1, ::192.0.2.1",
+        "::1, ::1",
+        "::100, ::100",
+        "::1:0, ::0.1.0.0",
+        "::ffff:0:1, ::ffff:0.0.0.1",
+        "0:0:0:0:0:1:0:1, ::1:0:1",
+    })
+    void ipv4CompatibleAndMappedFormsFollowGlibc(String input, String glibc) throws Exception {
+        byte[] bytes = java.net.InetAddress.getByName(input).getAddress();
+        if (bytes.length == 4) { // Java turns a mapped address into IPv4; rebuild the IPv6 bytes
+            byte[] mapped = new byte[16];
+            mapped[10] = (byte) 0xff;
+            mapped[11] = (byte) 0xff;
+            System.arraycopy(bytes, 0, mapped, 12, 4);
+            bytes = mapped;
+        }
+        assertThat(IpAddresses.format(java.net.Inet6Address.getByAddress(null, bytes, -1))).isEqualTo(glibc);
+    }
 }
