@@ -29,6 +29,10 @@ final class ShowCommand implements Command {
 
     @Override
     public int run(ParsedArguments arguments, Streams streams) throws Exception {
+        // The writer's classes initialise on the second core while JNA loads and the kernel is read.
+        Thread warmUp = new Thread(new WriterWarmUp(), "writer warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
         Snapshot snapshot = NamespaceOption.call(arguments, () -> {
             try (NetlinkKernel kernel = NetlinkKernel.open()) {
                 return kernel.query();
@@ -42,8 +46,17 @@ final class ShowCommand implements Command {
             throw new ExitCodes.CommandFailure(ExitCodes.FAILED, (missing.size() == 1 ? "no interface named "
                     : "no interfaces named ") + String.join(", ", missing) + " in this network namespace");
         }
+        warmUp.join();
         StateWriter.write(state, arguments.has(JSON.longName()) ? StateWriter.Format.JSON : StateWriter.Format.YAML,
                 streams.out());
+
         return ExitCodes.OK;
+    }
+
+    private static final class WriterWarmUp implements Runnable {
+        @Override
+        public void run() {
+            StateWriter.warmUp();
+        }
     }
 }

@@ -32,6 +32,13 @@ public final class StateWriter {
     private StateWriter() {
     }
 
+    /** Loads and initialises the writer's classes by writing a small document to nowhere. */
+    public static void warmUp() {
+        NetworkState sample = new NetworkState(new MptcpState(true, "kernel", new LimitsState(2, 0), List.of()),
+                List.of());
+        write(sample, Format.YAML, OutputStream.nullOutputStream());
+    }
+
     /** Writes the document; {@code out} is flushed, not closed. */
     public static void write(NetworkState state, Format format, OutputStream out) {
         try (JsonGenerator generator = generator(format, out)) {
