@@ -1,5 +1,6 @@
 package org.mptcpstate.cli;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 
 /** One subcommand: its declared arguments and what it does with them. */
@@ -9,7 +10,7 @@ interface Command {
     /** Runs the command; returns its exit code or throws, and {@link ExitCodes} maps what it throws. */
     int run(ParsedArguments arguments, Streams streams) throws Exception;
 
-    /** Standard output carries data, standard error diagnostics. */
-    record Streams(PrintStream out, PrintStream err) {
+    /** Standard input (for "-"), standard output for data, standard error for diagnostics. */
+    record Streams(InputStream in, PrintStream out, PrintStream err) {
     }
 }

@@ -1,6 +1,9 @@
 package org.mptcpstate.cli;
 
 import org.mptcpstate.kernel.MptcpUnsupportedException;
+import org.mptcpstate.reconcile.ApplyFailedException;
+import org.mptcpstate.reconcile.NamespaceLock;
+import org.mptcpstate.state.InvalidStateException;
 import org.mptcpstate.kernel.PermissionDeniedException;
 import org.mptcpstate.netlink.Errno;
 import org.mptcpstate.netlink.NetlinkException;
@@ -44,6 +47,9 @@ public final class ExitCodes {
         if (failure instanceof CommandFailure f) {
             return f.exitCode();
         }
+        if (failure instanceof InvalidStateException) {
+            return INVALID_INPUT;
+        }
         if (failure instanceof PermissionDeniedException) {
             return PERMISSION;
         }
@@ -59,7 +65,12 @@ public final class ExitCodes {
                 && e.getMessage().startsWith("setns")) {
             return e.getMessage() + ": entering another network namespace needs root (CAP_SYS_ADMIN)";
         }
+        if (failure instanceof InvalidStateException) {
+            // one line per problem, each FILE:LINE:COLUMN: message
+            return failure.getMessage().replace("\n", "\n" + Main.PROGRAM + ": ");
+        }
         if (failure instanceof CommandFailure || failure instanceof PermissionDeniedException
+                || failure instanceof ApplyFailedException || failure instanceof NamespaceLock.LockTimeoutException
                 || failure instanceof MptcpUnsupportedException || failure instanceof NetlinkException
                 || failure instanceof NetworkNamespace.NamespaceNotFoundException) {
             return failure.getMessage();

@@ -5,6 +5,7 @@ import org.mptcpstate.cli.CommandSpec.PositionalSpec;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -27,7 +28,8 @@ public final class Main {
     private static final CommandSpec HELP = new CommandSpec("help",
             "Display help information about the specified command.", List.of(), List.of(),
             new PositionalSpec("COMMAND", 0, 1, "The command to describe."));
-    private static final List<Command> COMMANDS = List.of(new ShowCommand());
+    private static final List<Command> COMMANDS = List.of(new ShowCommand(), new DiffCommand(), new ApplyCommand(),
+            new ValidateCommand());
 
     private Main() {
     }
@@ -42,7 +44,12 @@ public final class Main {
 
     /** Runs one command line in-process: data goes to {@code out}, diagnostics to {@code err}. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Command.Streams streams = new Command.Streams(out, err);
+        return run(args, System.in, out, err);
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream)}, reading "-" from {@code in}. */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        Command.Streams streams = new Command.Streams(in, out, err);
         try {
             return dispatch(args, streams);
         } catch (UsageException e) {

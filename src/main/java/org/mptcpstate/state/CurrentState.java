@@ -14,7 +14,6 @@ import java.net.Inet4Address;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,20 +47,16 @@ public final class CurrentState {
         for (Link link : snapshot.links()) {
             linksByIndex.put(link.index(), link);
         }
-        Map<LinkAddress, Endpoint> endpointOf = new IdentityHashMap<>();
+        Attachments attachments = Attachments.of(snapshot);
+        Map<LinkAddress, Endpoint> endpointOf = attachments.byAddress();
         List<EndpointState> unattached = new ArrayList<>();
-        for (Endpoint endpoint : snapshot.endpoints()) {
-            LinkAddress home = endpoint.port() == 0 ? homeOf(endpoint, snapshot.addresses(), endpointOf) : null;
-            if (home != null) {
-                endpointOf.put(home, endpoint);
-            } else {
-                Link link = linksByIndex.get(endpoint.interfaceIndex());
-                boolean bound = endpoint.interfaceIndex() != 0;
-                unattached.add(new EndpointState(endpoint.address(), endpoint.id(),
-                        endpoint.port() == 0 ? null : endpoint.port(), endpoint.flags(),
-                        link == null ? null : link.name(),
-                        bound && link == null ? endpoint.interfaceIndex() : null));
-            }
+        for (Endpoint endpoint : attachments.unattached()) {
+            Link link = linksByIndex.get(endpoint.interfaceIndex());
+            boolean bound = endpoint.interfaceIndex() != 0;
+            unattached.add(new EndpointState(endpoint.address(), endpoint.id(),
+                    endpoint.port() == 0 ? null : endpoint.port(), endpoint.flags(),
+                    link == null ? null : link.name(),
+                    bound && link == null ? endpoint.interfaceIndex() : null));
         }
         Snapshot.Sysctls sysctls = snapshot.sysctls();
         MptcpState mptcp = new MptcpState(sysctls.enabled(), sysctls.pathManager(),
@@ -88,19 +83,6 @@ public final class CurrentState {
         return new NetworkState(mptcp, interfaces);
     }
 
-    /** The address an endpoint without a port sits on, honouring the interface it is bound to. */
-    private static LinkAddress homeOf(Endpoint endpoint, List<LinkAddress> addresses,
-                                      Map<LinkAddress, Endpoint> taken) {
-        for (LinkAddress address : addresses) {
-            if (address.address().equals(endpoint.address())
-                    && (endpoint.interfaceIndex() == 0 || endpoint.interfaceIndex() == address.interfaceIndex())
-                    && !taken.containsKey(address)) {
-                return address;
-            }
-        }
-        return null;
-    }
-
     private static InterfaceState interfaceState(Link link, List<LinkAddress> addresses, Snapshot.DefaultRoutes routes,
                                                  Map<LinkAddress, Endpoint> endpointOf) {
         List<AddressState> ipv4 = new ArrayList<>();
@@ -125,7 +107,7 @@ public final class CurrentState {
     }
 
     /** The link kind (veth, bridge, ...); {@code loopback} for lo; {@code ethernet} for a kind-less Ethernet. */
-    static String typeOf(Link link) {
+    public static String typeOf(Link link) {
         if (link.loopback()) {
             return "loopback";
         }

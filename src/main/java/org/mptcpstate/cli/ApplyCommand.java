@@ -1,0 +1,84 @@
+package org.mptcpstate.cli;
+
+import org.mptcpstate.cli.CommandSpec.OptionSpec;
+import org.mptcpstate.cli.CommandSpec.PositionalSpec;
+import org.mptcpstate.kernel.NetlinkKernel;
+import org.mptcpstate.plan.Change;
+import org.mptcpstate.plan.Planner;
+import org.mptcpstate.reconcile.ApplyResult;
+import org.mptcpstate.reconcile.NamespaceLock;
+import org.mptcpstate.reconcile.Reconciler;
+import org.mptcpstate.state.DesiredState;
+import org.mptcpstate.state.Snapshot;
+
+import java.time.Duration;
+import java.util.List;
+
+/** {@code apply FILE|-}: make the kernel match the file, verify, and roll back on any failure. */
+final class ApplyCommand implements Command {
+    private static final OptionSpec DRY_RUN = new OptionSpec("--dry-run", null, null,
+            "Only show what would change (the same as diff).");
+    private static final OptionSpec NO_VERIFY = new OptionSpec("--no-verify", null, null,
+            "Do not re-read the kernel after applying to check the result.");
+    private static final OptionSpec LOCK_WAIT = new OptionSpec("--lock-wait", null, "SECONDS",
+            "How long to wait for another apply on the same namespace (default 30).");
+
+    static final CommandSpec SPEC = new CommandSpec("apply",
+            "Make the kernel's MPTCP state match the file; on any failure restore it as it was.",
+            List.of("Exit codes: 0 applied or nothing to do, 1 failed and rolled back, 65 invalid input,",
+                    "77 permission denied."),
+            List.of(DRY_RUN, NO_VERIFY, NamespaceOption.SPEC, LOCK_WAIT),
+            new PositionalSpec("FILE", 1, 1, "The state file (YAML or JSON), - for stdin."));
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public int run(ParsedArguments arguments, Streams streams) throws Exception {
+        Duration wait = Duration.ofSeconds(lockWait(arguments.value(LOCK_WAIT.longName())));
+        DesiredState desired = StateInput.load(arguments.operands().get(0), streams.in(), streams.err()).state();
+        if (arguments.has(DRY_RUN.longName())) {
+            Snapshot current = NamespaceOption.call(arguments, () -> {
+                try (NetlinkKernel kernel = NetlinkKernel.open()) {
+                    return kernel.query();
+                }
+            });
+            return DiffCommand.print(Planner.plan(desired, current), current, false, streams);
+        }
+        boolean verify = !arguments.has(NO_VERIFY.longName());
+        ApplyResult result = NamespaceOption.call(arguments, () -> {
+            try (NamespaceLock lock = NamespaceLock.acquire(wait); NetlinkKernel kernel = NetlinkKernel.open()) {
+                return Reconciler.apply(kernel, desired, verify);
+            }
+        });
+        PlanPrinter.warnings(result.plan(), streams.err());
+        if (result.applied().isEmpty()) {
+            streams.out().println("no changes");
+            return ExitCodes.OK;
+        }
+        for (Change change : result.applied()) {
+            streams.out().println(change.describe());
+        }
+        streams.out().println("applied " + result.applied().size()
+                + (result.applied().size() == 1 ? " change" : " changes") + (result.verified() ? ", verified" : ""));
+        return ExitCodes.OK;
+    }
+
+    private static long lockWait(String text) {
+        if (text == null) {
+            return 30;
+        }
+        try {
+            long seconds = Long.parseLong(text);
+            if (seconds >= 0 && seconds <= 86400) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ArgumentParser.UsageException(SPEC, "--lock-wait takes a number of seconds from 0 to 86400, not '"
+                + text + "'");
+    }
+}

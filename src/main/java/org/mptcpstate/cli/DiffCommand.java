@@ -1,0 +1,48 @@
+package org.mptcpstate.cli;
+
+import org.mptcpstate.cli.CommandSpec.OptionSpec;
+import org.mptcpstate.cli.CommandSpec.PositionalSpec;
+import org.mptcpstate.kernel.NetlinkKernel;
+import org.mptcpstate.plan.Plan;
+import org.mptcpstate.plan.Planner;
+import org.mptcpstate.state.DesiredState;
+import org.mptcpstate.state.Snapshot;
+
+import java.util.List;
+
+/** {@code diff FILE|-}: what apply would change, without writing anything. */
+final class DiffCommand implements Command {
+    static final OptionSpec JSON = new OptionSpec("--json", null, null, "Print the plan as JSON for bots.");
+
+    static final CommandSpec SPEC = new CommandSpec("diff",
+            "Show what apply would change, one line per change and a unified diff; writes nothing.",
+            List.of("Exit codes: 0 no changes, 2 changes pending, 65 invalid input, 1 other failure."),
+            List.of(JSON, NamespaceOption.SPEC),
+            new PositionalSpec("FILE", 1, 1, "The state file (YAML or JSON), - for stdin."));
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public int run(ParsedArguments arguments, Streams streams) throws Exception {
+        DesiredState desired = StateInput.load(arguments.operands().get(0), streams.in(), streams.err()).state();
+        Snapshot current = NamespaceOption.call(arguments, () -> {
+            try (NetlinkKernel kernel = NetlinkKernel.open()) {
+                return kernel.query();
+            }
+        });
+        return print(Planner.plan(desired, current), current, arguments.has(JSON.longName()), streams);
+    }
+
+    static int print(Plan plan, Snapshot current, boolean json, Streams streams) {
+        PlanPrinter.warnings(plan, streams.err());
+        if (json) {
+            PlanPrinter.json(plan, streams.out());
+        } else {
+            PlanPrinter.text(plan, current, streams.out(), System.console() != null);
+        }
+        return plan.isEmpty() ? ExitCodes.OK : ExitCodes.CHANGES_PENDING;
+    }
+}

@@ -1,0 +1,180 @@
+package org.mptcpstate.cli;
+
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import com.github.difflib.patch.Patch;
+import org.mptcpstate.plan.Change;
+import org.mptcpstate.plan.Plan;
+import org.mptcpstate.plan.Simulation;
+import org.mptcpstate.plan.Warning;
+import org.mptcpstate.state.CurrentState;
+import org.mptcpstate.state.IpAddresses;
+import org.mptcpstate.state.NetworkState;
+import org.mptcpstate.state.NetworkState.AddressState;
+import org.mptcpstate.state.NetworkState.EndpointState;
+import org.mptcpstate.state.NetworkState.InterfaceState;
+import org.mptcpstate.state.NetworkState.IpState;
+import org.mptcpstate.state.Snapshot;
+import org.mptcpstate.state.StateWriter;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.json.JsonFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Shows a plan for review: one line per change, then a unified diff of the document; or JSON for bots. */
+final class PlanPrinter {
+    private static final String RED = "\u001b[31m";
+    private static final String GREEN = "\u001b[32m";
+    private static final String CYAN = "\u001b[36m";
+    private static final String RESET = "\u001b[0m";
+
+    private PlanPrinter() {
+    }
+
+    static void warnings(Plan plan, PrintStream err) {
+        for (Warning warning : plan.warnings()) {
+            err.println(Main.PROGRAM + ": warning: " + warning);
+        }
+    }
+
+    /** The change lines and the unified diff of current vs result; colour only when {@code colour}. */
+    static void text(Plan plan, Snapshot current, PrintStream out, boolean colour) {
+        if (plan.isEmpty()) {
+            out.println("no changes");
+            return;
+        }
+        for (Change change : plan.changes()) {
+            out.println(paint(change.describe(), colour));
+        }
+        List<String> before = lines(CurrentState.of(current));
+        List<String> after = lines(CurrentState.of(Simulation.apply(current, plan.changes())));
+        Patch<String> patch = DiffUtils.diff(before, after);
+        List<String> unified = UnifiedDiffUtils.generateUnifiedDiff("current", "desired", before, patch, 3);
+        if (!unified.isEmpty()) {
+            out.println();
+            for (String line : unified) {
+                out.println(paint(line, colour));
+            }
+        }
+    }
+
+    private static String paint(String line, boolean colour) {
+        if (!colour || line.isEmpty()) {
+            return line;
+        }
+        if (line.startsWith("@@")) {
+            return CYAN + line + RESET;
+        }
+        char first = line.charAt(0);
+        if (first == '+' && !line.startsWith("+++")) {
+            return GREEN + line + RESET;
+        }
+        if (first == '-' && !line.startsWith("---")) {
+            return RED + line + RESET;
+        }
+        return line;
+    }
+
+    /** The document as YAML lines, endpoint ids left out: the kernel picks ids, so they are not part of a review. */
+    private static List<String> lines(NetworkState state) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StateWriter.write(withoutIds(state), StateWriter.Format.YAML, out);
+        return Arrays.asList(out.toString(StandardCharsets.UTF_8).split("\n"));
+    }
+
+    private static NetworkState withoutIds(NetworkState state) {
+        List<EndpointState> endpoints = new ArrayList<>();
+        for (EndpointState e : state.mptcp().endpoints()) {
+            endpoints.add(new EndpointState(e.address(), null, e.port(), e.flags(), e.interfaceName(),
+                    e.interfaceIndex()));
+        }
+        List<InterfaceState> interfaces = new ArrayList<>();
+        for (InterfaceState i : state.interfaces()) {
+            interfaces.add(new InterfaceState(i.name(), i.type(), i.state(), i.operState(), i.addressFlags(),
+                    withoutIds(i.ipv4()), withoutIds(i.ipv6())));
+        }
+        NetworkState.MptcpState m = state.mptcp();
+        return new NetworkState(new NetworkState.MptcpState(m.enabled(), m.pathManager(), m.limits(), endpoints),
+                interfaces);
+    }
+
+    private static IpState withoutIds(IpState ip) {
+        List<AddressState> addresses = new ArrayList<>();
+        for (AddressState a : ip.addresses()) {
+            addresses.add(new AddressState(a.ip(), a.prefixLength(), a.mptcpFlags(), null, a.ineligible(),
+                    a.kernelFlags()));
+        }
+        return new IpState(ip.defaultRoute(), addresses);
+    }
+
+    /** The plan as JSON: {"changes": [...], "warnings": [...]}. */
+    static void json(Plan plan, PrintStream out) {
+        JsonFactory factory = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
+        try (JsonGenerator g = factory.createGenerator(ObjectWriteContext.empty(), out)) {
+            g.writeStartObject();
+            g.writeArrayPropertyStart("changes");
+            for (Change change : plan.changes()) {
+                g.writeStartObject();
+                if (change instanceof Change.SetEnabled set) {
+                    g.writeStringProperty("action", "set-enabled");
+                    g.writeBooleanProperty("from", set.from());
+                    g.writeBooleanProperty("to", set.to());
+                } else if (change instanceof Change.SetLimits limits) {
+                    g.writeStringProperty("action", "set-limits");
+                    if (limits.subflows() != null) {
+                        g.writeNumberProperty("subflows", limits.subflows());
+                    }
+                    if (limits.addAddrAccepted() != null) {
+                        g.writeNumberProperty("add-addr-accepted", limits.addAddrAccepted());
+                    }
+                } else if (change instanceof Change.RemoveEndpoint remove) {
+                    g.writeStringProperty("action", "remove-endpoint");
+                    g.writeNumberProperty("id", remove.endpoint().id());
+                    endpoint(g, remove.endpoint().address(), remove.endpoint().port(), remove.endpoint().flags(),
+                            remove.interfaceName());
+                } else if (change instanceof Change.ChangeFlags flags) {
+                    g.writeStringProperty("action", "change-flags");
+                    g.writeNumberProperty("id", flags.endpoint().id());
+                    endpoint(g, flags.endpoint().address(), flags.endpoint().port(), flags.to(),
+                            flags.interfaceName());
+                } else if (change instanceof Change.AddEndpoint add) {
+                    g.writeStringProperty("action", "add-endpoint");
+                    endpoint(g, add.address(), add.port(), add.flags(), add.interfaceName());
+                }
+                g.writeStringProperty("text", change.describe());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayPropertyStart("warnings");
+            for (Warning warning : plan.warnings()) {
+                g.writeString(warning.toString());
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        out.println();
+    }
+
+    private static void endpoint(JsonGenerator g, java.net.InetAddress address, int port,
+                                 org.mptcpstate.state.EndpointFlags flags, String interfaceName) {
+        g.writeStringProperty("address", IpAddresses.format(address));
+        if (port != 0) {
+            g.writeNumberProperty("port", port);
+        }
+        g.writeArrayPropertyStart("flags");
+        for (String name : flags.names()) {
+            g.writeString(name);
+        }
+        g.writeEndArray();
+        if (interfaceName != null) {
+            g.writeStringProperty("interface", interfaceName);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package org.mptcpstate.cli;
+
+import org.mptcpstate.state.LoadedState;
+import org.mptcpstate.state.Problem;
+import org.mptcpstate.state.StateLoader;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Reads a state file named on the command line, or standard input for "-", and loads it. */
+final class StateInput {
+    /** Read at most this much: the loader refuses more than 1 MiB, so one byte over is enough to say so. */
+    private static final int READ_LIMIT = (1 << 20) + 1;
+
+    private StateInput() {
+    }
+
+    static LoadedState load(String name, InputStream stdin, PrintStream err) {
+        byte[] content;
+        try {
+            content = "-".equals(name) ? stdin.readNBytes(READ_LIMIT) : readFile(Path.of(name));
+        } catch (NoSuchFileException e) {
+            throw new ExitCodes.CommandFailure(ExitCodes.INVALID_INPUT, name + ": no such file");
+        } catch (IOException e) {
+            throw new ExitCodes.CommandFailure(ExitCodes.INVALID_INPUT, name + ": cannot read: " + e.getMessage());
+        }
+        LoadedState loaded = StateLoader.load(name, content);
+        for (Problem warning : loaded.warnings()) {
+            err.println(Main.PROGRAM + ": warning: " + warning);
+        }
+        return loaded;
+    }
+
+    private static byte[] readFile(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            throw new IOException("is a directory");
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            return in.readNBytes(READ_LIMIT);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package org.mptcpstate.cli;
+
+import org.mptcpstate.cli.CommandSpec.PositionalSpec;
+import org.mptcpstate.state.InvalidStateException;
+
+import java.util.List;
+
+/** {@code validate FILE...}: offline checks of state files; no kernel access. */
+final class ValidateCommand implements Command {
+    static final CommandSpec SPEC = new CommandSpec("validate",
+            "Check state files without touching the kernel.",
+            List.of("Reports every problem as FILE:LINE:COLUMN: message; exits 65 when any file is invalid."),
+            List.of(), new PositionalSpec("FILE", 1, PositionalSpec.UNBOUNDED, "State files (YAML or JSON), - for stdin."));
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public int run(ParsedArguments arguments, Streams streams) {
+        int code = ExitCodes.OK;
+        for (String file : arguments.operands()) {
+            try {
+                StateInput.load(file, streams.in(), streams.err());
+                streams.out().println(file + ": valid");
+            } catch (InvalidStateException e) {
+                streams.err().println(e.getMessage());
+                code = ExitCodes.INVALID_INPUT;
+            } catch (ExitCodes.CommandFailure e) {
+                streams.err().println(Main.PROGRAM + ": " + e.getMessage());
+                code = ExitCodes.INVALID_INPUT;
+            }
+        }
+        return code;
+    }
+}

@@ -1,0 +1,334 @@
+package org.mptcpstate.plan;
+
+import org.mptcpstate.state.Attachments;
+import org.mptcpstate.state.CurrentState;
+import org.mptcpstate.state.DesiredState;
+import org.mptcpstate.state.DesiredState.Position;
+import org.mptcpstate.state.EndpointFlags;
+import org.mptcpstate.state.Ineligibility;
+import org.mptcpstate.state.InvalidStateException;
+import org.mptcpstate.state.IpAddresses;
+import org.mptcpstate.state.Problem;
+import org.mptcpstate.state.Snapshot;
+import org.mptcpstate.state.Snapshot.Endpoint;
+import org.mptcpstate.state.Snapshot.Link;
+import org.mptcpstate.state.Snapshot.LinkAddress;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Computes the plan from a desired state and the kernel's current one. Pure: no I/O, same answer for the
+ * same input. Problems that make the file inapplicable to this namespace (an interface or address that is
+ * not there, more than 8 endpoints as a result) are thrown together as {@link InvalidStateException}.
+ *
+ * <p>Changes come in the order enable, limits, removals, in-place flag changes, additions, so that the
+ * kernel's 8-endpoint cap is never hit part-way.
+ */
+public final class Planner {
+    static final int MAX_ENDPOINTS = 8;
+    private static final int BACKUP_AND_FULLMESH = 0x4 | 0x8;
+
+    private final DesiredState desired;
+    private final Snapshot current;
+    private final Attachments attachments;
+    private final Map<String, Link> linksByName = new HashMap<>();
+    private final Map<Integer, Link> linksByIndex = new HashMap<>();
+    private final List<Problem> problems = new ArrayList<>();
+    private final List<Warning> warnings = new ArrayList<>();
+    private final List<Change> removals = new ArrayList<>();
+    private final List<Change> flagChanges = new ArrayList<>();
+    private final List<Change> additions = new ArrayList<>();
+
+    private Planner(DesiredState desired, Snapshot current) {
+        this.desired = desired;
+        this.current = current;
+        this.attachments = Attachments.of(current);
+        for (Link link : current.links()) {
+            linksByName.put(link.name(), link);
+            linksByIndex.put(link.index(), link);
+        }
+    }
+
+    public static Plan plan(DesiredState desired, Snapshot current) {
+        return new Planner(desired, current).build();
+    }
+
+    private Plan build() {
+        List<Change> changes = new ArrayList<>();
+        DesiredState.Mptcp mptcp = desired.mptcp();
+        if (mptcp != null) {
+            if (mptcp.enabled() != null && mptcp.enabled() != current.sysctls().enabled()) {
+                changes.add(new Change.SetEnabled(current.sysctls().enabled(), mptcp.enabled()));
+            }
+            Integer subflows = differs(mptcp.subflows(), current.limits().subflows());
+            Integer accepted = differs(mptcp.addAddrAccepted(), current.limits().addAddrAccepted());
+            if (subflows != null || accepted != null) {
+                changes.add(new Change.SetLimits(current.limits().subflows(), subflows,
+                        current.limits().addAddrAccepted(), accepted));
+            }
+        }
+        for (DesiredState.Interface iface : desired.interfaces()) {
+            planInterface(iface);
+        }
+        if (mptcp != null && mptcp.endpoints() != null) {
+            planUnattached(mptcp.endpoints());
+        }
+        changes.addAll(removals);
+        changes.addAll(flagChanges);
+        changes.addAll(additions);
+
+        int resulting = Simulation.apply(current, changes).endpoints().size();
+        if (resulting > MAX_ENDPOINTS) {
+            problems.add(new Problem(documentPosition(), "the namespace would hold "
+                    + resulting + " MPTCP endpoints; the kernel allows at most " + MAX_ENDPOINTS));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidStateException(problems);
+        }
+        boolean managesEndpoints = !desired.interfaces().isEmpty() || (mptcp != null && mptcp.endpoints() != null);
+        if (managesEndpoints && !"kernel".equals(current.sysctls().pathManager())) {
+            warnings.add(new Warning(null, "net.mptcp.path_manager is " + current.sysctls().pathManager()
+                    + ": the kernel ignores endpoints until it is set to kernel"));
+        }
+        boolean enabledAfter = mptcp != null && mptcp.enabled() != null ? mptcp.enabled() : current.sysctls().enabled();
+        if (!enabledAfter) {
+            warnings.add(new Warning(mptcp == null ? null : mptcp.position(),
+                    "MPTCP is disabled (net.mptcp.enabled = 0): new connections will not use it"));
+        }
+        return new Plan(changes, warnings);
+    }
+
+    /** Where a problem about the whole file is reported: its mptcp section, else its first interface. */
+    private Position documentPosition() {
+        if (desired.mptcp() != null) {
+            return desired.mptcp().position();
+        }
+        return desired.interfaces().isEmpty() ? null : desired.interfaces().get(0).position();
+    }
+
+    private static Integer differs(Integer wanted, int actual) {
+        return wanted != null && wanted != actual ? wanted : null;
+    }
+
+    private void planInterface(DesiredState.Interface iface) {
+        Link link = linksByName.get(iface.name());
+        if (link == null) {
+            problems.add(new Problem(iface.position(), "interface " + iface.name() + " does not exist in this network"
+                    + " namespace; mptcpstate manages MPTCP endpoints, not interfaces"));
+            return;
+        }
+        if (iface.type() != null && !iface.type().equals(CurrentState.typeOf(link))) {
+            warnings.add(new Warning(iface.position(), "interface " + iface.name() + " is of type "
+                    + CurrentState.typeOf(link) + ", not " + iface.type()));
+        }
+        if ("up".equals(iface.state()) && !link.up()) {
+            warnings.add(new Warning(iface.position(), "interface " + iface.name()
+                    + " is down; mptcpstate does not change links"));
+        }
+        List<LinkAddress> onLink = new ArrayList<>();
+        for (LinkAddress address : current.addresses()) {
+            if (address.interfaceIndex() == link.index()) {
+                onLink.add(address);
+            }
+        }
+        Map<LinkAddress, DesiredState.Address> listed = new HashMap<>();
+        for (DesiredState.Address address : iface.addresses()) {
+            LinkAddress found = find(onLink, address.ip());
+            if (found == null) {
+                problems.add(new Problem(address.position(), IpAddresses.format(address.ip()) + " is not an address"
+                        + " of " + iface.name() + "; mptcpstate manages MPTCP endpoints, not addresses"));
+            } else if (address.prefixLength() != null && address.prefixLength() != found.prefixLength()) {
+                problems.add(new Problem(address.position(), IpAddresses.format(address.ip()) + "/"
+                        + address.prefixLength() + " is not on " + iface.name() + ": it has "
+                        + IpAddresses.format(found.address()) + "/" + found.prefixLength()
+                        + "; mptcpstate manages MPTCP endpoints, not addresses"));
+            } else {
+                listed.put(found, address);
+            }
+        }
+        for (LinkAddress address : onLink) {
+            DesiredState.Address entry = listed.get(address);
+            EndpointFlags explicit = entry == null ? null : entry.mptcpFlags();
+            EndpointFlags wanted = explicit != null ? explicit : iface.addressFlags();
+            if (wanted == null) {
+                continue;
+            }
+            Position where = entry != null ? entry.position() : iface.position();
+            if (!eligible(iface, address, explicit != null, wanted, where)) {
+                continue;
+            }
+            planAddress(link, address, wanted);
+        }
+        if (iface.addressFlags() != null) {
+            for (Endpoint endpoint : current.endpoints()) {
+                if (endpoint.interfaceIndex() == link.index() && endpoint.port() == 0
+                        && find(onLink, endpoint.address()) == null && !removing(endpoint)) {
+                    removals.add(new Change.RemoveEndpoint(endpoint, link.name()));
+                }
+            }
+        }
+    }
+
+    /** Whether flags may be configured on this address; explains in a warning when not, or when not ready. */
+    private boolean eligible(DesiredState.Interface iface, LinkAddress address, boolean explicit,
+                             EndpointFlags wanted, Position where) {
+        String text = iface.name() + " " + IpAddresses.format(address.address());
+        Ineligibility reason = Ineligibility.of(address.address());
+        if (reason != null && !(explicit && reason == Ineligibility.UNIQUE_LOCAL)) {
+            if (!wanted.isEmpty()) {
+                warnings.add(new Warning(where, "skipping " + text + ": " + reason.yamlName() + " addresses get no"
+                        + " MPTCP endpoint" + (reason == Ineligibility.UNIQUE_LOCAL
+                        ? " unless the address lists its own mptcp-flags" : "")));
+            }
+            return false;
+        }
+        if (address.has(LinkAddress.DADFAILED)) {
+            warnings.add(new Warning(where, "skipping " + text + ": duplicate address detection failed"));
+            return false;
+        }
+        if (address.has(LinkAddress.TENTATIVE) && !wanted.isEmpty()) {
+            warnings.add(new Warning(where, text + " is tentative (duplicate address detection running):"
+                    + " subflows can use it once it completes"));
+        }
+        return true;
+    }
+
+    private void planAddress(Link link, LinkAddress address, EndpointFlags wanted) {
+        Endpoint existing = attachments.byAddress().get(address);
+        if (existing == null) {
+            // an endpoint on this address bound to another interface counts as this address's endpoint
+            for (Endpoint endpoint : attachments.unattached()) {
+                if (endpoint.port() == 0 && endpoint.address().equals(address.address())) {
+                    existing = endpoint;
+                }
+            }
+        }
+        boolean boundElsewhere = existing != null && existing.interfaceIndex() != 0
+                && existing.interfaceIndex() != link.index();
+        if (wanted.isEmpty()) {
+            if (existing != null && !removing(existing)) {
+                removals.add(new Change.RemoveEndpoint(existing, nameOf(existing)));
+            }
+            return;
+        }
+        if (existing == null) {
+            additions.add(new Change.AddEndpoint(address.address(), 0, wanted, link.index(), link.name()));
+        } else if (boundElsewhere || !existing.flags().equals(wanted)) {
+            replaceOrChange(existing, address.address(), 0, wanted, link, boundElsewhere);
+        }
+    }
+
+    /** Endpoints not tied to an interface address: the kernel ends up with exactly the listed ones. */
+    private void planUnattached(List<DesiredState.Endpoint> wantedList) {
+        List<Endpoint> matched = new ArrayList<>();
+        for (DesiredState.Endpoint wanted : wantedList) {
+            int port = wanted.port() == null ? 0 : wanted.port();
+            Link link = null;
+            if (wanted.interfaceName() != null) {
+                link = linksByName.get(wanted.interfaceName());
+                if (link == null) {
+                    problems.add(new Problem(wanted.position(), "interface " + wanted.interfaceName()
+                            + " does not exist in this network namespace"));
+                    continue;
+                }
+            }
+            if (port == 0 && onAnyInterface(wanted.address())) {
+                problems.add(new Problem(wanted.position(), IpAddresses.format(wanted.address()) + " is an address of"
+                        + " an interface: give its flags as that interface address's mptcp-flags instead"));
+                continue;
+            }
+            EndpointFlags flags = wanted.flags() == null ? EndpointFlags.NONE : wanted.flags();
+            Endpoint existing = null;
+            for (Endpoint endpoint : attachments.unattached()) {
+                if (endpoint.address().equals(wanted.address()) && endpoint.port() == port) {
+                    existing = endpoint;
+                }
+            }
+            if (existing == null) {
+                additions.add(new Change.AddEndpoint(wanted.address(), port, flags, link == null ? 0 : link.index(),
+                        link == null ? null : link.name()));
+                continue;
+            }
+            matched.add(existing);
+            boolean rebind = link != null && existing.interfaceIndex() != link.index();
+            if (rebind || !existing.flags().equals(flags)) {
+                replaceOrChange(existing, wanted.address(), port, flags, link, rebind);
+            }
+        }
+        for (Endpoint endpoint : attachments.unattached()) {
+            if (!matched.contains(endpoint) && !removing(endpoint) && !claimedByAnInterface(endpoint)) {
+                removals.add(new Change.RemoveEndpoint(endpoint, nameOf(endpoint)));
+            }
+        }
+    }
+
+    /** A bound-elsewhere endpoint on an address a named interface manages is that interface's business. */
+    private boolean claimedByAnInterface(Endpoint endpoint) {
+        if (endpoint.port() != 0) {
+            return false;
+        }
+        for (DesiredState.Interface iface : desired.interfaces()) {
+            Link link = linksByName.get(iface.name());
+            if (link != null) {
+                for (LinkAddress address : current.addresses()) {
+                    if (address.interfaceIndex() == link.index() && address.address().equals(endpoint.address())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private void replaceOrChange(Endpoint existing, InetAddress address, int port, EndpointFlags wanted, Link link,
+                                 boolean rebind) {
+        boolean onlyBackupOrFullmesh = ((existing.flags().bits() ^ wanted.bits()) & ~BACKUP_AND_FULLMESH) == 0;
+        if (onlyBackupOrFullmesh && !rebind) {
+            flagChanges.add(new Change.ChangeFlags(existing, wanted, nameOf(existing)));
+            return;
+        }
+        if (!removing(existing)) {
+            removals.add(new Change.RemoveEndpoint(existing, nameOf(existing)));
+        }
+        int index = link != null ? link.index() : existing.interfaceIndex();
+        additions.add(new Change.AddEndpoint(address, port, wanted, index,
+                link != null ? link.name() : nameOf(existing)));
+    }
+
+    private boolean removing(Endpoint endpoint) {
+        for (Change change : removals) {
+            if (((Change.RemoveEndpoint) change).endpoint().id() == endpoint.id()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean onAnyInterface(InetAddress address) {
+        for (LinkAddress candidate : current.addresses()) {
+            if (candidate.address().equals(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String nameOf(Endpoint endpoint) {
+        Link link = linksByIndex.get(endpoint.interfaceIndex());
+        return link == null ? null : link.name();
+    }
+
+    private static LinkAddress find(List<LinkAddress> addresses, InetAddress ip) {
+        for (LinkAddress address : addresses) {
+            if (address.address().equals(ip)) {
+                return address;
+            }
+        }
+        return null;
+    }
+
+}

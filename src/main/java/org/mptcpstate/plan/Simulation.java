@@ -1,0 +1,75 @@
+package org.mptcpstate.plan;
+
+import org.mptcpstate.state.EndpointFlags;
+import org.mptcpstate.state.Snapshot;
+import org.mptcpstate.state.Snapshot.Endpoint;
+import org.mptcpstate.state.Snapshot.Limits;
+import org.mptcpstate.state.Snapshot.Sysctls;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * What a snapshot becomes once a plan's changes are applied, computed without a kernel: for the diff of the
+ * document and the endpoint count check. A new endpoint gets the lowest free id here; the kernel may choose
+ * another.
+ */
+public final class Simulation {
+    private static final int BACKUP_AND_FULLMESH = 0x4 | 0x8;
+    private static final Comparator<Endpoint> BY_ID = new Comparator<>() {
+        @Override
+        public int compare(Endpoint a, Endpoint b) {
+            return Integer.compare(a.id(), b.id());
+        }
+    };
+
+    private Simulation() {
+    }
+
+    public static Snapshot apply(Snapshot snapshot, List<Change> changes) {
+        boolean enabled = snapshot.sysctls().enabled();
+        int subflows = snapshot.limits().subflows();
+        int addAddrAccepted = snapshot.limits().addAddrAccepted();
+        List<Endpoint> endpoints = new ArrayList<>(snapshot.endpoints());
+        for (Change change : changes) {
+            if (change instanceof Change.SetEnabled set) {
+                enabled = set.to();
+            } else if (change instanceof Change.SetLimits limits) {
+                subflows = limits.subflows() == null ? subflows : limits.subflows();
+                addAddrAccepted = limits.addAddrAccepted() == null ? addAddrAccepted : limits.addAddrAccepted();
+            } else if (change instanceof Change.RemoveEndpoint remove) {
+                endpoints.removeIf(e -> e.id() == remove.endpoint().id());
+            } else if (change instanceof Change.ChangeFlags flags) {
+                for (int i = 0; i < endpoints.size(); i++) {
+                    Endpoint e = endpoints.get(i);
+                    if (e.id() == flags.endpoint().id()) {
+                        int bits = (e.flags().bits() & ~BACKUP_AND_FULLMESH) | (flags.to().bits() & BACKUP_AND_FULLMESH);
+                        endpoints.set(i, new Endpoint(e.id(), e.address(), e.port(), new EndpointFlags(bits),
+                                e.interfaceIndex()));
+                    }
+                }
+            } else if (change instanceof Change.AddEndpoint add) {
+                endpoints.add(new Endpoint(freeId(endpoints), add.address(), add.port(), add.flags(),
+                        add.interfaceIndex()));
+            }
+        }
+        endpoints.sort(BY_ID);
+        return new Snapshot(new Sysctls(enabled, snapshot.sysctls().pathManager()),
+                new Limits(subflows, addAddrAccepted), endpoints, snapshot.links(), snapshot.addresses(),
+                snapshot.defaultRoutes());
+    }
+
+    private static int freeId(List<Endpoint> endpoints) {
+        for (int id = 1; id <= 255; id++) {
+            boolean used = false;
+            for (Endpoint e : endpoints) {
+                used |= e.id() == id;
+            }
+            if (!used) {
+                return id;
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,34 @@
+package org.mptcpstate.reconcile;
+
+import org.mptcpstate.plan.Change;
+
+import java.util.List;
+
+/**
+ * An apply that failed part-way or failed verification, after the rollback: the cause, the changes that had
+ * been made, and whether the namespace is verified back at its snapshot.
+ */
+public final class ApplyFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient List<Change> applied;
+    private final transient Rollback.Outcome rollback;
+
+    ApplyFailedException(String reason, List<Change> applied, Rollback.Outcome rollback) {
+        super(reason + "; " + rollback.describe(applied.size()));
+        this.applied = List.copyOf(applied);
+        this.rollback = rollback;
+    }
+
+    public List<Change> applied() {
+        return applied;
+    }
+
+    /** True when the namespace was read back and equals the snapshot taken before the apply. */
+    public boolean restored() {
+        return rollback.restored();
+    }
+
+    public Rollback.Outcome rollback() {
+        return rollback;
+    }
+}

@@ -1,0 +1,84 @@
+package org.mptcpstate.reconcile;
+
+import org.mptcpstate.kernel.MptcpKernel;
+import org.mptcpstate.plan.Change;
+import org.mptcpstate.plan.Plan;
+import org.mptcpstate.plan.Planner;
+import org.mptcpstate.state.DesiredState;
+import org.mptcpstate.state.Snapshot;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Applies a desired state: snapshot, plan, write each change, re-read and check that nothing is left to do.
+ * On any kernel error or failed check the namespace is restored to the snapshot before the failure is
+ * reported, so the kernel ends up exactly as the file says or exactly as it was. Idempotent: applying the
+ * same file again plans nothing and writes nothing.
+ */
+public final class Reconciler {
+    private Reconciler() {
+    }
+
+    /**
+     * @throws org.mptcpstate.state.InvalidStateException when the file does not fit this namespace (nothing
+     *                                                     is changed)
+     * @throws ApplyFailedException                       when a write or the check failed (rolled back)
+     */
+    public static ApplyResult apply(MptcpKernel kernel, DesiredState desired, boolean verify) {
+        Snapshot before = kernel.query();
+        Plan plan = Planner.plan(desired, before);
+        if (plan.isEmpty()) {
+            return new ApplyResult(plan, List.of(), false);
+        }
+        List<Change> applied = new ArrayList<>();
+        try {
+            for (Change change : plan.changes()) {
+                try {
+                    execute(kernel, change);
+                } catch (RuntimeException e) {
+                    throw new StepFailed("failed at \"" + change.describe() + "\": " + e.getMessage(), e);
+                }
+                applied.add(change);
+            }
+            if (verify) {
+                Plan remaining = Planner.plan(desired, kernel.query());
+                if (!remaining.isEmpty()) {
+                    throw new StepFailed("verification failed: after the apply the kernel still differs: "
+                            + remaining.changes().get(0).describe()
+                            + (remaining.changes().size() > 1 ? " (and " + (remaining.changes().size() - 1)
+                            + " more)" : ""), null);
+                }
+            }
+            return new ApplyResult(plan, applied, verify);
+        } catch (RuntimeException e) {
+            String message = e instanceof StepFailed ? e.getMessage() : "failed: " + e.getMessage();
+            throw new ApplyFailedException(message, applied, Rollback.restore(kernel, before));
+        }
+    }
+
+    /** Makes one change in the kernel. */
+    public static void execute(MptcpKernel kernel, Change change) {
+        if (change instanceof Change.SetEnabled set) {
+            kernel.setEnabled(set.to());
+        } else if (change instanceof Change.SetLimits limits) {
+            kernel.setLimits(limits.subflows(), limits.addAddrAccepted());
+        } else if (change instanceof Change.RemoveEndpoint remove) {
+            kernel.deleteEndpoint(remove.endpoint().id());
+        } else if (change instanceof Change.ChangeFlags flags) {
+            kernel.setEndpointFlags(flags.endpoint().id(), flags.to());
+        } else if (change instanceof Change.AddEndpoint add) {
+            kernel.addEndpoint(0, add.address(), add.port(), add.flags(), add.interfaceIndex());
+        } else {
+            throw new IllegalArgumentException("unknown change " + change);
+        }
+    }
+
+    private static final class StepFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StepFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

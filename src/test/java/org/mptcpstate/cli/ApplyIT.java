@@ -1,0 +1,193 @@
+package org.mptcpstate.cli;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.mptcpstate.testing.Documents;
+import org.mptcpstate.testing.Mptcpstate;
+import org.mptcpstate.testing.Mptcpstate.Run;
+import org.mptcpstate.testing.Netns;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * apply and diff against the real kernel, in namespaces the tests make, checked with iproute2: the oracle is
+ * `ip -j mptcp endpoint show`, `ip mptcp limits` and the sysctl as `sysctl` reads it.
+ */
+@Tag("kernel")
+class ApplyIT {
+    private static final List<String> FLAGS = List.of("signal", "subflow", "backup", "fullmesh");
+
+    /** eth1 with an IPv4, an IPv6 (ready) and its fe80:: address, a peer eth2 in the same namespace. */
+    private static Netns namespace() {
+        Netns ns = Netns.create("apply");
+        ns.ip("link", "add", "eth1", "type", "veth", "peer", "name", "eth2");
+        ns.ip("link", "set", "eth1", "up");
+        ns.ip("link", "set", "eth2", "up");
+        ns.ip("addr", "add", "192.0.2.2/24", "dev", "eth1");
+        ns.ip("addr", "add", "2001:db8::2/64", "dev", "eth1", "nodad");
+        ns.ip("addr", "add", "198.51.100.2/24", "dev", "eth2");
+        ns.awaitAddressesSettled();
+        return ns;
+    }
+
+    private static Path write(String yaml) throws IOException {
+        Path file = Files.createTempFile("mptcpstate-", ".yml");
+        Files.writeString(file, yaml);
+        file.toFile().deleteOnExit();
+        return file;
+    }
+
+    private static Run apply(Netns ns, String yaml) throws IOException {
+        return Mptcpstate.inProcess("apply", write(yaml).toString(), "--netns", ns.name());
+    }
+
+    /** address -> endpoint as iproute2 reports it. */
+    private static Map<String, JsonNode> endpoints(Netns ns) {
+        Map<String, JsonNode> byAddress = new HashMap<>();
+        for (JsonNode endpoint : Documents.elements(Documents.json(ns.ip("-j", "mptcp", "endpoint", "show")))) {
+            byAddress.put(endpoint.path("address").asString(), endpoint);
+        }
+        return byAddress;
+    }
+
+    private static Set<String> flagsOf(JsonNode endpoint) {
+        Set<String> flags = new LinkedHashSet<>();
+        for (String flag : FLAGS) {
+            if (endpoint.path(flag).asBoolean(false)) {
+                flags.add(flag);
+            }
+        }
+        return flags;
+    }
+
+    /** Every combination nmstate accepts (all but signal with fullmesh), applied in turn to one interface. */
+    @Test
+    void everyValidFlagCombinationLandsOnBothAddressesAndNeverOnLinkLocal() throws IOException {
+        try (Netns ns = namespace()) {
+            for (int mask = 0; mask < 16; mask++) {
+                List<String> flags = new ArrayList<>();
+                for (int bit = 0; bit < 4; bit++) {
+                    if ((mask & (1 << bit)) != 0) {
+                        flags.add(FLAGS.get(bit));
+                    }
+                }
+                if (flags.contains("signal") && flags.contains("fullmesh")) {
+                    continue;
+                }
+                String yaml = "interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [" + String.join(", ", flags)
+                        + "]\n";
+                Run run = apply(ns, yaml);
+                assertThat(run.exitCode()).as(flags + ": " + run.stderr()).isZero();
+                Map<String, JsonNode> endpoints = endpoints(ns);
+                if (flags.isEmpty()) {
+                    assertThat(endpoints).as("no flags: no endpoints").isEmpty();
+                    continue;
+                }
+                assertThat(endpoints.keySet()).as(flags.toString()).containsExactlyInAnyOrder("192.0.2.2", "2001:db8::2");
+                for (JsonNode endpoint : endpoints.values()) {
+                    assertThat(flagsOf(endpoint)).as(flags + " on " + endpoint).isEqualTo(new LinkedHashSet<>(flags));
+                    assertThat(endpoint.path("dev").asString()).isEqualTo("eth1");
+                }
+                Run again = apply(ns, yaml);
+                assertThat(again.exitCode()).isZero();
+                assertThat(again.stdout()).as("second apply of " + flags).isEqualTo("no changes\n");
+            }
+        }
+    }
+
+    @Test
+    void signalWithFullmeshIsRefusedAndNothingChanges() throws IOException {
+        try (Netns ns = namespace()) {
+            ns.ip("mptcp", "endpoint", "add", "192.0.2.2", "dev", "eth1", "subflow");
+            String before = ns.ip("-j", "mptcp", "endpoint", "show");
+            Run run = apply(ns, "interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [signal, fullmesh]\n");
+            assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+            assertThat(run.stderr()).contains("MPTCP flags mustn't have both signal and fullmesh");
+            assertThat(ns.ip("-j", "mptcp", "endpoint", "show")).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void backupTogglesInPlaceKeepingTheEndpointId() throws IOException {
+        try (Netns ns = namespace()) {
+            assertThat(apply(ns, "interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [subflow]\n").exitCode())
+                    .isZero();
+            Map<String, JsonNode> before = endpoints(ns);
+            Run run = apply(ns, "interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [subflow, backup]\n");
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(run.stdout()).contains("~ endpoint");
+            Map<String, JsonNode> after = endpoints(ns);
+            for (String address : List.of("192.0.2.2", "2001:db8::2")) {
+                assertThat(after.get(address).path("id").asInt()).isEqualTo(before.get(address).path("id").asInt());
+                assertThat(flagsOf(after.get(address))).containsExactly("subflow", "backup");
+            }
+        }
+    }
+
+    @Test
+    void limitsAndEnabledReachTheKernel() throws IOException {
+        try (Netns ns = namespace()) {
+            ns.sysctl("net.mptcp.enabled", "0");
+            Run run = apply(ns, "mptcp:\n  enabled: true\n  limits:\n    subflows: 5\n    add-addr-accepted: 3\n");
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(ns.ip("mptcp", "limits").trim()).isEqualTo("add_addr_accepted 3 subflows 5");
+            assertThat(ns.exec("sysctl", "-n", "net.mptcp.enabled").trim()).isEqualTo("1");
+            assertThat(apply(ns, "mptcp:\n  limits:\n    subflows: 5\n").stdout()).isEqualTo("no changes\n");
+        }
+    }
+
+    @Test
+    void diffReportsPendingChangesAndShowOutputFedBackIsInSync() throws IOException {
+        try (Netns ns = namespace()) {
+            ns.ip("mptcp", "endpoint", "add", "192.0.2.2", "dev", "eth1", "signal");
+            ns.ip("mptcp", "endpoint", "add", "198.51.100.2", "port", "8443", "signal");
+            Path file = write("interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [subflow]\n");
+            String before = ns.ip("-j", "mptcp", "endpoint", "show");
+            Run diff = Mptcpstate.inProcess("diff", file.toString(), "--netns", ns.name());
+            assertThat(diff.exitCode()).isEqualTo(ExitCodes.CHANGES_PENDING);
+            assertThat(diff.stdout()).contains("- endpoint", "+ endpoint 192.0.2.2 on eth1 [subflow]",
+                    "+ endpoint 2001:db8::2 on eth1 [subflow]", "--- current", "+++ desired");
+            assertThat(ns.ip("-j", "mptcp", "endpoint", "show")).as("diff writes nothing").isEqualTo(before);
+
+            Run show = Mptcpstate.inProcess("show", "--netns", ns.name()).assertOk();
+            Run fedBack = Mptcpstate.inProcess("diff", write(show.stdout()).toString(), "--netns", ns.name());
+            assertThat(fedBack.exitCode()).as(fedBack.stdout() + fedBack.stderr()).isZero();
+            assertThat(fedBack.stdout()).isEqualTo("no changes\n");
+            Run json = Mptcpstate.jar("diff", "--json", file.toString(), "--netns", ns.name());
+            assertThat(json.exitCode()).isEqualTo(ExitCodes.CHANGES_PENDING);
+            assertThat(Documents.json(json.stdout()).path("changes").size()).isEqualTo(3);
+        }
+    }
+
+    /** A kernel refusal part-way through a real plan: the namespace is back to its snapshot. */
+    @Test
+    void aKernelRefusalRollsBackToTheSnapshot() throws IOException {
+        try (Netns ns = namespace()) {
+            ns.ip("mptcp", "endpoint", "add", "192.0.2.2", "id", "9", "dev", "eth1", "signal");
+            ns.ip("mptcp", "limits", "set", "subflows", "2", "add_addr_accepted", "0");
+            String endpointsBefore = ns.ip("-j", "mptcp", "endpoint", "show");
+            String limitsBefore = ns.ip("mptcp", "limits");
+            // removes endpoint 9 and sets limits, then adds a port endpoint on an address the host does not
+            // have: the kernel cannot open its listening socket and refuses
+            Run run = apply(ns, "mptcp:\n  limits:\n    subflows: 4\n  endpoints:\n  - address: 203.0.113.50\n"
+                    + "    port: 8443\n    flags: [signal]\ninterfaces:\n- name: eth1\n  mptcp:\n"
+                    + "    address-flags: [subflow]\n");
+            assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isEqualTo(ExitCodes.FAILED);
+            assertThat(run.stderr()).contains("kernel refused").contains("rolled back");
+            assertThat(run.stderr().lines().count()).isEqualTo(1);
+            assertThat(ns.ip("-j", "mptcp", "endpoint", "show")).isEqualTo(endpointsBefore);
+            assertThat(ns.ip("mptcp", "limits")).isEqualTo(limitsBefore);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.mptcpstate.reconcile;
+
+import org.junit.jupiter.api.Test;
+import org.mptcpstate.kernel.FakeKernel;
+import org.mptcpstate.kernel.MptcpKernel;
+import org.mptcpstate.plan.Planner;
+import org.mptcpstate.state.DesiredState;
+import org.mptcpstate.state.EndpointFlags;
+import org.mptcpstate.state.MptcpFlag;
+import org.mptcpstate.state.Snapshot;
+import org.mptcpstate.state.Snapshot.DefaultRoutes;
+import org.mptcpstate.state.Snapshot.Endpoint;
+import org.mptcpstate.state.Snapshot.Link;
+import org.mptcpstate.state.Snapshot.LinkAddress;
+import org.mptcpstate.state.StateLoader;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** apply, verify and roll back against the in-memory kernel, which obeys the kernel's rules. */
+class ReconcilerTest {
+    private static final String DESIRED = """
+            mptcp:
+              enabled: true
+              limits:
+                subflows: 4
+                add-addr-accepted: 2
+            interfaces:
+            - name: eth1
+              mptcp:
+                address-flags: [subflow]
+              ipv4:
+                address:
+                - ip: 192.0.2.2
+                  mptcp-flags: [subflow, backup]
+            - name: eth2
+              mptcp:
+                address-flags: [subflow, backup]
+            """;
+
+    private static InetAddress ip(String text) throws Exception {
+        return InetAddress.getByName(text);
+    }
+
+    /** eth1: 192.0.2.2, 192.0.2.3 (endpoint 3, subflow+fullmesh), 2001:db8::2; eth2: 198.51.100.2 (endpoint 5, signal). */
+    private static Snapshot initial() throws Exception {
+        return new Snapshot(new Snapshot.Sysctls(false, "kernel"), new Snapshot.Limits(2, 0),
+                List.of(new Endpoint(3, ip("192.0.2.3"), 0, EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.FULLMESH), 2),
+                        new Endpoint(5, ip("198.51.100.2"), 0, EndpointFlags.of(MptcpFlag.SIGNAL), 3)),
+                List.of(new Link(1, "lo", null, true, true, 772, Snapshot.OperState.UNKNOWN),
+                        new Link(2, "eth1", "veth", true, false, 1, Snapshot.OperState.UP),
+                        new Link(3, "eth2", "veth", true, false, 1, Snapshot.OperState.UP)),
+                List.of(new LinkAddress(2, ip("192.0.2.2"), 24, 0, LinkAddress.PERMANENT),
+                        new LinkAddress(2, ip("192.0.2.3"), 24, 0, LinkAddress.PERMANENT),
+                        new LinkAddress(2, ip("2001:db8::2"), 64, 0, LinkAddress.PERMANENT),
+                        new LinkAddress(3, ip("198.51.100.2"), 24, 0, LinkAddress.PERMANENT)),
+                new DefaultRoutes(Set.of(2), Set.of()));
+    }
+
+    private static DesiredState desired() {
+        return StateLoader.load("desired.yml", DESIRED.getBytes(StandardCharsets.UTF_8)).state();
+    }
+
+    @Test
+    void applyReachesTheDesiredStateAndASecondApplyChangesNothing() throws Exception {
+        FakeKernel kernel = new FakeKernel(initial());
+        ApplyResult first = Reconciler.apply(kernel, desired(), true);
+        assertThat(first.applied()).hasSize(first.plan().changes().size()).hasSizeGreaterThan(4);
+        assertThat(first.verified()).isTrue();
+        assertThat(Planner.plan(desired(), kernel.query()).changes()).isEmpty();
+
+        ApplyResult second = Reconciler.apply(kernel, desired(), true);
+        assertThat(second.applied()).isEmpty();
+    }
+
+    /** Fail at each write in turn: after the rollback the kernel equals the snapshot taken before. */
+    @Test
+    void aFaultAtAnyStepRollsBackToTheSnapshot() throws Exception {
+        int steps = Planner.plan(desired(), initial()).changes().size();
+        assertThat(steps).isGreaterThanOrEqualTo(6);
+        for (int failAt = 1; failAt <= steps; failAt++) {
+            FakeKernel fake = new FakeKernel(initial());
+            FaultyKernel faulty = new FaultyKernel(fake, failAt);
+            int step = failAt;
+            assertThatThrownBy(() -> Reconciler.apply(faulty, desired(), true))
+                    .as("fault at write %d", step)
+                    .isInstanceOfSatisfying(ApplyFailedException.class, e -> {
+                        assertThat(e.applied()).hasSize(step - 1);
+                        assertThat(e.restored()).isTrue();
+                        assertThat(e.getMessage()).contains("injected fault at write " + step);
+                    });
+            assertThat(Rollback.differences(initial(), fake.query())).as("after a fault at write %d", step).isEmpty();
+            assertThat(fake.query().endpoints()).isEqualTo(initial().endpoints());
+        }
+    }
+
+    /** A kernel that accepts a write but does not keep it fails verification, and the apply is undone. */
+    @Test
+    void aResultThatDoesNotHoldIsRolledBack() throws Exception {
+        FakeKernel fake = new FakeKernel(initial());
+        MptcpKernel forgetful = new FaultyKernel(fake, 0) {
+            @Override
+            public void setLimits(Integer subflows, Integer addAddrAccepted) {
+                // acknowledged, not kept
+            }
+        };
+        assertThatThrownBy(() -> Reconciler.apply(forgetful, desired(), true))
+                .isInstanceOfSatisfying(ApplyFailedException.class, e -> {
+                    assertThat(e.getMessage()).startsWith("verification failed").contains("limits");
+                    assertThat(e.restored()).isTrue();
+                });
+        assertThat(Rollback.differences(initial(), fake.query())).isEmpty();
+    }
+
+    @Test
+    void anInapplicableFileChangesNothing() throws Exception {
+        FakeKernel fake = new FakeKernel(initial());
+        DesiredState missing = StateLoader.load("bad.yml",
+                "interfaces:\n- name: eth9\n  mptcp:\n    address-flags: [subflow]\n".getBytes(StandardCharsets.UTF_8))
+                .state();
+        assertThatThrownBy(() -> Reconciler.apply(fake, missing, true))
+                .hasMessageContaining("bad.yml:2:3: interface eth9 does not exist");
+        assertThat(Rollback.differences(initial(), fake.query())).isEmpty();
+    }
+}
