@@ -8,6 +8,7 @@ import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.Snapshot.Endpoint;
 import org.mptcpstate.state.Snapshot.Limits;
 
+import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -117,6 +118,62 @@ final class MptcpPm {
         }
         top.check();
         return new Limits(subflows, addAddrAccepted);
+    }
+
+    /**
+     * add-addr: the ADDR nest as iproute2 builds it (NLA_F_NESTED set): id only when one is chosen (id 0 is never
+     * sent), flags only when some are set, if-idx and port only when not 0, then family and the address.
+     */
+    static byte[] encodeAddEndpoint(int id, InetAddress address, int port, EndpointFlags flags, int interfaceIndex) {
+        return new AttributeEncoder().nested(ATTR_ADDR, nest -> {
+            if (id != 0) {
+                nest.u8(ADDR_ID, id);
+            }
+            if (!flags.isEmpty()) {
+                nest.u32(ADDR_FLAGS, flags.bits());
+            }
+            if (interfaceIndex != 0) {
+                nest.s32(ADDR_IF_IDX, interfaceIndex);
+            }
+            if (port != 0) {
+                nest.u16(ADDR_PORT, port); // host byte order: the kernel applies htons itself
+            }
+            boolean v4 = address instanceof Inet4Address;
+            nest.u16(ADDR_FAMILY, v4 ? AF_INET : AF_INET6);
+            nest.bytes(v4 ? ADDR_ADDR4 : ADDR_ADDR6, address.getAddress());
+        }).toBytes();
+    }
+
+    /**
+     * del-addr: the ADDR nest with the id alone, as {@code ip mptcp endpoint delete id N} sends it. The kernel
+     * looks the endpoint up by id; a request without an id (id 0) would take its special path for the id-0
+     * address of live connections and be acknowledged without deleting anything.
+     */
+    static byte[] encodeEndpointId(int id) {
+        return new AttributeEncoder().nested(ATTR_ADDR, nest -> nest.u8(ADDR_ID, id)).toBytes();
+    }
+
+    /**
+     * set-flags: the ADDR nest with id and flags, as {@code ip mptcp endpoint change id N ...} sends it. Without a
+     * family the kernel looks the endpoint up by id; it takes backup and fullmesh from the flags and replaces
+     * both. The flags are sent even when 0 (iproute2 leaves them out then, which the kernel reads as 0 too).
+     */
+    static byte[] encodeSetFlags(int id, EndpointFlags flags) {
+        return new AttributeEncoder().nested(ATTR_ADDR, nest -> nest
+                .u8(ADDR_ID, id)
+                .u32(ADDR_FLAGS, flags.bits())).toBytes();
+    }
+
+    /** set-limits: each limit only when given, add_addr_accepted first as iproute2 does. */
+    static byte[] encodeLimits(Integer subflows, Integer addAddrAccepted) {
+        AttributeEncoder attributes = new AttributeEncoder();
+        if (addAddrAccepted != null) {
+            attributes.u32(ATTR_RCV_ADD_ADDRS, addAddrAccepted);
+        }
+        if (subflows != null) {
+            attributes.u32(ATTR_SUBFLOWS, subflows);
+        }
+        return attributes.toBytes();
     }
 
     static byte[] noAttributes() {

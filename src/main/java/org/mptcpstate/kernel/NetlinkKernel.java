@@ -6,6 +6,7 @@ import org.mptcpstate.netlink.KernelErrorException;
 import org.mptcpstate.netlink.NetlinkSocket;
 import org.mptcpstate.netlink.RtNetlink;
 import org.mptcpstate.netlink.SystemCallException;
+import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.Snapshot.DefaultRoutes;
 import org.mptcpstate.state.Snapshot.Endpoint;
@@ -14,29 +15,43 @@ import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
 import org.mptcpstate.state.Snapshot.OperState;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * The kernel port over netlink, for the namespace of the thread that opened it: one rtnetlink and one generic
- * netlink socket, one dump per object kind.
+ * netlink socket, one dump per object kind; writes are acknowledged mptcp_pm requests, and a write of
+ * /proc/sys/net/mptcp/enabled.
+ *
+ * <p><b>One thread, one namespace.</b> A NetlinkKernel belongs to the network namespace of the thread that
+ * opened it: its sockets were created there. The /proc/sys/net files it reads and writes, however, resolve per
+ * thread, in the namespace of whichever thread touches them. Called from another thread, it would mix the
+ * sockets' namespace with that thread's sysctls. So every call must come from the thread that opened it, which is
+ * checked: any other thread gets {@link IllegalStateException}. The CLI runs the whole kernel work of a command
+ * inside one {@link org.mptcpstate.netlink.NetworkNamespace#call} (open, query, write, verify, close).
+ * {@link #close()} is the one call not checked, so that cleanup never throws; it belongs on that thread too.
  */
 public final class NetlinkKernel implements MptcpKernel {
     private final NetlinkSocket route;
     private final NetlinkSocket generic;
     private final Path sysctlRoot;
+    private final Thread owner;
     private GenericNetlink.Family mptcpPm;
+    private volatile boolean closed;
 
     private NetlinkKernel(NetlinkSocket route, NetlinkSocket generic, Path sysctlRoot) {
         this.route = route;
         this.generic = generic;
         this.sysctlRoot = sysctlRoot;
+        this.owner = Thread.currentThread();
     }
 
-    /** Opens the sockets in the calling thread's network namespace. */
+    /** Opens the sockets in the calling thread's network namespace; use it on this thread only. */
     public static NetlinkKernel open() {
         return open(MptcpSysctls.DEFAULT_ROOT);
     }
@@ -53,12 +68,66 @@ public final class NetlinkKernel implements MptcpKernel {
 
     @Override
     public Snapshot query() {
+        checkUsable();
         Snapshot.Sysctls sysctls = MptcpSysctls.read(sysctlRoot);
         Limits limits = limits();
         List<Endpoint> endpoints = endpoints();
         List<Link> links = links();
         List<LinkAddress> addresses = addresses();
         return new Snapshot(sysctls, limits, endpoints, links, addresses, defaultRoutes());
+    }
+
+    @Override
+    public void setEnabled(boolean enabled) {
+        checkUsable();
+        MptcpSysctls.writeEnabled(sysctlRoot, enabled);
+    }
+
+    @Override
+    public void setLimits(Integer subflows, Integer addAddrAccepted) {
+        checkUsable();
+        KernelArguments.checkLimit("subflows", subflows);
+        KernelArguments.checkLimit("add_addr_accepted", addAddrAccepted);
+        write("setting MPTCP limits", MptcpPm.CMD_SET_LIMITS, MptcpPm.encodeLimits(subflows, addAddrAccepted));
+    }
+
+    @Override
+    public void addEndpoint(int id, InetAddress address, int port, EndpointFlags flags, int interfaceIndex) {
+        checkUsable();
+        KernelArguments.checkNewEndpoint(id, address, port, flags, interfaceIndex);
+        write("adding an MPTCP endpoint", MptcpPm.CMD_ADD_ADDR,
+                MptcpPm.encodeAddEndpoint(id, address, port, flags, interfaceIndex));
+    }
+
+    @Override
+    public void deleteEndpoint(int id) {
+        checkUsable();
+        KernelArguments.checkEndpointId(id);
+        write("deleting an MPTCP endpoint", MptcpPm.CMD_DEL_ADDR, MptcpPm.encodeEndpointId(id));
+    }
+
+    @Override
+    public void setEndpointFlags(int id, EndpointFlags flags) {
+        checkUsable();
+        KernelArguments.checkEndpointId(id);
+        Objects.requireNonNull(flags, "flags");
+        write("changing MPTCP endpoint flags", MptcpPm.CMD_SET_FLAGS, MptcpPm.encodeSetFlags(id, flags));
+    }
+
+    /** An acknowledged mptcp_pm write; a refusal throws with the kernel's errno and text. */
+    private void write(String what, int command, byte[] attributes) {
+        guarded(what, () -> GenericNetlink.request(generic, family(), command, attributes));
+    }
+
+    private void checkUsable() {
+        if (closed) {
+            throw new IllegalStateException("NetlinkKernel is closed");
+        }
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("NetlinkKernel opened by thread '" + owner.getName()
+                    + "' used from thread '" + Thread.currentThread().getName()
+                    + "': its sockets and the /proc/sys files would be of different network namespaces");
+        }
     }
 
     private GenericNetlink.Family family() {
@@ -150,6 +219,7 @@ public final class NetlinkKernel implements MptcpKernel {
 
     @Override
     public void close() {
+        closed = true;
         try {
             route.close();
         } finally {
