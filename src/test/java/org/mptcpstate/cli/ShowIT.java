@@ -340,7 +340,7 @@ class ShowIT {
         JsonNode doc = Documents.json(jsonRun.stdout());
         assertThat(Documents.yaml(yamlRun.stdout())).as("the YAML document parsed, vs the JSON one").isEqualTo(doc);
         IprouteOracle.assertShowMatches(ns, doc);
-        assertThat(SchemaCheck.errors(doc)).as("schemas/mptcpstate.schema.json").isEmpty();
+        assertThat(SchemaCheck.errors(doc)).as("schemas/show.schema.json").isEmpty();
         return doc;
     }
 

@@ -25,7 +25,8 @@ class StateWriterTest {
         return InetAddress.getByName(text);
     }
 
-    private static NetworkState sample() throws Exception {
+    /** Also the show document {@code StateLoaderShowTest} loads back. */
+    static NetworkState sample() throws Exception {
         return new NetworkState(
                 new MptcpState(true, "kernel", new LimitsState(4, 3), List.of(
                         new EndpointState(ip("198.51.100.2"), 8, 8443, EndpointFlags.of(MptcpFlag.SIGNAL), "eth2", null),

@@ -12,27 +12,48 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Validates documents against schemas/mptcpstate.schema.json, the file editors and users see. */
+/**
+ * Validates documents against the schemas users and editors see: schemas/show.schema.json for what
+ * {@code show} prints, schemas/mptcpstate.schema.json for state files.
+ */
 public final class SchemaCheck {
-    public static final Path SCHEMA = Path.of("schemas/mptcpstate.schema.json");
-    private static Schema schema;
+    public static final Path SHOW_SCHEMA = Path.of("schemas/show.schema.json");
+    public static final Path STATE_FILE_SCHEMA = Path.of("schemas/mptcpstate.schema.json");
+    private static Schema show;
+    private static Schema stateFile;
 
     private SchemaCheck() {
     }
 
-    private static synchronized Schema schema() {
-        if (schema == null) {
-            try (InputStream in = Files.newInputStream(SCHEMA)) {
-                schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
-            } catch (IOException e) {
-                throw new AssertionError("cannot read " + SCHEMA.toAbsolutePath(), e);
-            }
+    private static Schema read(Path path) {
+        try (InputStream in = Files.newInputStream(path)) {
+            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
+        } catch (IOException e) {
+            throw new AssertionError("cannot read " + path.toAbsolutePath(), e);
         }
-        return schema;
     }
 
-    /** The schema's complaints about {@code document}, as text; empty when it is valid. */
+    private static synchronized Schema show() {
+        if (show == null) {
+            show = read(SHOW_SCHEMA);
+        }
+        return show;
+    }
+
+    private static synchronized Schema stateFile() {
+        if (stateFile == null) {
+            stateFile = read(STATE_FILE_SCHEMA);
+        }
+        return stateFile;
+    }
+
+    /** The show schema's complaints about {@code document}, as text; empty when it is valid. */
     public static List<String> errors(JsonNode document) {
-        return schema().validate(document).stream().map(Error::toString).toList();
+        return show().validate(document).stream().map(Error::toString).toList();
+    }
+
+    /** The state-file schema's complaints about {@code document}, as text; empty when it is valid. */
+    public static List<String> stateFileErrors(JsonNode document) {
+        return stateFile().validate(document).stream().map(Error::toString).toList();
     }
 }
