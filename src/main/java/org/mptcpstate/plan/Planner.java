@@ -8,6 +8,7 @@ import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.Ineligibility;
 import org.mptcpstate.state.InvalidStateException;
 import org.mptcpstate.state.IpAddresses;
+import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Problem;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.Snapshot.Endpoint;
@@ -125,9 +126,10 @@ public final class Planner {
             warnings.add(new Warning(iface.position(), "interface " + iface.name() + " is of type "
                     + CurrentState.typeOf(link) + ", not " + iface.type()));
         }
-        if ("up".equals(iface.state()) && !link.up()) {
-            warnings.add(new Warning(iface.position(), "interface " + iface.name()
-                    + " is down; mptcpstate does not change links"));
+        if (iface.state() != null && iface.state().equals("up") != link.up()) {
+            warnings.add(new Warning(iface.position(), "interface " + iface.name() + " is "
+                    + (link.up() ? "up" : "down") + ", the file says " + iface.state()
+                    + "; mptcpstate does not change links"));
         }
         List<LinkAddress> onLink = new ArrayList<>();
         for (LinkAddress address : current.addresses()) {
@@ -156,6 +158,9 @@ public final class Planner {
             EndpointFlags wanted = explicit != null ? explicit : iface.addressFlags();
             if (wanted == null) {
                 continue;
+            }
+            if (wanted.has(MptcpFlag.IMPLICIT)) {
+                continue; // kernel-made (as show prints it): left as the kernel has it
             }
             Position where = entry != null ? entry.position() : iface.position();
             if (!eligible(iface, address, explicit != null, wanted, where)) {
@@ -247,6 +252,12 @@ public final class Planner {
                 if (endpoint.address().equals(wanted.address()) && endpoint.port() == port) {
                     existing = endpoint;
                 }
+            }
+            if (flags.has(MptcpFlag.IMPLICIT)) {
+                if (existing != null) {
+                    matched.add(existing); // kernel-made: left as the kernel has it
+                }
+                continue;
             }
             if (existing == null) {
                 additions.add(new Change.AddEndpoint(wanted.address(), port, flags, link == null ? 0 : link.index(),

@@ -525,9 +525,11 @@ public final class StateLoader {
         String state = null;
         if (node2 != null) {
             state = string(node2, "a string");
-            if (state != null && !state.equals("up")) {
-                error(node2, "state '" + shorten(state) + "': mptcpstate does not manage links, so only 'up'"
-                        + " is accepted (or leave state out)");
+            // down is accepted so that show output of a host with a link down loads; the planner warns when
+            // the file and the link disagree, since mptcpstate never changes links
+            if (state != null && !state.equals("up") && !state.equals("down")) {
+                error(node2, "state '" + shorten(state) + "': mptcpstate does not manage links, so only 'up' or"
+                        + " 'down' as show prints them is accepted (or leave state out)");
             }
         }
         readOnlyString(value(fields, "oper-state"));
@@ -804,10 +806,7 @@ public final class StateLoader {
             }
             String name = ((ScalarNode) item).getValue();
             MptcpFlag flag = MptcpFlag.named(name);
-            if (flag == MptcpFlag.IMPLICIT) {
-                error(item, "flag 'implicit' is set by the kernel only");
-                valid = false;
-            } else if (flag == null) {
+            if (flag == null) {
                 String nearest = nearest(name, SETTABLE_FLAGS, null, null);
                 error(item, "unknown flag '" + shorten(name) + "'" + (nearest != null
                         ? "; did you mean '" + nearest + "'?"

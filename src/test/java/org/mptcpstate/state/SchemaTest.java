@@ -78,7 +78,7 @@ class SchemaTest {
         List<String> bad = List.of(
                 "interfaces: [{name: eth1, mptcp: {address-flags: [signal, fullmesh]}}]",
                 "interfaces: [{name: eth1, mptcp: {address-flags: [sigal]}}]",
-                "interfaces: [{name: eth1, mptcp: {address-flags: [implicit]}}]",
+                "interfaces: [{name: eth1, mptcp: {address-flags: [implicitly]}}]",
                 "interfaces: [{name: eth1, mptcp: {address-flags: [signal, signal]}}]",
                 "interfaces: [{name: eth1, mptcp: {address-flags: signal}}]",
                 "interfaces: [{name: eth1, mptcp: {address-flags: null}}]",
@@ -113,7 +113,7 @@ class SchemaTest {
                 "interfaces: [{name: ..}]",
                 "interfaces: [{name: 123}]",
                 "interfaces: [{type: veth}]",
-                "interfaces: [{name: eth1, state: down}]",
+                "interfaces: [{name: eth1, state: absent}]",
                 "interfaces: [{name: eth1, oper-state: 1}]",
                 "interfaces: [{name: eth1, ipv4: {address: [{ip: 2001:db8::1}]}}]",
                 "interfaces: [{name: eth1, ipv6: {address: [{ip: 192.0.2.1}]}}]",

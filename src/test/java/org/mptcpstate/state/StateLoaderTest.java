@@ -218,14 +218,14 @@ class StateLoaderTest {
 
         @Test
         void utf8ByteOrderMarkIsSkipped() {
-            byte[] body = "interfaces: [{name: eth1, state: down}]\n".getBytes(StandardCharsets.UTF_8);
+            byte[] body = "interfaces: [{name: eth1, state: off}]\n".getBytes(StandardCharsets.UTF_8);
             byte[] content = new byte[body.length + 3];
             content[0] = (byte) 0xef;
             content[1] = (byte) 0xbb;
             content[2] = (byte) 0xbf;
             System.arraycopy(body, 0, content, 3, body.length);
-            assertThat(problems(content)).isEqualTo("state.yml:1:34: state 'down': mptcpstate does not manage"
-                    + " links, so only 'up' is accepted (or leave state out)");
+            assertThat(problems(content)).isEqualTo("state.yml:1:34: state 'off': mptcpstate does not manage"
+                    + " links, so only 'up' or 'down' as show prints them is accepted (or leave state out)");
         }
 
         @Test
@@ -526,9 +526,10 @@ class StateLoaderTest {
         }
 
         @Test
-        void implicitIsTheKernels() {
-            assertThat(problems("mptcp:\n  endpoints:\n  - address: 192.0.2.1\n    flags: [subflow, implicit]\n"))
-                    .isEqualTo("state.yml:4:22: flag 'implicit' is set by the kernel only");
+        void implicitLoadsAsShowPrintsIt() {
+            assertThat(load("mptcp:\n  endpoints:\n  - address: 192.0.2.1\n    flags: [subflow, implicit]\n").state()
+                    .mptcp().endpoints().get(0).flags()).isEqualTo(EndpointFlags.of(MptcpFlag.SUBFLOW,
+                    MptcpFlag.IMPLICIT));
         }
 
         @Test
@@ -670,11 +671,11 @@ class StateLoaderTest {
         }
 
         @Test
-        void onlyStateUp() {
-            assertThat(problems("interfaces:\n- name: eth1\n  state: down\n- name: eth2\n  state: absent\n"))
+        void onlyStateUpOrDown() {
+            assertThat(problems("interfaces:\n- name: eth1\n  state: absent\n- name: eth2\n  state: Up\n"))
                     .isEqualTo("""
-                            state.yml:3:10: state 'down': mptcpstate does not manage links, so only 'up' is accepted (or leave state out)
-                            state.yml:5:10: state 'absent': mptcpstate does not manage links, so only 'up' is accepted (or leave state out)""");
+                            state.yml:3:10: state 'absent': mptcpstate does not manage links, so only 'up' or 'down' as show prints them is accepted (or leave state out)
+                            state.yml:5:10: state 'Up': mptcpstate does not manage links, so only 'up' or 'down' as show prints them is accepted (or leave state out)""");
         }
     }
 
@@ -890,14 +891,14 @@ class StateLoaderTest {
                     flags: [signal, fullmesh]
                 interfaces:
                 - name: eth1
-                  state: down
+                  state: gone
                   mptcp:
                     adress-flags: [signal]
                   ipv4:
                     address:
                     - ip: 2001:db8::1
                       prefix-length: 200
-                      mptcp-flags: [implicit]
+                      mptcp-flags: [fulmesh]
                 - name: eth1
                 - name: averyveryverylongname
                   mtu: 9000
@@ -916,12 +917,12 @@ class StateLoaderTest {
                 "state.yml:7:14: 'example.com' is not an IP address (host names are not resolved)",
                 "state.yml:8:11: port must be from 1 to 65535, got 70000",
                 "state.yml:9:12: MPTCP flags mustn't have both signal and fullmesh",
-                "state.yml:12:10: state 'down': mptcpstate does not manage links, so only 'up' is accepted"
-                        + " (or leave state out)",
+                "state.yml:12:10: state 'gone': mptcpstate does not manage links, so only 'up' or 'down' as"
+                        + " show prints them is accepted (or leave state out)",
                 "state.yml:14:5: unknown key 'adress-flags'; did you mean 'address-flags'?",
                 "state.yml:17:11: 2001:db8::1 is an IPv6 address; it belongs under ipv6",
                 "state.yml:18:22: prefix-length must be from 0 to 32 for IPv4, got 200",
-                "state.yml:19:21: flag 'implicit' is set by the kernel only",
+                "state.yml:19:21: unknown flag 'fulmesh'; did you mean 'fullmesh'?",
                 "state.yml:20:9: interface 'eth1' is listed twice (first at line 11, column 9)",
                 "state.yml:21:9: interface name 'averyveryverylongname' is 21 bytes long; the kernel takes at most 15");
         assertThat(failure.getMessage()).startsWith("state.yml:2:12: expected true or false, got the string 'yes'\n"
