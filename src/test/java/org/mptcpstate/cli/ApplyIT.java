@@ -106,15 +106,42 @@ class ApplyIT {
         }
     }
 
+    /** Every combination with signal and fullmesh: exit 65, one line per problem, nothing changed. */
     @Test
     void signalWithFullmeshIsRefusedAndNothingChanges() throws IOException {
         try (Netns ns = namespace()) {
             ns.ip("mptcp", "endpoint", "add", "192.0.2.2", "dev", "eth1", "subflow");
             String before = ns.ip("-j", "mptcp", "endpoint", "show");
-            Run run = apply(ns, "interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [signal, fullmesh]\n");
-            assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
-            assertThat(run.stderr()).contains("MPTCP flags mustn't have both signal and fullmesh");
+            for (String flags : List.of("signal, fullmesh", "signal, subflow, fullmesh", "signal, backup, fullmesh",
+                    "signal, subflow, backup, fullmesh")) {
+                Run run = apply(ns, "interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [" + flags + "]\n");
+                assertThat(run.exitCode()).as(flags).isEqualTo(ExitCodes.INVALID_INPUT);
+                assertThat(run.stderr()).as(flags).matches(
+                        "mptcpstate: .*:4:20: MPTCP flags mustn't have both signal and fullmesh\n");
+                assertThat(run.stdout()).isEmpty();
+                assertThat(ns.ip("-j", "mptcp", "endpoint", "show")).isEqualTo(before);
+            }
+        }
+    }
+
+    /** A second apply on the same namespace waits for the lock, then fails clearly. */
+    @Test
+    void aSecondApplyWaitsForTheLockThenFailsClearly() throws Exception {
+        try (Netns ns = namespace()) {
+            String before = ns.ip("-j", "mptcp", "endpoint", "show");
+            Path file = write("interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [subflow]\n");
+            Run blocked = org.mptcpstate.netlink.NetworkNamespace.call(ns.path(), () -> {
+                try (org.mptcpstate.reconcile.NamespaceLock held =
+                             org.mptcpstate.reconcile.NamespaceLock.acquire(java.time.Duration.ZERO)) {
+                    return Mptcpstate.jar("apply", file.toString(), "--netns", ns.name(), "--lock-wait", "1");
+                }
+            });
+            assertThat(blocked.exitCode()).isEqualTo(ExitCodes.FAILED);
+            assertThat(blocked.stderr()).startsWith("mptcpstate: another mptcpstate apply holds /run/mptcpstate/net-")
+                    .contains("(pid " + ProcessHandle.current().pid() + ")").contains("gave up after 1 s");
             assertThat(ns.ip("-j", "mptcp", "endpoint", "show")).isEqualTo(before);
+            Run free = Mptcpstate.jar("apply", file.toString(), "--netns", ns.name(), "--lock-wait", "1");
+            assertThat(free.exitCode()).as(free.stderr()).isZero();
         }
     }
 
