@@ -5,6 +5,7 @@ import org.mptcpstate.cli.CommandSpec.PositionalSpec;
 import org.mptcpstate.kernel.NetlinkKernel;
 import org.mptcpstate.plan.Change;
 import org.mptcpstate.plan.Planner;
+import org.mptcpstate.reconcile.ApplyFailedException;
 import org.mptcpstate.reconcile.ApplyResult;
 import org.mptcpstate.reconcile.NamespaceLock;
 import org.mptcpstate.reconcile.Reconciler;
@@ -48,11 +49,17 @@ final class ApplyCommand implements Command {
             return DiffCommand.print(Planner.plan(desired, current), current, false, streams);
         }
         boolean verify = !arguments.has(NO_VERIFY.longName());
-        ApplyResult result = NamespaceOption.call(arguments, () -> {
-            try (NamespaceLock lock = NamespaceLock.acquire(wait); NetlinkKernel kernel = NetlinkKernel.open()) {
-                return Reconciler.apply(kernel, desired, verify);
-            }
-        });
+        ApplyResult result;
+        try {
+            result = NamespaceOption.call(arguments, () -> {
+                try (NamespaceLock lock = NamespaceLock.acquire(wait); NetlinkKernel kernel = NetlinkKernel.open()) {
+                    return Reconciler.apply(kernel, desired, verify);
+                }
+            });
+        } catch (ApplyFailedException e) {
+            PlanPrinter.warnings(e.plan(), streams.err());
+            throw e;
+        }
         PlanPrinter.warnings(result.plan(), streams.err());
         if (result.applied().isEmpty()) {
             streams.out().println("no changes");

@@ -1,6 +1,7 @@
 package org.mptcpstate.reconcile;
 
 import org.mptcpstate.plan.Change;
+import org.mptcpstate.plan.Plan;
 
 import java.util.List;
 
@@ -10,13 +11,20 @@ import java.util.List;
  */
 public final class ApplyFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    private final transient Plan plan;
     private final transient List<Change> applied;
     private final transient Rollback.Outcome rollback;
 
-    ApplyFailedException(String reason, List<Change> applied, Rollback.Outcome rollback) {
+    ApplyFailedException(String reason, Plan plan, List<Change> applied, Rollback.Outcome rollback) {
         super(reason + "; " + rollback.describe(applied.size()));
+        this.plan = plan;
         this.applied = List.copyOf(applied);
         this.rollback = rollback;
+    }
+
+    /** The plan that was being applied, with its warnings. */
+    public Plan plan() {
+        return plan;
     }
 
     public List<Change> applied() {

@@ -53,7 +53,7 @@ public final class Reconciler {
             return new ApplyResult(plan, applied, verify);
         } catch (RuntimeException e) {
             String message = e instanceof StepFailed ? e.getMessage() : "failed: " + e.getMessage();
-            throw new ApplyFailedException(message, applied, Rollback.restore(kernel, before));
+            throw new ApplyFailedException(message, plan, applied, Rollback.restore(kernel, before));
         }
     }
 
