@@ -1,6 +1,9 @@
 package org.mptcpstate.cli;
 
+import org.mptcpstate.plan.Plan;
+import org.mptcpstate.plan.Planner;
 import org.mptcpstate.state.CurrentState;
+import org.mptcpstate.state.StateLoader;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.StateWriter;
@@ -47,6 +50,20 @@ public final class CdsTraining {
                     new Snapshot.DefaultRoutes(Set.of(2), Set.of()));
             for (StateWriter.Format format : StateWriter.Format.values()) {
                 StateWriter.write(CurrentState.of(snapshot), format, sink);
+            }
+            // validate, diff and apply: load a state file, plan it, print the plan and its diff
+            byte[] file = ("mptcp:\n  enabled: true\n  limits: {subflows: 4, add-addr-accepted: 2}\n"
+                    + "interfaces:\n- name: eth1\n  type: veth\n  mptcp:\n    address-flags: [subflow, backup]\n"
+                    + "  ipv4:\n    address:\n    - ip: 192.0.2.2\n      prefix-length: 24\n"
+                    + "      mptcp-flags: [signal]\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            Plan plan = Planner.plan(StateLoader.load("training.yml", file).state(), snapshot);
+            PlanPrinter.text(plan, snapshot, sink, true);
+            PlanPrinter.json(plan, sink);
+            try {
+                StateLoader.load("bad.yml", "interfaces: [{name: eth1, mtu: 1, adress: 1}]\n".getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8));
+            } catch (RuntimeException expected) {
+                // the error path's classes
             }
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
