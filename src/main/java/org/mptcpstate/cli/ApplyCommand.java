@@ -41,11 +41,7 @@ final class ApplyCommand implements Command {
         Duration wait = Duration.ofSeconds(lockWait(arguments.value(LOCK_WAIT.longName())));
         DesiredState desired = StateInput.load(arguments.operands().get(0), streams.in(), streams.err()).state();
         if (arguments.has(DRY_RUN.longName())) {
-            Snapshot current = NamespaceOption.call(arguments, () -> {
-                try (NetlinkKernel kernel = NetlinkKernel.open()) {
-                    return kernel.query();
-                }
-            });
+            Snapshot current = NamespaceOption.query(arguments);
             return DiffCommand.print(Planner.plan(desired, current), current, false, streams);
         }
         boolean verify = !arguments.has(NO_VERIFY.longName());

@@ -2,7 +2,6 @@ package org.mptcpstate.cli;
 
 import org.mptcpstate.cli.CommandSpec.OptionSpec;
 import org.mptcpstate.cli.CommandSpec.PositionalSpec;
-import org.mptcpstate.kernel.NetlinkKernel;
 import org.mptcpstate.plan.Plan;
 import org.mptcpstate.plan.Planner;
 import org.mptcpstate.state.DesiredState;
@@ -28,11 +27,7 @@ final class DiffCommand implements Command {
     @Override
     public int run(ParsedArguments arguments, Streams streams) throws Exception {
         DesiredState desired = StateInput.load(arguments.operands().get(0), streams.in(), streams.err()).state();
-        Snapshot current = NamespaceOption.call(arguments, () -> {
-            try (NetlinkKernel kernel = NetlinkKernel.open()) {
-                return kernel.query();
-            }
-        });
+        Snapshot current = NamespaceOption.query(arguments);
         return print(Planner.plan(desired, current), current, arguments.has(JSON.longName()), streams);
     }
 

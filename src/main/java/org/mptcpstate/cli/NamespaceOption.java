@@ -1,7 +1,9 @@
 package org.mptcpstate.cli;
 
 import org.mptcpstate.cli.CommandSpec.OptionSpec;
+import org.mptcpstate.kernel.NetlinkKernel;
 import org.mptcpstate.netlink.NetworkNamespace;
+import org.mptcpstate.state.Snapshot;
 
 import java.util.concurrent.Callable;
 
@@ -12,6 +14,21 @@ final class NamespaceOption {
                     + " /proc/PID/ns/net. Default: the namespace mptcpstate runs in.");
 
     private NamespaceOption() {
+    }
+
+    /** Reads the kernel's state in the chosen namespace. */
+    static Snapshot query(ParsedArguments arguments) throws Exception {
+        return call(arguments, new Query());
+    }
+
+    /** A class, not a lambda: lambdas are spun at run time, costing start-up time. */
+    private static final class Query implements Callable<Snapshot> {
+        @Override
+        public Snapshot call() {
+            try (NetlinkKernel kernel = NetlinkKernel.open()) {
+                return kernel.query();
+            }
+        }
     }
 
     static <T> T call(ParsedArguments arguments, Callable<T> work) throws Exception {

@@ -2,7 +2,6 @@ package org.mptcpstate.cli;
 
 import org.mptcpstate.cli.CommandSpec.OptionSpec;
 import org.mptcpstate.cli.CommandSpec.PositionalSpec;
-import org.mptcpstate.kernel.NetlinkKernel;
 import org.mptcpstate.state.CurrentState;
 import org.mptcpstate.state.NetworkState;
 import org.mptcpstate.state.Snapshot;
@@ -33,11 +32,7 @@ final class ShowCommand implements Command {
         Thread warmUp = new Thread(new WriterWarmUp(), "writer warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
-        Snapshot snapshot = NamespaceOption.call(arguments, () -> {
-            try (NetlinkKernel kernel = NetlinkKernel.open()) {
-                return kernel.query();
-            }
-        });
+        Snapshot snapshot = NamespaceOption.query(arguments);
         Set<String> wanted = new LinkedHashSet<>(arguments.operands());
         NetworkState state = CurrentState.of(snapshot, wanted);
         if (state.interfaces().size() < wanted.size()) {

@@ -126,4 +126,32 @@ class MainTest {
         assertThat(run.err().lines().toList()).hasSize(1);
         assertThat(run.err()).startsWith("mptcpstate: no network namespace at /run/netns/mst-does-not-exist-");
     }
+
+    static Run runWithInput(String input, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new java.io.ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void validateReadsStandardInputAndReportsEveryProblemWithItsPosition() {
+        Run valid = runWithInput("mptcp:\n  limits:\n    subflows: 3\n", "validate", "-");
+        assertThat(valid.code()).isZero();
+        assertThat(valid.out()).isEqualTo("-: valid\n");
+
+        Run invalid = runWithInput("mptcp:\n  limits:\n    subflows: 9\n    add-addr-acepted: 1\n", "validate", "-");
+        assertThat(invalid.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(invalid.out()).isEmpty();
+        assertThat(invalid.err()).isEqualTo("-:3:15: subflows must be from 0 to 8, got 9\n"
+                + "-:4:5: unknown key 'add-addr-acepted'; did you mean 'add-addr-accepted'?\n");
+    }
+
+    @Test
+    void aMissingFileIsInvalidInput() {
+        Run run = run("diff", "/nonexistent/state.yml");
+        assertThat(run.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(run.err()).isEqualTo("mptcpstate: /nonexistent/state.yml: no such file\n");
+    }
 }

@@ -8,6 +8,7 @@ import org.mptcpstate.testing.KernelTests;
 import org.mptcpstate.testing.Mptcpstate;
 import org.mptcpstate.testing.Mptcpstate.Run;
 import org.mptcpstate.testing.Netns;
+import org.mptcpstate.testing.Nobody;
 import org.mptcpstate.testing.SchemaCheck;
 import org.mptcpstate.testing.RawEndpoints;
 import tools.jackson.databind.JsonNode;
@@ -286,10 +287,10 @@ class ShowIT {
                 Path jar = dir.resolve("mptcpstate.jar");
                 List<String> inside = List.of("ip", "netns", "exec", ns.name());
                 List<String> asNobody = new ArrayList<>(inside);
-                asNobody.addAll(dropToNobody());
+                asNobody.addAll(Nobody.prefix());
 
                 Run whoami = Mptcpstate.process(concat(asNobody, List.of("id", "-u")));
-                assertThat(whoami.stdout().trim()).as("id -u as nobody").isEqualTo(id("-u"));
+                assertThat(whoami.stdout().trim()).as("id -u as nobody").isEqualTo(Nobody.id("-u"));
 
                 for (String[] args : List.of(new String[] {"show", "--json"}, new String[] {"show"})) {
                     Run root = Mptcpstate.jarVia(inside, jar, args).assertOk();
@@ -312,7 +313,7 @@ class ShowIT {
         try (Netns ns = Netns.create("show-noperm")) {
             Path dir = readableJarCopy();
             try {
-                Run run = Mptcpstate.jarVia(dropToNobody(), dir.resolve("mptcpstate.jar"), "show", "--json",
+                Run run = Mptcpstate.jarVia(Nobody.prefix(), dir.resolve("mptcpstate.jar"), "show", "--json",
                         "--netns", ns.name()).assertFailsWithOneLine(ExitCodes.PERMISSION);
                 assertThat(run.stderr()).containsAnyOf("root", "CAP_SYS_ADMIN");
             } finally {
@@ -462,33 +463,8 @@ class ShowIT {
 
     // ---------------------------------------------------------------- privileges
 
-    /** setpriv (util-linux) when present, else runuser; both drop every capability with the uid change. */
-    private static List<String> dropToNobody() {
-        if (onPath("setpriv")) {
-            return List.of("setpriv", "--reuid=" + id("-u"), "--regid=" + id("-g"), "--clear-groups");
-        }
-        if (onPath("runuser")) {
-            return List.of("runuser", "-u", "nobody", "--");
-        }
-        if (KernelTests.required()) {
-            fail("neither setpriv nor runuser is installed: cannot run as nobody");
-        }
-        org.junit.jupiter.api.Assumptions.abort("neither setpriv nor runuser is installed");
-        return List.of();
-    }
 
-    private static String id(String option) {
-        return Netns.run(List.of("id", option, "nobody")).trim();
-    }
 
-    private static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** A copy of the jar that nobody can read (target/ may sit under a directory only root can enter). */
     private static Path readableJarCopy() throws IOException {

@@ -11,6 +11,7 @@ import org.mptcpstate.testing.IprouteOracle;
 import org.mptcpstate.testing.KernelTests;
 import org.mptcpstate.testing.Mptcpstate;
 import org.mptcpstate.testing.Netns;
+import org.mptcpstate.testing.Nobody;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -152,7 +153,7 @@ class NetlinkKernelContractIT extends MptcpKernelContract {
             Path dir = readableCopy();
             try {
                 List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns.name()));
-                command.addAll(dropToNobody());
+                command.addAll(Nobody.prefix());
                 command.addAll(List.of(Mptcpstate.java(), "-cp",
                         dir.resolve("mptcpstate.jar") + ":" + dir.resolve("classes"),
                         UnprivilegedWrites.class.getName(), "198.51.100.1"));
@@ -178,33 +179,8 @@ class NetlinkKernelContractIT extends MptcpKernelContract {
 
     // ---------------------------------------------------------------- running as nobody
 
-    /** setpriv (util-linux) when present, else runuser; both drop every capability with the uid change. */
-    private static List<String> dropToNobody() {
-        if (onPath("setpriv")) {
-            return List.of("setpriv", "--reuid=" + nobody("-u"), "--regid=" + nobody("-g"), "--clear-groups");
-        }
-        if (onPath("runuser")) {
-            return List.of("runuser", "-u", "nobody", "--");
-        }
-        if (KernelTests.required()) {
-            fail("neither setpriv nor runuser is installed: cannot run as nobody");
-        }
-        org.junit.jupiter.api.Assumptions.abort("neither setpriv nor runuser is installed");
-        return List.of();
-    }
 
-    private static String nobody(String option) {
-        return Netns.run(List.of("id", option, "nobody")).trim();
-    }
 
-    private static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** The jar and the probe's classes where nobody can read them (target/ may be closed to others). */
     private static Path readableCopy() throws IOException {
