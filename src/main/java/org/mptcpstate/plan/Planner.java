@@ -18,8 +18,10 @@ import org.mptcpstate.state.Snapshot.LinkAddress;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Computes the plan from a desired state and the kernel's current one. Pure: no I/O, same answer for the
@@ -31,7 +33,6 @@ import java.util.Map;
  */
 public final class Planner {
     static final int MAX_ENDPOINTS = 8;
-    private static final int BACKUP_AND_FULLMESH = 0x4 | 0x8;
 
     private final DesiredState desired;
     private final Snapshot current;
@@ -41,6 +42,7 @@ public final class Planner {
     private final List<Problem> problems = new ArrayList<>();
     private final List<Warning> warnings = new ArrayList<>();
     private final List<Change> removals = new ArrayList<>();
+    private final Set<Integer> removedIds = new HashSet<>();
     private final List<Change> flagChanges = new ArrayList<>();
     private final List<Change> additions = new ArrayList<>();
 
@@ -82,7 +84,9 @@ public final class Planner {
         changes.addAll(flagChanges);
         changes.addAll(additions);
 
-        int resulting = Simulation.apply(current, changes).endpoints().size();
+        Snapshot result = Simulation.apply(current, changes);
+        checkDuplicates(result);
+        int resulting = result.endpoints().size();
         if (resulting > MAX_ENDPOINTS) {
             problems.add(new Problem(documentPosition(), "the namespace would hold "
                     + resulting + " MPTCP endpoints; the kernel allows at most " + MAX_ENDPOINTS));
@@ -168,11 +172,12 @@ public final class Planner {
             }
             planAddress(link, address, wanted);
         }
-        if (iface.addressFlags() != null) {
+        // endpoints bound here whose address is gone; when mptcp.endpoints is stated, it decides about them
+        if (iface.addressFlags() != null && (desired.mptcp() == null || desired.mptcp().endpoints() == null)) {
             for (Endpoint endpoint : current.endpoints()) {
                 if (endpoint.interfaceIndex() == link.index() && endpoint.port() == 0
-                        && find(onLink, endpoint.address()) == null && !removing(endpoint)) {
-                    removals.add(new Change.RemoveEndpoint(endpoint, link.name()));
+                        && find(onLink, endpoint.address()) == null) {
+                    remove(endpoint, link.name());
                 }
             }
         }
@@ -182,6 +187,9 @@ public final class Planner {
     private boolean eligible(DesiredState.Interface iface, LinkAddress address, boolean explicit,
                              EndpointFlags wanted, Position where) {
         String text = iface.name() + " " + IpAddresses.format(address.address());
+        if (wanted.isEmpty() && (explicit || Ineligibility.of(address.address()) == null)) {
+            return true; // removing an endpoint is always allowed where the file asks for none
+        }
         Ineligibility reason = Ineligibility.of(address.address());
         if (reason != null && !(explicit && reason == Ineligibility.UNIQUE_LOCAL)) {
             if (!wanted.isEmpty()) {
@@ -204,27 +212,55 @@ public final class Planner {
 
     private void planAddress(Link link, LinkAddress address, EndpointFlags wanted) {
         Endpoint existing = attachments.byAddress().get(address);
-        if (existing == null) {
-            // an endpoint on this address bound to another interface counts as this address's endpoint
-            for (Endpoint endpoint : attachments.unattached()) {
-                if (endpoint.port() == 0 && endpoint.address().equals(address.address())) {
-                    existing = endpoint;
-                }
-            }
-        }
-        boolean boundElsewhere = existing != null && existing.interfaceIndex() != 0
-                && existing.interfaceIndex() != link.index();
         if (wanted.isEmpty()) {
-            if (existing != null && !removing(existing)) {
-                removals.add(new Change.RemoveEndpoint(existing, nameOf(existing)));
+            if (existing != null) {
+                remove(existing, nameOf(existing));
             }
             return;
         }
         if (existing == null) {
+            // an endpoint on this address that show lists under mptcp.endpoints (bound to another interface,
+            // or in IPv4-mapped form) would make the kernel refuse a second one: it is replaced
+            Endpoint elsewhere = unattachedOn(address.address());
+            if (elsewhere != null) {
+                if (listedInEndpoints(elsewhere)) {
+                    problems.add(new Problem(documentPosition(), IpAddresses.format(address.address()) + " gets flags"
+                            + " on " + link.name() + " and is also listed in mptcp.endpoints; the kernel holds one"
+                            + " endpoint per address"));
+                    return;
+                }
+                replace(elsewhere, address.address(), 0, wanted, link, true);
+                return;
+            }
             additions.add(new Change.AddEndpoint(address.address(), 0, wanted, link.index(), link.name()));
-        } else if (boundElsewhere || !existing.flags().equals(wanted)) {
-            replaceOrChange(existing, address.address(), 0, wanted, link, boundElsewhere);
+        } else if (!existing.flags().equals(wanted)) {
+            replace(existing, address.address(), 0, wanted, link, false);
         }
+    }
+
+    private Endpoint unattachedOn(InetAddress address) {
+        InetAddress identity = IpAddresses.kernelIdentity(address);
+        for (Endpoint endpoint : attachments.unattached()) {
+            if (endpoint.port() == 0 && IpAddresses.kernelIdentity(endpoint.address()).equals(identity)) {
+                return endpoint;
+            }
+        }
+        return null;
+    }
+
+    /** Whether the file's mptcp.endpoints names this endpoint (by address and port). */
+    private boolean listedInEndpoints(Endpoint endpoint) {
+        DesiredState.Mptcp mptcp = desired.mptcp();
+        if (mptcp == null || mptcp.endpoints() == null) {
+            return false;
+        }
+        for (DesiredState.Endpoint wanted : mptcp.endpoints()) {
+            int port = wanted.port() == null ? 0 : wanted.port();
+            if (wanted.address().equals(endpoint.address()) && port == endpoint.port()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Endpoints not tied to an interface address: the kernel ends up with exactly the listed ones. */
@@ -241,7 +277,7 @@ public final class Planner {
                     continue;
                 }
             }
-            if (port == 0 && onAnyInterface(wanted.address())) {
+            if (port == 0 && wouldAttach(wanted.address(), link)) {
                 problems.add(new Problem(wanted.position(), IpAddresses.format(wanted.address()) + " is an address of"
                         + " an interface: give its flags as that interface address's mptcp-flags instead"));
                 continue;
@@ -267,65 +303,65 @@ public final class Planner {
             matched.add(existing);
             boolean rebind = link != null && existing.interfaceIndex() != link.index();
             if (rebind || !existing.flags().equals(flags)) {
-                replaceOrChange(existing, wanted.address(), port, flags, link, rebind);
+                replace(existing, wanted.address(), port, flags, link, rebind);
             }
         }
         for (Endpoint endpoint : attachments.unattached()) {
-            if (!matched.contains(endpoint) && !removing(endpoint) && !claimedByAnInterface(endpoint)) {
-                removals.add(new Change.RemoveEndpoint(endpoint, nameOf(endpoint)));
+            if (!matched.contains(endpoint)) {
+                remove(endpoint, nameOf(endpoint));
             }
         }
     }
 
-    /** A bound-elsewhere endpoint on an address a named interface manages is that interface's business. */
-    private boolean claimedByAnInterface(Endpoint endpoint) {
-        if (endpoint.port() != 0) {
-            return false;
-        }
-        for (DesiredState.Interface iface : desired.interfaces()) {
-            Link link = linksByName.get(iface.name());
-            if (link != null) {
-                for (LinkAddress address : current.addresses()) {
-                    if (address.interfaceIndex() == link.index() && address.address().equals(endpoint.address())) {
-                        return true;
-                    }
-                }
+    /**
+     * Whether an endpoint without a port on this address, bound to {@code link} (null: unbound), would sit on an
+     * interface address by the rule show uses ({@link Attachments}).
+     */
+    private boolean wouldAttach(InetAddress address, Link link) {
+        for (LinkAddress candidate : current.addresses()) {
+            if (candidate.address().equals(address) && (link == null || link.index() == candidate.interfaceIndex())) {
+                return true;
             }
         }
         return false;
     }
 
-    private void replaceOrChange(Endpoint existing, InetAddress address, int port, EndpointFlags wanted, Link link,
-                                 boolean rebind) {
-        boolean onlyBackupOrFullmesh = ((existing.flags().bits() ^ wanted.bits()) & ~BACKUP_AND_FULLMESH) == 0;
-        if (onlyBackupOrFullmesh && !rebind) {
+    /** Two endpoints on one address (IPv4-mapped counted as IPv4) with the same port: the kernel refuses. */
+    private void checkDuplicates(Snapshot result) {
+        List<Endpoint> endpoints = result.endpoints();
+        for (int i = 0; i < endpoints.size(); i++) {
+            for (int j = i + 1; j < endpoints.size(); j++) {
+                Endpoint a = endpoints.get(i);
+                Endpoint b = endpoints.get(j);
+                if (a.port() == b.port()
+                        && IpAddresses.kernelIdentity(a.address()).equals(IpAddresses.kernelIdentity(b.address()))) {
+                    problems.add(new Problem(documentPosition(), "the namespace would hold two endpoints on "
+                            + IpAddresses.format(a.address()) + (a.port() == 0 ? "" : " port " + a.port())
+                            + "; the kernel allows one per address (is it on two interfaces, or also listed in"
+                            + " mptcp.endpoints?)"));
+                    return;
+                }
+            }
+        }
+    }
+
+    /** In place when only backup/fullmesh change and the binding stays; otherwise remove plus add. */
+    private void replace(Endpoint existing, InetAddress address, int port, EndpointFlags wanted, Link link,
+                         boolean rebind) {
+        if (!rebind && existing.flags().differsOnlyInPlace(wanted)) {
             flagChanges.add(new Change.ChangeFlags(existing, wanted, nameOf(existing)));
             return;
         }
-        if (!removing(existing)) {
-            removals.add(new Change.RemoveEndpoint(existing, nameOf(existing)));
-        }
+        remove(existing, nameOf(existing));
         int index = link != null ? link.index() : existing.interfaceIndex();
         additions.add(new Change.AddEndpoint(address, port, wanted, index,
                 link != null ? link.name() : nameOf(existing)));
     }
 
-    private boolean removing(Endpoint endpoint) {
-        for (Change change : removals) {
-            if (((Change.RemoveEndpoint) change).endpoint().id() == endpoint.id()) {
-                return true;
-            }
+    private void remove(Endpoint endpoint, String interfaceName) {
+        if (removedIds.add(endpoint.id())) {
+            removals.add(new Change.RemoveEndpoint(endpoint, interfaceName));
         }
-        return false;
-    }
-
-    private boolean onAnyInterface(InetAddress address) {
-        for (LinkAddress candidate : current.addresses()) {
-            if (candidate.address().equals(address)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private String nameOf(Endpoint endpoint) {

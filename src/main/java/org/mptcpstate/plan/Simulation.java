@@ -16,7 +16,6 @@ import java.util.List;
  * another.
  */
 public final class Simulation {
-    private static final int BACKUP_AND_FULLMESH = 0x4 | 0x8;
     private static final Comparator<Endpoint> BY_ID = new Comparator<>() {
         @Override
         public int compare(Endpoint a, Endpoint b) {
@@ -44,7 +43,8 @@ public final class Simulation {
                 for (int i = 0; i < endpoints.size(); i++) {
                     Endpoint e = endpoints.get(i);
                     if (e.id() == flags.endpoint().id()) {
-                        int bits = (e.flags().bits() & ~BACKUP_AND_FULLMESH) | (flags.to().bits() & BACKUP_AND_FULLMESH);
+                        int bits = (e.flags().bits() & ~EndpointFlags.IN_PLACE_BITS)
+                                | (flags.to().bits() & EndpointFlags.IN_PLACE_BITS);
                         endpoints.set(i, new Endpoint(e.id(), e.address(), e.port(), new EndpointFlags(bits),
                                 e.interfaceIndex()));
                     }

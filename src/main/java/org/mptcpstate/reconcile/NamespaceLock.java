@@ -49,7 +49,23 @@ public final class NamespaceLock implements AutoCloseable {
             Files.createDirectories(directory);
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.READ);
-            long deadline = System.nanoTime() + wait.toNanos();
+            try {
+                return lock(channel, file, wait);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        } catch (AccessDeniedException e) {
+            throw new PermissionDeniedException("applying needs root or CAP_NET_ADMIN (cannot write " + file + ")",
+                    e);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot lock " + file, e);
+        }
+    }
+
+    private static NamespaceLock lock(FileChannel channel, Path file, Duration wait) throws IOException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        try {
             while (true) {
                 FileLock lock = channel.tryLock();
                 if (lock != null) {
@@ -60,18 +76,12 @@ public final class NamespaceLock implements AutoCloseable {
                 }
                 if (System.nanoTime() > deadline) {
                     String holder = Files.readString(file).trim();
-                    channel.close();
                     throw new LockTimeoutException("another mptcpstate apply holds " + file
                             + (holder.isEmpty() ? "" : " (pid " + holder + ")") + "; gave up after "
                             + wait.toSeconds() + " s");
                 }
                 Thread.sleep(50);
             }
-        } catch (AccessDeniedException e) {
-            throw new PermissionDeniedException("applying needs root or CAP_NET_ADMIN (cannot write " + file + ")",
-                    e);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot lock " + file, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LockTimeoutException("interrupted while waiting for " + file);

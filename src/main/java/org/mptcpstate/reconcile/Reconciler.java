@@ -37,7 +37,7 @@ public final class Reconciler {
                 try {
                     execute(kernel, change);
                 } catch (RuntimeException e) {
-                    throw new StepFailed("failed at \"" + change.describe() + "\": " + e.getMessage(), e);
+                    throw new StepFailed("failed at \"" + change.describe() + "\": " + oneLine(e), e);
                 }
                 applied.add(change);
             }
@@ -52,9 +52,14 @@ public final class Reconciler {
             }
             return new ApplyResult(plan, applied, verify);
         } catch (RuntimeException e) {
-            String message = e instanceof StepFailed ? e.getMessage() : "failed: " + e.getMessage();
+            String message = e instanceof StepFailed ? e.getMessage() : "failed: " + oneLine(e);
             throw new ApplyFailedException(message, plan, applied, Rollback.restore(kernel, before));
         }
+    }
+
+    private static String oneLine(RuntimeException e) {
+        String text = e.getMessage() == null ? e.toString() : e.getMessage();
+        return text.replace("\n", "; ");
     }
 
     /** Makes one change in the kernel. */

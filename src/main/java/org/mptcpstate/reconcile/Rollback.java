@@ -50,13 +50,25 @@ public final class Rollback {
         } catch (RuntimeException e) {
             return new Outcome(List.of("reading the kernel: " + e.getMessage()), List.of("state unknown"));
         }
-        for (Endpoint endpoint : managed(now.endpoints())) {
-            if (!managed(snapshot.endpoints()).contains(endpoint)) {
+        List<Endpoint> before = managed(snapshot.endpoints());
+        List<Endpoint> after = managed(now.endpoints());
+        List<Endpoint> restoredInPlace = new ArrayList<>();
+        for (Endpoint endpoint : after) {
+            if (before.contains(endpoint)) {
+                continue;
+            }
+            Endpoint original = sameButBackupOrFullmesh(before, endpoint);
+            if (original != null) {
+                // an in-place flag change is undone in place too, so live subflows keep running
+                restoredInPlace.add(original);
+                step(failed, "restore flags of endpoint " + original.id(),
+                        () -> kernel.setEndpointFlags(original.id(), original.flags()));
+            } else {
                 step(failed, "delete endpoint " + endpoint.id(), () -> kernel.deleteEndpoint(endpoint.id()));
             }
         }
-        for (Endpoint endpoint : managed(snapshot.endpoints())) {
-            if (!managed(now.endpoints()).contains(endpoint)) {
+        for (Endpoint endpoint : before) {
+            if (!after.contains(endpoint) && !restoredInPlace.contains(endpoint)) {
                 step(failed, "re-add endpoint " + endpoint.id(), () -> kernel.addEndpoint(endpoint.id(),
                         endpoint.address(), endpoint.port(), endpoint.flags(), endpoint.interfaceIndex()));
             }
@@ -75,9 +87,26 @@ public final class Rollback {
         }
     }
 
+    private static Endpoint sameButBackupOrFullmesh(List<Endpoint> endpoints, Endpoint changed) {
+        for (Endpoint endpoint : endpoints) {
+            if (endpoint.id() == changed.id() && endpoint.address().equals(changed.address())
+                    && endpoint.port() == changed.port() && endpoint.interfaceIndex() == changed.interfaceIndex()
+                    && endpoint.flags().differsOnlyInPlace(changed.flags())) {
+                return endpoint;
+            }
+        }
+        return null;
+    }
+
     /** What differs between two snapshots in what mptcpstate writes: endpoints, limits, enabled. */
     public static List<String> differences(Snapshot expected, Snapshot actual) {
         List<String> differences = new ArrayList<>();
+        for (Endpoint endpoint : expected.endpoints()) {
+            if (endpoint.flags().has(MptcpFlag.IMPLICIT) && !hasId(actual.endpoints(), endpoint.id())) {
+                differences.add("kernel-made endpoint " + endpoint.id() + " (" + endpoint.address().getHostAddress()
+                        + ") was removed; only the kernel can make it again");
+            }
+        }
         for (Endpoint endpoint : managed(expected.endpoints())) {
             if (!managed(actual.endpoints()).contains(endpoint)) {
                 differences.add("endpoint " + endpoint.id() + " (" + endpoint.address().getHostAddress()
@@ -97,6 +126,15 @@ public final class Rollback {
             differences.add("net.mptcp.enabled is " + actual.sysctls().enabled());
         }
         return differences;
+    }
+
+    private static boolean hasId(List<Endpoint> endpoints, int id) {
+        for (Endpoint endpoint : endpoints) {
+            if (endpoint.id() == id) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<Endpoint> managed(List<Endpoint> endpoints) {

@@ -13,6 +13,29 @@ public final class IpAddresses {
     private IpAddresses() {
     }
 
+    /**
+     * The address as the kernel compares endpoint addresses: an IPv4-mapped IPv6 address is its IPv4
+     * address (the kernel refuses a second endpoint on either form).
+     */
+    public static InetAddress kernelIdentity(InetAddress address) {
+        byte[] b = address.getAddress();
+        if (b.length == 16) {
+            for (int i = 0; i < 10; i++) {
+                if (b[i] != 0) {
+                    return address;
+                }
+            }
+            if (b[10] == (byte) 0xff && b[11] == (byte) 0xff) {
+                try {
+                    return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
+                } catch (java.net.UnknownHostException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return address;
+    }
+
     public static String format(InetAddress address) {
         if (address instanceof Inet4Address) {
             return address.getHostAddress();

@@ -2,6 +2,8 @@ package org.mptcpstate.plan;
 
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.mptcpstate.kernel.FakeKernel;
+import org.mptcpstate.reconcile.Reconciler;
 import org.mptcpstate.state.DesiredState;
 import org.mptcpstate.state.InvalidStateException;
 import org.mptcpstate.state.Snapshot;
@@ -54,5 +56,10 @@ class PlannerGoldenTest {
         // idempotent: once the plan is applied (simulated), planning again finds nothing to do
         Snapshot after = Simulation.apply(current, plan.changes());
         assertThat(Planner.plan(desired, after).changes()).as("plan after applying").isEmpty();
+
+        // and the in-memory kernel, which refuses what the real one refuses, takes the plan and verifies it
+        FakeKernel kernel = new FakeKernel(current);
+        assertThat(Reconciler.apply(kernel, desired, true).applied()).isEqualTo(plan.changes());
+        assertThat(Planner.plan(desired, kernel.query()).changes()).as("plan after a real apply").isEmpty();
     }
 }

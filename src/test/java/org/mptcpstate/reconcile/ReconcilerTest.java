@@ -83,12 +83,14 @@ class ReconcilerTest {
     void aFaultAtAnyStepRollsBackToTheSnapshot() throws Exception {
         int steps = Planner.plan(desired(), initial()).changes().size();
         assertThat(steps).isGreaterThanOrEqualTo(6);
-        for (int failAt = 1; failAt <= steps; failAt++) {
+        for (int attempt = 0; attempt < 2 * steps; attempt++) {
+            int failAt = attempt % steps + 1;
+            boolean afterWriting = attempt >= steps;
             FakeKernel fake = new FakeKernel(initial());
-            FaultyKernel faulty = new FaultyKernel(fake, failAt);
+            FaultyKernel faulty = new FaultyKernel(fake, failAt, afterWriting);
             int step = failAt;
             assertThatThrownBy(() -> Reconciler.apply(faulty, desired(), true))
-                    .as("fault at write %d", step)
+                    .as("fault at write %d (after writing: %s)", step, afterWriting)
                     .isInstanceOfSatisfying(ApplyFailedException.class, e -> {
                         assertThat(e.applied()).hasSize(step - 1);
                         assertThat(e.restored()).isTrue();

@@ -1,6 +1,7 @@
 package org.mptcpstate.testing;
 
 import org.mptcpstate.state.EndpointFlags;
+import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.Snapshot.Endpoint;
@@ -49,7 +50,7 @@ public final class SnapshotFixture {
                     (family.equals("ipv4") ? v4Default : v6Default).add(index);
                 }
                 for (JsonNode address : ip.path("address")) {
-                    InetAddress inet = InetAddress.getByName(address.path("ip").asString());
+                    InetAddress inet = IpAddresses.parse(address.path("ip").asString());
                     int flags = LinkAddress.PERMANENT;
                     for (JsonNode flag : address.path("kernel-flags")) {
                         switch (flag.asString()) {
@@ -70,7 +71,7 @@ public final class SnapshotFixture {
         }
         for (JsonNode endpoint : mptcp.path("endpoints")) {
             String dev = endpoint.path("interface").asString(null);
-            endpoints.add(new Endpoint(endpoint.path("id").asInt(), InetAddress.getByName(
+            endpoints.add(new Endpoint(endpoint.path("id").asInt(), IpAddresses.parse(
                     endpoint.path("address").asString()), endpoint.path("port").asInt(0),
                     flags(endpoint.path("flags")), dev == null ? 0 : indexOf.get(dev)));
         }
