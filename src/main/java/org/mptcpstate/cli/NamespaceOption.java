@@ -5,6 +5,7 @@ import org.mptcpstate.kernel.NetlinkKernel;
 import org.mptcpstate.netlink.NetworkNamespace;
 import org.mptcpstate.state.Snapshot;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code --netns NAME|PATH}: the command's kernel work runs inside that network namespace. */
@@ -33,6 +34,14 @@ final class NamespaceOption {
 
     static <T> T call(ParsedArguments arguments, Callable<T> work) throws Exception {
         String namespace = arguments.value(SPEC.longName());
-        return NetworkNamespace.call(namespace == null ? null : NetworkNamespace.resolve(namespace), work);
+        Path path = null;
+        if (namespace != null) {
+            try {
+                path = NetworkNamespace.resolve(namespace);
+            } catch (IllegalArgumentException e) {
+                throw new ArgumentParser.UsageException(null, "--netns: " + e.getMessage());
+            }
+        }
+        return NetworkNamespace.call(path, work);
     }
 }

@@ -76,6 +76,7 @@ class MainTest {
         String[][] bad = {
             {"show", "--bogus"}, {"bogus"}, {"--bogus"}, {"show", "--netns"}, {"show", "--json=yes"},
             {"show", "--netns", "a", "--netns", "b"}, {"help", "nosuchcommand"}, {"help", "show", "extra"},
+            {"show", "--netns", ""}, {"show", "--netns", ".."},
         };
         for (String[] args : bad) {
             Run run = run(args);
