@@ -61,20 +61,7 @@ class MonitorIT {
         KernelTests.requireRoot();
         requirePython();
         try (Netns client = Netns.create("mon-c"); Netns server = Netns.create("mon-s")) {
-            client.ip("link", "add", "c0", "type", "veth", "peer", "name", "s0", "netns", server.name());
-            client.ip("link", "add", "c1", "type", "veth", "peer", "name", "s1", "netns", server.name());
-            client.ip("addr", "add", "192.0.2.1/24", "dev", "c0");
-            client.ip("addr", "add", "198.51.100.1/24", "dev", "c1");
-            server.ip("addr", "add", "192.0.2.2/24", "dev", "s0");
-            server.ip("addr", "add", "198.51.100.2/24", "dev", "s1");
-            for (Netns ns : List.of(client, server)) {
-                ns.ip("link", "set", "lo", "up");
-                ns.ip("mptcp", "limits", "set", "subflows", "2", "add_addr_accepted", "2");
-            }
-            client.ip("link", "set", "c0", "up");
-            client.ip("link", "set", "c1", "up");
-            server.ip("link", "set", "s0", "up");
-            server.ip("link", "set", "s1", "up");
+            connect(client, server);
             server.ip("mptcp", "endpoint", "add", "198.51.100.2", "dev", "s1", "id", "7", "signal");
 
             try (Background clientMonitor = Background.start(monitor(client));
@@ -139,6 +126,60 @@ class MonitorIT {
                 assertThat(serverMonitor.terminate()).isZero();
             }
         }
+    }
+
+    /**
+     * A subflow from a client endpoint bound to its interface (policy routing sends it out of c1) carries the
+     * interface index, which monitor prints as the interface's name.
+     */
+    @Test
+    void aSubflowBoundToAnInterfaceNamesIt() throws Exception {
+        KernelTests.requireRoot();
+        requirePython();
+        try (Netns client = Netns.create("mon-c"); Netns server = Netns.create("mon-s")) {
+            connect(client, server);
+            client.ip("mptcp", "endpoint", "add", "198.51.100.1", "dev", "c1", "id", "3", "subflow");
+            client.ip("rule", "add", "from", "198.51.100.1", "table", "100");
+            client.ip("route", "add", "192.0.2.0/24", "dev", "c1", "table", "100");
+            try (Background clientMonitor = Background.start(monitor(client))) {
+                clientMonitor.awaitStderr("monitoring MPTCP events in network namespace " + client.name());
+                try (Background python = Background.start(List.of("ip", "netns", "exec", server.name(), "python3",
+                        "-c", SERVER))) {
+                    python.awaitLine("listening");
+                    String out = client.exec("python3", "-c", CLIENT);
+                    python.awaitLine("peer ");
+                    assertThat(out).contains("subflows 1");
+                    JsonNode subflow = only(clientMonitor.awaitEvent("closed"), "sub-established");
+                    assertThat(subflow.path("local-address").asString()).isEqualTo("198.51.100.1");
+                    assertThat(subflow.path("remote-address").asString()).isEqualTo("192.0.2.2");
+                    assertThat(subflow.path("remote-port").asInt()).isEqualTo(PORT);
+                    assertThat(subflow.path("local-id").asInt()).isEqualTo(3);
+                    assertThat(subflow.path("interface").asString()).isEqualTo("c1");
+                    assertThat(subflow.path("interface-index").asInt())
+                            .isEqualTo(Documents.json(client.ip("-j", "link", "show", "c1")).get(0)
+                                    .path("ifindex").asInt());
+                }
+                assertThat(clientMonitor.terminate()).isZero();
+            }
+        }
+    }
+
+    /** Two veth pairs: c0 192.0.2.1 - s0 192.0.2.2 and c1 198.51.100.1 - s1 198.51.100.2; limits raised. */
+    private static void connect(Netns client, Netns server) {
+        client.ip("link", "add", "c0", "type", "veth", "peer", "name", "s0", "netns", server.name());
+        client.ip("link", "add", "c1", "type", "veth", "peer", "name", "s1", "netns", server.name());
+        client.ip("addr", "add", "192.0.2.1/24", "dev", "c0");
+        client.ip("addr", "add", "198.51.100.1/24", "dev", "c1");
+        server.ip("addr", "add", "192.0.2.2/24", "dev", "s0");
+        server.ip("addr", "add", "198.51.100.2/24", "dev", "s1");
+        for (Netns ns : List.of(client, server)) {
+            ns.ip("link", "set", "lo", "up");
+            ns.ip("mptcp", "limits", "set", "subflows", "2", "add_addr_accepted", "2");
+        }
+        client.ip("link", "set", "c0", "up");
+        client.ip("link", "set", "c1", "up");
+        server.ip("link", "set", "s0", "up");
+        server.ip("link", "set", "s1", "up");
     }
 
     @Test
