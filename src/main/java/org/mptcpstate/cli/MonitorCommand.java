@@ -19,8 +19,8 @@ final class MonitorCommand implements Command {
 
     static final CommandSpec SPEC = new CommandSpec("monitor",
             "Print MPTCP connection, subflow and address events as they happen.",
-            List.of("Needs root or CAP_NET_ADMIN. Once subscribed it says so on stderr; events go to stdout,"
-                    + " one line each, until interrupted (exit 0)."),
+            List.of("Needs root or CAP_NET_ADMIN. Once subscribed it says so on stderr; events go",
+                    "to stdout, one line each, until SIGINT or SIGTERM (exit 0)."),
             List.of(JSON, NamespaceOption.SPEC), null);
 
     @Override

@@ -28,9 +28,10 @@ final class PersistCommand implements Command {
 
     static final CommandSpec SPEC = new CommandSpec("persist",
             "Install a state file and a systemd unit that keeps it applied across reboots.",
-            List.of("Writes DIR/etc/mptcpstate/state.yml, DIR/etc/systemd/system/mptcpstate.service and, when the"
-                    + " file sets mptcp.enabled, DIR/etc/sysctl.d/90-mptcpstate.conf; records them in"
-                    + " DIR/etc/mptcpstate/persisted.manifest for unpersist. Starts nothing."),
+            List.of("Writes DIR/etc/mptcpstate/state.yml, DIR/etc/systemd/system/mptcpstate.service",
+                    "and, when the file sets mptcp.enabled, DIR/etc/sysctl.d/90-mptcpstate.conf;",
+                    "records them in DIR/etc/mptcpstate/persisted.manifest for unpersist.",
+                    "Starts nothing: prints the systemctl commands to run."),
             List.of(ROOT, EXEC), new PositionalSpec("FILE", 1, 1, "The state file (YAML or JSON), - for stdin."));
 
     @Override
@@ -51,7 +52,7 @@ final class PersistCommand implements Command {
         DesiredState.Mptcp mptcp = loaded.state().mptcp();
         if (mptcp != null && mptcp.enabled() != null) {
             files.add(new Installation.FileContent(Installation.SYSCTL_FILE,
-                    ("# Written by `mptcpstate persist` from " + Installation.STATE_FILE + "\n"
+                    ("# Written by `mptcpstate persist` from /" + Installation.STATE_FILE + "\n"
                             + "net.mptcp.enabled = " + (mptcp.enabled() ? 1 : 0) + "\n")
                             .getBytes(StandardCharsets.UTF_8)));
         }

@@ -8,10 +8,12 @@ import java.util.List;
 
 /** {@code unpersist}: removes exactly the files persist wrote (as its manifest records them, unchanged). */
 final class UnpersistCommand implements Command {
+    private static final CommandSpec.OptionSpec ROOT = new CommandSpec.OptionSpec("--root", null, "DIR",
+            "Remove what persist --root DIR installed (default: /).");
     static final CommandSpec SPEC = new CommandSpec("unpersist",
             "Remove the files persist installed; files changed since are left in place.",
-            List.of("Run `systemctl disable --now mptcpstate.service` first; it prints the commands again."),
-            List.of(PersistCommand.ROOT), null);
+            List.of("Run `systemctl disable --now mptcpstate.service` first (it prints that again)."),
+            List.of(ROOT), null);
 
     @Override
     public CommandSpec spec() {
