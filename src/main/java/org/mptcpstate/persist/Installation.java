@@ -91,8 +91,9 @@ public final class Installation {
                 checkKnown(file.path());
                 Path target = resolve(file.path());
                 if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !old.owns(file.path(), target)) {
-                    throw new RefusedException(target + " exists and was not written by mptcpstate persist;"
-                            + " move it away first", false);
+                    throw new RefusedException(target + (old.files().containsKey(file.path())
+                            ? " was changed after mptcpstate persist wrote it; move it away first to replace it"
+                            : " exists and was not written by mptcpstate persist; move it away first"), false);
                 }
             }
             for (FileContent file : files) {

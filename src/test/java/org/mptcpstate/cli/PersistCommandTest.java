@@ -157,6 +157,20 @@ class PersistCommandTest {
     }
 
     @Test
+    void persistAgainRefusesToReplaceAFileEditedByHand() throws IOException {
+        Path root = root();
+        Mptcpstate.inProcess("persist", stateFile(STATE).toString(), "--root", root.toString(), "--exec",
+                launcher().toString()).assertOk();
+        Path unit = root.resolve("etc/systemd/system/mptcpstate.service");
+        Files.writeString(unit, Files.readString(unit) + "# local edit\n");
+        Mptcpstate.Run run = Mptcpstate.inProcess("persist", stateFile("mptcp:\n  enabled: false\n").toString(),
+                "--root", root.toString(), "--exec", launcher().toString()).assertFailsWithOneLine(1);
+        assertThat(run.stderr()).contains(unit + " was changed after mptcpstate persist wrote it");
+        assertThat(root.resolve("etc/mptcpstate/state.yml")).hasContent(STATE);
+        assertThat(unit).content().endsWith("# local edit\n");
+    }
+
+    @Test
     void unpersistLeavesAFileChangedSincePersist() throws IOException {
         Path root = root();
         Mptcpstate.inProcess("persist", stateFile(STATE).toString(), "--root", root.toString(), "--exec",
