@@ -20,6 +20,20 @@ final class StateInput {
     }
 
     static LoadedState load(String name, InputStream stdin, PrintStream err) {
+        return load(name, read(name, stdin), err);
+    }
+
+    /** Loads content already read with {@link #read}, printing the loader's warnings. */
+    static LoadedState load(String name, byte[] content, PrintStream err) {
+        LoadedState loaded = StateLoader.load(name, content);
+        for (Problem warning : loaded.warnings()) {
+            err.println(Main.PROGRAM + ": warning: " + warning);
+        }
+        return loaded;
+    }
+
+    /** The bytes of a state file named on the command line, or of standard input for "-". */
+    static byte[] read(String name, InputStream stdin) {
         byte[] content;
         try {
             content = "-".equals(name) ? stdin.readNBytes(READ_LIMIT) : readFile(Path.of(name));
@@ -28,11 +42,7 @@ final class StateInput {
         } catch (IOException e) {
             throw new ExitCodes.CommandFailure(ExitCodes.INVALID_INPUT, name + ": cannot read: " + e.getMessage());
         }
-        LoadedState loaded = StateLoader.load(name, content);
-        for (Problem warning : loaded.warnings()) {
-            err.println(Main.PROGRAM + ": warning: " + warning);
-        }
-        return loaded;
+        return content;
     }
 
     private static byte[] readFile(Path path) throws IOException {

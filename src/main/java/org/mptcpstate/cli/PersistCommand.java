@@ -1,0 +1,120 @@
+package org.mptcpstate.cli;
+
+import org.mptcpstate.cli.CommandSpec.OptionSpec;
+import org.mptcpstate.cli.CommandSpec.PositionalSpec;
+import org.mptcpstate.persist.Installation;
+import org.mptcpstate.persist.SystemdUnit;
+import org.mptcpstate.state.DesiredState;
+import org.mptcpstate.state.LoadedState;
+
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code persist FILE}: installs a validated state file as /etc/mptcpstate/state.yml with a systemd unit that
+ * keeps it applied ({@code mptcpstate watch}) and, when the file sets mptcp.enabled, a sysctl.d file. Never
+ * starts a service: it prints the systemctl commands to run.
+ */
+final class PersistCommand implements Command {
+    static final OptionSpec ROOT = new OptionSpec("--root", null, "DIR",
+            "Install under DIR instead of / (for images and tests).");
+    static final OptionSpec EXEC = new OptionSpec("--exec", null, "PATH",
+            "The mptcpstate launcher the unit runs (default: the ./mptcpstate script next to the running jar's"
+                    + " target/ directory).");
+
+    static final CommandSpec SPEC = new CommandSpec("persist",
+            "Install a state file and a systemd unit that keeps it applied across reboots.",
+            List.of("Writes DIR/etc/mptcpstate/state.yml, DIR/etc/systemd/system/mptcpstate.service",
+                    "and, when the file sets mptcp.enabled, DIR/etc/sysctl.d/90-mptcpstate.conf;",
+                    "records them in DIR/etc/mptcpstate/persisted.manifest for unpersist.",
+                    "Starts nothing: prints the systemctl commands to run."),
+            List.of(ROOT, EXEC), new PositionalSpec("FILE", 1, 1, "The state file (YAML or JSON), - for stdin."));
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public int run(ParsedArguments arguments, Streams streams) {
+        String name = arguments.operands().get(0);
+        byte[] content = StateInput.read(name, streams.in());
+        LoadedState loaded = StateInput.load(name, content, streams.err());
+        Path launcher = launcher(arguments.value(EXEC.longName()));
+        Installation installation = new Installation(Path.of(rootOf(arguments)));
+
+        List<Installation.FileContent> files = new ArrayList<>();
+        files.add(new Installation.FileContent(Installation.STATE_FILE, content));
+        DesiredState.Mptcp mptcp = loaded.state().mptcp();
+        if (mptcp != null && mptcp.enabled() != null) {
+            files.add(new Installation.FileContent(Installation.SYSCTL_FILE,
+                    ("# Written by `mptcpstate persist` from /" + Installation.STATE_FILE + "\n"
+                            + "net.mptcp.enabled = " + (mptcp.enabled() ? 1 : 0) + "\n")
+                            .getBytes(StandardCharsets.UTF_8)));
+        }
+        files.add(new Installation.FileContent(Installation.UNIT_FILE,
+                SystemdUnit.text(launcher, "/" + Installation.STATE_FILE).getBytes(StandardCharsets.UTF_8)));
+
+        Installation.Result result = install(installation, files);
+        for (String kept : result.kept()) {
+            streams.err().println(Main.PROGRAM + ": warning: " + kept);
+        }
+        for (Path path : result.written()) {
+            streams.out().println("wrote " + path);
+        }
+        for (Path path : result.removed()) {
+            streams.out().println("removed " + path);
+        }
+        streams.out().println("Nothing was started. To apply it now and at every boot, run:");
+        streams.out().println("  systemctl daemon-reload");
+        streams.out().println("  systemctl enable --now " + SystemdUnit.NAME);
+        return ExitCodes.OK;
+    }
+
+    static String rootOf(ParsedArguments arguments) {
+        String root = arguments.value(ROOT.longName());
+        return root == null ? "/" : root;
+    }
+
+    static Installation.Result install(Installation installation, List<Installation.FileContent> files) {
+        try {
+            return installation.install(files);
+        } catch (Installation.RefusedException e) {
+            throw new ExitCodes.CommandFailure(e.permission() ? ExitCodes.PERMISSION : ExitCodes.FAILED,
+                    e.getMessage());
+        }
+    }
+
+    /** --exec, or the launcher script of the repository whose target/ holds the running jar. */
+    private static Path launcher(String exec) {
+        if (exec != null) {
+            Path path = Path.of(exec).toAbsolutePath().normalize();
+            if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
+                throw new ExitCodes.CommandFailure(ExitCodes.USAGE, "--exec " + exec + ": not an executable file");
+            }
+            return path;
+        }
+        Path code;
+        try {
+            code = Path.of(PersistCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException | RuntimeException e) {
+            code = null;
+        }
+        // target/mptcpstate.jar (or target/classes) -> the repository -> ./mptcpstate
+        Path repository = code == null || code.getParent() == null ? null : code.getParent().getParent();
+        Path script = repository == null ? null : repository.resolve("mptcpstate");
+        if (script == null || !Files.isRegularFile(script) || !Files.isExecutable(script)) {
+            throw new ExitCodes.CommandFailure(ExitCodes.FAILED, "cannot find the mptcpstate launcher next to "
+                    + code + "; give its path with --exec PATH");
+        }
+        try {
+            return script.toRealPath();
+        } catch (java.io.IOException e) {
+            throw new ExitCodes.CommandFailure(ExitCodes.FAILED, script + ": " + e.getMessage());
+        }
+    }
+}

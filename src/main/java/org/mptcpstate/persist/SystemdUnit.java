@@ -1,0 +1,80 @@
+package org.mptcpstate.persist;
+
+import java.nio.file.Path;
+
+/**
+ * The text of mptcpstate.service: runs {@code LAUNCHER watch /etc/mptcpstate/state.yml} as root with only
+ * CAP_NET_ADMIN, after network.target, restarted on failure, with systemd's hardening options.
+ */
+public final class SystemdUnit {
+    public static final String NAME = "mptcpstate.service";
+
+    private SystemdUnit() {
+    }
+
+    /** The unit for a launcher at {@code launcher} (absolute) reading {@code stateFile} (absolute). */
+    public static String text(Path launcher, String stateFile) {
+        String launcherText = launcher.toString();
+        // The launcher must stay readable: a launcher in a home directory only gets read-only homes.
+        boolean inHome = launcherText.startsWith("/home/") || launcherText.startsWith("/root/")
+                || launcherText.startsWith("/run/user/");
+        return "# Written by `mptcpstate persist`; `mptcpstate unpersist` removes it.\n"
+                + "[Unit]\n"
+                + "Description=mptcpstate: keep the MPTCP endpoints and limits as " + stateFile + " says\n"
+                + "Documentation=file:" + stateFile + "\n"
+                // watch follows address events and reconciles when addresses appear: it needs the network
+                // stack (network.target), not a configured network (network-online.target would only delay it)
+                + "After=network.target\n"
+                + "\n"
+                + "[Service]\n"
+                + "Type=simple\n"
+                + "ExecStart=" + quote(launcherText) + " watch " + quote(stateFile) + "\n"
+                + "Restart=on-failure\n"
+                + "RestartSec=2s\n"
+                + "# Only CAP_NET_ADMIN: endpoints, limits, net.mptcp.enabled. (--netns would need CAP_SYS_ADMIN.)\n"
+                + "CapabilityBoundingSet=CAP_NET_ADMIN\n"
+                + "AmbientCapabilities=CAP_NET_ADMIN\n"
+                + "NoNewPrivileges=yes\n"
+                + "# Everything read-only but /run/mptcpstate (the apply lock) and /proc/sys:\n"
+                + "# ProtectKernelTunables= is left out because it makes /proc/sys/net/mptcp/enabled read-only.\n"
+                + "ProtectSystem=strict\n"
+                + "RuntimeDirectory=mptcpstate\n"
+                + "RuntimeDirectoryPreserve=yes\n"
+                + "ReadWritePaths=/run/mptcpstate\n"
+                + "ProtectHome=" + (inHome ? "read-only" : "yes") + "\n"
+                + "PrivateTmp=yes\n"
+                + "PrivateDevices=yes\n"
+                + "ProtectKernelModules=yes\n"
+                + "ProtectKernelLogs=yes\n"
+                + "ProtectControlGroups=yes\n"
+                + "ProtectClock=yes\n"
+                + "ProtectHostname=yes\n"
+                + "RestrictAddressFamilies=AF_NETLINK AF_UNIX\n"
+                + "RestrictNamespaces=yes\n"
+                + "RestrictRealtime=yes\n"
+                + "RestrictSUIDSGID=yes\n"
+                + "LockPersonality=yes\n"
+                + "SystemCallArchitectures=native\n"
+                + "# No MemoryDenyWriteExecute=: the JVM's JIT compiler needs writable and executable memory.\n"
+                + "UMask=0022\n"
+                + "\n"
+                + "[Install]\n"
+                + "WantedBy=multi-user.target\n";
+    }
+
+    /** systemd's quoting for one ExecStart word: double quotes when it holds a space or a quote. */
+    private static String quote(String word) {
+        boolean plain = true;
+        for (int i = 0; i < word.length(); i++) {
+            char c = word.charAt(i);
+            if (c == ' ' || c == '"' || c == '\'' || c == '\\' || c == '\t' || c == '%' || c == '$' || c == ';') {
+                plain = false;
+            }
+        }
+        if (plain) {
+            return word;
+        }
+        return "\"" + word.replace("\\", "\\\\").replace("\"", "\\\"").replace("%", "%%").replace("$", "$$")
+                + "\"";
+    }
+}
