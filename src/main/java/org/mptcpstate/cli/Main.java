@@ -29,7 +29,7 @@ public final class Main {
             "Display help information about the specified command.", List.of(), List.of(),
             new PositionalSpec("COMMAND", 0, 1, "The command to describe."));
     private static final List<Command> COMMANDS = List.of(new ShowCommand(), new DiffCommand(), new ApplyCommand(),
-            new ValidateCommand());
+            new ValidateCommand(), new WatchCommand());
 
     private Main() {
     }
