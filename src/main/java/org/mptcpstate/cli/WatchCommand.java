@@ -3,6 +3,7 @@ package org.mptcpstate.cli;
 import org.mptcpstate.cli.CommandSpec.OptionSpec;
 import org.mptcpstate.cli.CommandSpec.PositionalSpec;
 import org.mptcpstate.kernel.MptcpKernel;
+import org.mptcpstate.kernel.MptcpUnsupportedException;
 import org.mptcpstate.kernel.NetlinkEvents;
 import org.mptcpstate.kernel.NetlinkKernel;
 import org.mptcpstate.reconcile.NamespaceLock;
@@ -134,6 +135,11 @@ final class WatchCommand implements Command {
         @Override
         public AutoCloseable lock() {
             return NamespaceLock.acquire(LOCK_WAIT);
+        }
+
+        @Override
+        public boolean fatalAtStart(RuntimeException failure) {
+            return ExitCodes.of(failure) == ExitCodes.PERMISSION || failure instanceof MptcpUnsupportedException;
         }
     }
 

@@ -52,6 +52,14 @@ public final class Watcher {
         MptcpKernel open();
 
         AutoCloseable lock();
+
+        /**
+         * Whether a failure of the very first step should end the watch instead of being retried: no permission,
+         * no MPTCP in this kernel. Later failures are always retried.
+         */
+        default boolean fatalAtStart(RuntimeException failure) {
+            return false;
+        }
     }
 
     /** Reads the file again; throws (with a one-line message) when it is invalid. */
@@ -155,6 +163,9 @@ public final class Watcher {
                         nextResync = now() + settings.resyncMillis();
                     } catch (RuntimeException e) {
                         closeKernel();
+                        if (START.equals(cause) && access.fatalAtStart(e)) {
+                            throw e;
+                        }
                         listener.failed(cause, e, backoff);
                         retryAt = now() + backoff;
                         backoff = Math.min(backoff * 2, settings.maxRetryMillis());

@@ -175,6 +175,25 @@ class WatcherTest {
     }
 
     @Test
+    void aFatalFailureAtStartEndsTheWatch() throws Exception {
+        World refusing = new World() {
+            @Override
+            public MptcpKernel open() {
+                throw new IllegalStateException("no permission");
+            }
+
+            @Override
+            public boolean fatalAtStart(RuntimeException failure) {
+                return true;
+            }
+        };
+        Watcher once = new Watcher(refusing, events, new Source(), log, Watcher.Settings.withResync(1000),
+                state(SUBFLOW));
+        org.assertj.core.api.Assertions.assertThatThrownBy(once::run).hasMessage("no permission");
+        assertThat(log.failures).isEmpty();
+    }
+
+    @Test
     void stopWakesTheLoopAtOnce() throws Exception {
         start(3_600_000);
         await("start endpoint", () -> world.hasEndpoint("192.0.2.2"));
@@ -267,7 +286,7 @@ class WatcherTest {
      * rebuilt with the new addresses (endpoints and limits carried over). Synchronized: the test thread and the
      * watcher thread both use it.
      */
-    static final class World implements Watcher.Access {
+    static class World implements Watcher.Access {
         final AtomicInteger failingOpens = new AtomicInteger();
         final AtomicInteger queries = new AtomicInteger();
         private final List<LinkAddress> addresses = new ArrayList<>();
