@@ -4,6 +4,7 @@ import org.mptcpstate.kernel.MptcpKernel;
 import org.mptcpstate.plan.Warning;
 import org.mptcpstate.state.DesiredState;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -71,7 +72,7 @@ public final class Watcher {
     public interface Listener {
         void applied(String cause, ApplyResult result);
 
-        /** The planner's warnings, each time they differ from the last ones reported. */
+        /** The planner's warnings that the previous plan did not have. */
         void warnings(List<Warning> warnings);
 
         /** A step failed; it is retried after {@code retryMillis} (or at the next event). */
@@ -261,12 +262,13 @@ public final class Watcher {
         }
     }
 
+    /** Reports the warnings the previous plan did not have: a lasting one (a link-local address) once. */
     private void reportWarnings(List<Warning> warnings) {
-        if (!warnings.equals(lastWarnings)) {
-            lastWarnings = warnings;
-            if (!warnings.isEmpty()) {
-                listener.warnings(warnings);
-            }
+        List<Warning> fresh = new ArrayList<>(warnings);
+        fresh.removeAll(lastWarnings);
+        lastWarnings = warnings;
+        if (!fresh.isEmpty()) {
+            listener.warnings(fresh);
         }
     }
 

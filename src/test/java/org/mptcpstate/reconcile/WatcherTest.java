@@ -194,6 +194,19 @@ class WatcherTest {
     }
 
     @Test
+    void aLastingWarningIsReportedOnce() throws Exception {
+        world.addAddress("fe80::1");
+        start(30);
+        await("start endpoint", () -> world.hasEndpoint("192.0.2.2"));
+        world.addAddress("198.51.100.2");
+        events.fire(Watcher.Wait.CHANGED);
+        await("new endpoint", () -> world.hasEndpoint("198.51.100.2"));
+        Thread.sleep(100); // a few resyncs
+        assertThat(log.warnings).hasSize(1);
+        assertThat(log.warnings.get(0).message()).contains("fe80::1", "link-local");
+    }
+
+    @Test
     void stopWakesTheLoopAtOnce() throws Exception {
         start(3_600_000);
         await("start endpoint", () -> world.hasEndpoint("192.0.2.2"));
@@ -260,8 +273,11 @@ class WatcherTest {
             applied.add(cause);
         }
 
+        final List<Warning> warnings = new CopyOnWriteArrayList<>();
+
         @Override
-        public void warnings(List<Warning> warnings) {
+        public void warnings(List<Warning> fresh) {
+            warnings.addAll(fresh);
         }
 
         @Override
