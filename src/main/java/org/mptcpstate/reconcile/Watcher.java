@@ -167,6 +167,13 @@ public final class Watcher {
                         if (START.equals(cause) && access.fatalAtStart(e)) {
                             throw e;
                         }
+                        if (e instanceof ApplyFailedException && changedMeanwhile()) {
+                            // addresses changed while the step ran (its check saw them), and it was rolled
+                            // back: not a fault, plan again for the new addresses
+                            cause = EVENTS;
+                            drain();
+                            continue;
+                        }
                         listener.failed(cause, e, backoff);
                         retryAt = now() + backoff;
                         backoff = Math.min(backoff * 2, settings.maxRetryMillis());
@@ -212,6 +219,20 @@ public final class Watcher {
             }
         } finally {
             closeKernel();
+        }
+    }
+
+    /** Whether address or link events came while a step ran (they are consumed: the next step covers them). */
+    private boolean changedMeanwhile() {
+        try {
+            Wait wait = events.await(0);
+            if (wait == Wait.WOKEN) {
+                events.wakeUp(); // keep it for the loop
+                return false;
+            }
+            return wait == Wait.CHANGED || wait == Wait.LOST;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
