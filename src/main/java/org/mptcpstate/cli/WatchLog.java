@@ -81,7 +81,7 @@ final class WatchLog implements Watcher.Listener {
     @Override
     public void warnings(List<Warning> warnings) {
         for (Warning warning : warnings) {
-            record("warning", null, "warning: " + warning);
+            record("warning", null, json ? warning.toString() : "warning: " + warning);
         }
     }
 
