@@ -29,7 +29,8 @@ public final class Main {
             "Display help information about the specified command.", List.of(), List.of(),
             new PositionalSpec("COMMAND", 0, 1, "The command to describe."));
     private static final List<Command> COMMANDS = List.of(new ShowCommand(), new DiffCommand(), new ApplyCommand(),
-            new ValidateCommand(), new PersistCommand(), new UnpersistCommand(), new MonitorCommand());
+            new ValidateCommand(), new WatchCommand(), new PersistCommand(), new UnpersistCommand(),
+            new MonitorCommand());
 
     private Main() {
     }

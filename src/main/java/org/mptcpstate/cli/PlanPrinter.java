@@ -122,33 +122,7 @@ final class PlanPrinter {
             g.writeArrayPropertyStart("changes");
             for (Change change : plan.changes()) {
                 g.writeStartObject();
-                if (change instanceof Change.SetEnabled set) {
-                    g.writeStringProperty("action", "set-enabled");
-                    g.writeBooleanProperty("from", set.from());
-                    g.writeBooleanProperty("to", set.to());
-                } else if (change instanceof Change.SetLimits limits) {
-                    g.writeStringProperty("action", "set-limits");
-                    if (limits.subflows() != null) {
-                        g.writeNumberProperty("subflows", limits.subflows());
-                    }
-                    if (limits.addAddrAccepted() != null) {
-                        g.writeNumberProperty("add-addr-accepted", limits.addAddrAccepted());
-                    }
-                } else if (change instanceof Change.RemoveEndpoint remove) {
-                    g.writeStringProperty("action", "remove-endpoint");
-                    g.writeNumberProperty("id", remove.endpoint().id());
-                    endpoint(g, remove.endpoint().address(), remove.endpoint().port(), remove.endpoint().flags(),
-                            remove.interfaceName());
-                } else if (change instanceof Change.ChangeFlags flags) {
-                    g.writeStringProperty("action", "change-flags");
-                    g.writeNumberProperty("id", flags.endpoint().id());
-                    endpoint(g, flags.endpoint().address(), flags.endpoint().port(), flags.to(),
-                            flags.interfaceName());
-                } else if (change instanceof Change.AddEndpoint add) {
-                    g.writeStringProperty("action", "add-endpoint");
-                    endpoint(g, add.address(), add.port(), add.flags(), add.interfaceName());
-                }
-                g.writeStringProperty("text", change.describe());
+                changeFields(g, change);
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -160,6 +134,37 @@ final class PlanPrinter {
             g.writeEndObject();
         }
         out.println();
+    }
+
+    /** The fields of one change: action, its details and text (watch --json uses them too). */
+    static void changeFields(JsonGenerator g, Change change) {
+        if (change instanceof Change.SetEnabled set) {
+            g.writeStringProperty("action", "set-enabled");
+            g.writeBooleanProperty("from", set.from());
+            g.writeBooleanProperty("to", set.to());
+        } else if (change instanceof Change.SetLimits limits) {
+            g.writeStringProperty("action", "set-limits");
+            if (limits.subflows() != null) {
+                g.writeNumberProperty("subflows", limits.subflows());
+            }
+            if (limits.addAddrAccepted() != null) {
+                g.writeNumberProperty("add-addr-accepted", limits.addAddrAccepted());
+            }
+        } else if (change instanceof Change.RemoveEndpoint remove) {
+            g.writeStringProperty("action", "remove-endpoint");
+            g.writeNumberProperty("id", remove.endpoint().id());
+            endpoint(g, remove.endpoint().address(), remove.endpoint().port(), remove.endpoint().flags(),
+                    remove.interfaceName());
+        } else if (change instanceof Change.ChangeFlags flags) {
+            g.writeStringProperty("action", "change-flags");
+            g.writeNumberProperty("id", flags.endpoint().id());
+            endpoint(g, flags.endpoint().address(), flags.endpoint().port(), flags.to(),
+                    flags.interfaceName());
+        } else if (change instanceof Change.AddEndpoint add) {
+            g.writeStringProperty("action", "add-endpoint");
+            endpoint(g, add.address(), add.port(), add.flags(), add.interfaceName());
+        }
+        g.writeStringProperty("text", change.describe());
     }
 
     private static void endpoint(JsonGenerator g, java.net.InetAddress address, int port,

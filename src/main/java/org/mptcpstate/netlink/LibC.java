@@ -25,6 +25,10 @@ final class LibC {
     static final int O_RDONLY = 0;
     static final int O_CLOEXEC = 0x80000;
     static final int CLONE_NEWNET = 0x40000000;
+    static final int MSG_DONTWAIT = 0x40;
+    static final short POLLIN = 0x1;
+    static final int EFD_NONBLOCK = 0x800;
+    static final int EFD_CLOEXEC = 0x80000;
 
     static {
         // Unset, JNA's NativeLibrary runs `/sbin/ldconfig -p` to build a search path. libc needs no search
@@ -64,4 +68,13 @@ final class LibC {
     static native int open(String path, int flags) throws LastErrorException;
 
     static native int setns(int fd, int namespaceType) throws LastErrorException;
+
+    /** {@code fds}: {@code nfds} struct pollfd (int fd, short events, short revents), 8 bytes each. */
+    static native int poll(byte[] fds, long nfds, int timeoutMillis) throws LastErrorException;
+
+    static native int eventfd(int initialValue, int flags) throws LastErrorException;
+
+    static native long read(int fd, byte[] buffer, long length) throws LastErrorException;
+
+    static native long write(int fd, byte[] buffer, long length) throws LastErrorException;
 }

@@ -143,6 +143,62 @@ public final class NetlinkSocket implements AutoCloseable {
         return NetlinkMessage.parseAll(receiveDatagram());
     }
 
+    /** What {@link #await(long, Wakeup)} saw. */
+    public enum Readiness {
+        /** A datagram (or an error such as ENOBUFS) is waiting on the socket. */
+        READABLE,
+        /** The wake-up was signalled (and consumed). */
+        WOKEN,
+        /** Nothing happened within the timeout. */
+        TIMEOUT
+    }
+
+    /**
+     * Waits at most {@code timeoutMillis} (negative: no limit) until the socket can be read or {@code wakeup}
+     * (may be null) is signalled. poll(2): nothing is read. EINTR counts as a timeout.
+     */
+    public Readiness await(long timeoutMillis, Wakeup wakeup) {
+        ensureOpen();
+        int count = wakeup == null ? 1 : 2;
+        byte[] fds = new byte[8 * count];
+        ByteBuffer view = ByteBuffer.wrap(fds).order(ByteOrder.nativeOrder());
+        view.putInt(0, fd).putShort(4, LibC.POLLIN);
+        if (wakeup != null) {
+            view.putInt(8, wakeup.fd()).putShort(12, LibC.POLLIN);
+        }
+        int timeout = timeoutMillis < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, timeoutMillis);
+        int ready;
+        try {
+            ready = LibC.poll(fds, count, timeout);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.EINTR) {
+                return Readiness.TIMEOUT;
+            }
+            throw new SystemCallException("poll(netlink)", e.getErrorCode());
+        }
+        if (ready <= 0) {
+            return Readiness.TIMEOUT;
+        }
+        if (wakeup != null && view.getShort(14) != 0) {
+            wakeup.clear();
+            return Readiness.WOKEN;
+        }
+        return Readiness.READABLE;
+    }
+
+    /**
+     * Reads one datagram if one arrives within {@code timeoutMillis} (0: only what is already queued) and
+     * returns its messages; an empty list when none came. Throws {@link SystemCallException} with ENOBUFS when
+     * the kernel dropped events because the socket's buffer overflowed.
+     */
+    public List<NetlinkMessage> receive(long timeoutMillis) {
+        if (timeoutMillis > 0 && await(timeoutMillis, null) != Readiness.READABLE) {
+            return List.of();
+        }
+        ByteBuffer datagram = receiveDatagram(LibC.MSG_DONTWAIT);
+        return datagram == null ? List.of() : NetlinkMessage.parseAll(datagram);
+    }
+
     private boolean receiveUntilDone(int seq, int requestType, List<NetlinkMessage> replies) {
         boolean interrupted = false;
         while (true) {
@@ -200,15 +256,28 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     private ByteBuffer receiveDatagram() {
+        return receiveDatagram(0);
+    }
+
+    /** One datagram; with MSG_DONTWAIT in {@code flags}, null when none is queued. */
+    private ByteBuffer receiveDatagram(int flags) {
         ensureOpen();
         while (true) {
-            long size = call(() -> LibC.recv(fd, receiveBuffer, receiveBuffer.capacity(),
-                    LibC.MSG_PEEK | LibC.MSG_TRUNC), "recv(netlink, peek)");
+            long size;
+            try {
+                size = call(() -> LibC.recv(fd, receiveBuffer, receiveBuffer.capacity(),
+                        LibC.MSG_PEEK | LibC.MSG_TRUNC | flags), "recv(netlink, peek)");
+            } catch (SystemCallException e) {
+                if (e.errno() == Errno.EAGAIN && (flags & LibC.MSG_DONTWAIT) != 0) {
+                    return null;
+                }
+                throw e;
+            }
             if (size > receiveBuffer.capacity()) {
                 receiveBuffer = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE - 8, size + 4096));
                 continue;
             }
-            long read = call(() -> LibC.recv(fd, receiveBuffer, receiveBuffer.capacity(), 0), "recv(netlink)");
+            long read = call(() -> LibC.recv(fd, receiveBuffer, receiveBuffer.capacity(), flags), "recv(netlink)");
             byte[] copy = new byte[(int) read];
             receiveBuffer.duplicate().position(0).limit((int) read).get(copy);
             if (tap != null) {

@@ -1,0 +1,144 @@
+package org.mptcpstate.cli;
+
+import org.mptcpstate.plan.Change;
+import org.mptcpstate.plan.Warning;
+import org.mptcpstate.reconcile.ApplyResult;
+import org.mptcpstate.reconcile.Watcher;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.json.JsonFactory;
+
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * What {@code watch} prints. Text: each change made on stdout as "CAUSE: CHANGE" (the data: what was done),
+ * problems on stderr as "mptcpstate: ..." lines. JSON (--json): every record as one JSON object per line on
+ * stdout, with "time" and "event" (started, change, warning, error, reload, reload-failed, stopped).
+ * Every line is flushed at once, so a journal shows it when it happens.
+ */
+final class WatchLog implements Watcher.Listener {
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean json;
+    private final JsonFactory factory;
+
+    WatchLog(PrintStream out, PrintStream err, boolean json) {
+        this.out = out;
+        this.err = err;
+        this.json = json;
+        this.factory = json ? JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build() : null;
+    }
+
+    void started(String file, String namespace, long resyncSeconds) {
+        String text = "watching " + file + (namespace == null ? "" : " in network namespace " + namespace)
+                + ", re-reading the kernel every " + resyncSeconds + " s";
+        if (json) {
+            StringWriter line = new StringWriter();
+            try (JsonGenerator g = open(line, "started")) {
+                g.writeStringProperty("file", file);
+                if (namespace != null) {
+                    g.writeStringProperty("netns", namespace);
+                }
+                g.writeNumberProperty("resync-seconds", resyncSeconds);
+                g.writeStringProperty("text", text);
+                g.writeEndObject();
+            }
+            emit(line);
+        } else {
+            problem(text);
+        }
+    }
+
+    void stopped() {
+        record("stopped", null, "stopped");
+    }
+
+    @Override
+    public void applied(String cause, ApplyResult result) {
+        for (Change change : result.applied()) {
+            if (json) {
+                StringWriter line = new StringWriter();
+                try (JsonGenerator g = open(line, "change")) {
+                    g.writeStringProperty("cause", cause);
+                    PlanPrinter.changeFields(g, change);
+                    g.writeEndObject();
+                }
+                emit(line);
+            } else {
+                out.println(cause + ": " + change.describe());
+            }
+        }
+        if (!json) {
+            out.flush();
+        }
+    }
+
+    @Override
+    public void warnings(List<Warning> warnings) {
+        for (Warning warning : warnings) {
+            record("warning", null, json ? warning.toString() : "warning: " + warning);
+        }
+    }
+
+    @Override
+    public void failed(String cause, RuntimeException failure, long retryMillis) {
+        record("error", cause, cause + ": " + ExitCodes.message(failure) + "; retrying in "
+                + seconds(retryMillis) + " s or at the next event");
+    }
+
+    @Override
+    public void reloaded() {
+        record("reload", Watcher.RELOAD, "reloaded the state file");
+    }
+
+    @Override
+    public void reloadFailed(RuntimeException failure) {
+        record("reload-failed", Watcher.RELOAD, "reload failed, keeping the previous state: "
+                + ExitCodes.message(failure));
+    }
+
+    private static String seconds(long millis) {
+        return millis % 1000 == 0 ? Long.toString(millis / 1000) : Double.toString(millis / 1000.0);
+    }
+
+    /** A record that is no change: a stderr line in text mode, a JSON line on stdout with --json. */
+    private void record(String event, String cause, String text) {
+        if (!json) {
+            problem(text);
+            return;
+        }
+        StringWriter line = new StringWriter();
+        try (JsonGenerator g = open(line, event)) {
+            if (cause != null) {
+                g.writeStringProperty("cause", cause);
+            }
+            g.writeStringProperty("text", text);
+            g.writeEndObject();
+        }
+        emit(line);
+    }
+
+    private void problem(String text) {
+        // a file's problems come one per line, each already prefixed (ExitCodes.message)
+        err.println(Main.PROGRAM + ": " + text);
+        err.flush();
+    }
+
+    private JsonGenerator open(StringWriter line, String event) {
+        JsonGenerator g = factory.createGenerator(ObjectWriteContext.empty(), line);
+        g.writeStartObject();
+        g.writeStringProperty("time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+        g.writeStringProperty("event", event);
+        return g;
+    }
+
+    private void emit(StringWriter line) {
+        out.println(line);
+        out.flush();
+    }
+}

@@ -1,0 +1,322 @@
+package org.mptcpstate.reconcile;
+
+import org.mptcpstate.kernel.MptcpKernel;
+import org.mptcpstate.plan.Warning;
+import org.mptcpstate.state.DesiredState;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keeps one network namespace matching a desired state: applies it, then re-applies after every burst of
+ * address/link events, after a periodic re-read (the kernel sends no event when someone else changes endpoints
+ * or limits), and after a reload of the file. Each step is {@link Reconciler#apply} under the namespace lock,
+ * so it plans, writes, verifies and rolls back exactly like {@code apply}. A failed step is logged and retried
+ * with a doubling back-off; the watcher itself never gives up. Runs on one thread (the kernel's); only
+ * {@link #requestStop()} and {@link #requestReload()} may be called from others.
+ */
+public final class Watcher {
+    /** Why a step ran; the log says so. */
+    public static final String START = "start";
+    public static final String EVENTS = "events";
+    public static final String EVENTS_LOST = "events-lost";
+    public static final String RESYNC = "resync";
+    public static final String RELOAD = "reload";
+    public static final String RETRY = "retry";
+
+    /** What a wait for kernel events ended with. */
+    public enum Wait {
+        /** Address or link events came (and were read). */
+        CHANGED,
+        /** The kernel dropped events (ENOBUFS): the state must be re-read. */
+        LOST,
+        /** {@link Events#wakeUp()} was called. */
+        WOKEN,
+        /** Nothing within the timeout. */
+        TIMEOUT
+    }
+
+    /** The kernel's address and link events. */
+    public interface Events extends AutoCloseable {
+        /** Waits at most {@code timeoutMillis} (0: only look) for events or a wake-up. */
+        Wait await(long timeoutMillis);
+
+        /** Makes a current or the next {@link #await} return {@link Wait#WOKEN}; safe from any thread. */
+        void wakeUp();
+
+        @Override
+        void close();
+    }
+
+    /** Opens kernel connections and takes the namespace lock; both on the watcher's thread. */
+    public interface Access {
+        MptcpKernel open();
+
+        AutoCloseable lock();
+
+        /**
+         * Whether a failure of the very first step should end the watch instead of being retried: no permission,
+         * no MPTCP in this kernel. Later failures are always retried.
+         */
+        default boolean fatalAtStart(RuntimeException failure) {
+            return false;
+        }
+    }
+
+    /** Reads the file again; throws (with a one-line message) when it is invalid. */
+    public interface Source {
+        DesiredState load();
+    }
+
+    /** Where the watcher reports; quiet unless something changed or failed. */
+    public interface Listener {
+        void applied(String cause, ApplyResult result);
+
+        /** The planner's warnings that the previous plan did not have. */
+        void warnings(List<Warning> warnings);
+
+        /** A step failed; it is retried after {@code retryMillis} (or at the next event). */
+        void failed(String cause, RuntimeException failure, long retryMillis);
+
+        void reloaded();
+
+        void reloadFailed(RuntimeException failure);
+    }
+
+    /**
+     * @param quietMillis       a burst of events ends after this long without one
+     * @param maxBurstMillis    ... or after this long in all
+     * @param resyncMillis      re-read and correct drift this often
+     * @param firstRetryMillis  the first back-off after a failure; doubles up to {@code maxRetryMillis}
+     */
+    public record Settings(long quietMillis, long maxBurstMillis, long resyncMillis, long firstRetryMillis,
+                           long maxRetryMillis) {
+        public static Settings withResync(long resyncMillis) {
+            return new Settings(3, 100, resyncMillis, 500, 30_000);
+        }
+    }
+
+    private final Access access;
+    private final Events events;
+    private final Source source;
+    private final Listener listener;
+    private final Settings settings;
+    private volatile boolean stop;
+    private volatile boolean reload;
+    private DesiredState desired;
+    private MptcpKernel kernel;
+    private List<Warning> lastWarnings = List.of();
+
+    public Watcher(Access access, Events events, Source source, Listener listener, Settings settings,
+                   DesiredState initial) {
+        this.access = access;
+        this.events = events;
+        this.source = source;
+        this.listener = listener;
+        this.settings = settings;
+        this.desired = initial;
+    }
+
+    /** Ends {@link #run()} after the current step; safe from any thread (a signal handler). */
+    public void requestStop() {
+        stop = true;
+        events.wakeUp();
+    }
+
+    /** Reloads the file before the next step; safe from any thread (a signal handler). */
+    public void requestReload() {
+        reload = true;
+        events.wakeUp();
+    }
+
+    /** The state being kept (the last one that loaded). */
+    public DesiredState desired() {
+        return desired;
+    }
+
+    /** Runs until {@link #requestStop()}; returns normally then. */
+    public void run() {
+        boolean pending = true;
+        String cause = START;
+        long retryAt = 0;
+        long backoff = settings.firstRetryMillis();
+        long nextResync = now() + settings.resyncMillis();
+        try {
+            while (!stop) {
+                if (reload) {
+                    reload = false;
+                    try {
+                        desired = source.load();
+                        listener.reloaded();
+                        pending = true;
+                        cause = RELOAD;
+                        retryAt = 0;
+                    } catch (RuntimeException e) {
+                        listener.reloadFailed(e);
+                    }
+                    continue;
+                }
+                if (pending && now() >= retryAt) {
+                    try {
+                        step(cause);
+                        pending = false;
+                        backoff = settings.firstRetryMillis();
+                        nextResync = now() + settings.resyncMillis();
+                    } catch (RuntimeException e) {
+                        closeKernel();
+                        if (START.equals(cause) && access.fatalAtStart(e)) {
+                            throw e;
+                        }
+                        if (e instanceof ApplyFailedException && changedMeanwhile()) {
+                            // addresses changed while the step ran (its check saw them), and it was rolled
+                            // back: not a fault, plan again for the new addresses
+                            cause = EVENTS;
+                            drain();
+                            continue;
+                        }
+                        listener.failed(cause, e, backoff);
+                        retryAt = now() + backoff;
+                        backoff = Math.min(backoff * 2, settings.maxRetryMillis());
+                        cause = RETRY;
+                    }
+                    continue;
+                }
+                long deadline = pending ? retryAt : nextResync;
+                Wait wait;
+                try {
+                    wait = events.await(Math.max(1, deadline - now()));
+                    if (wait == Wait.CHANGED) {
+                        wait = drain();
+                    }
+                } catch (RuntimeException e) {
+                    // the event socket failed: treat as lost events, and do not spin
+                    listener.failed(EVENTS, e, backoff);
+                    sleep(backoff);
+                    backoff = Math.min(backoff * 2, settings.maxRetryMillis());
+                    wait = Wait.LOST;
+                }
+                switch (wait) {
+                    case CHANGED -> {
+                        pending = true;
+                        cause = EVENTS;
+                        retryAt = 0;
+                    }
+                    case LOST -> {
+                        pending = true;
+                        cause = EVENTS_LOST;
+                        retryAt = 0;
+                    }
+                    case TIMEOUT -> {
+                        if (!pending && now() >= nextResync) {
+                            pending = true;
+                            cause = RESYNC;
+                        }
+                    }
+                    case WOKEN -> {
+                        // stop or reload: handled at the top of the loop
+                    }
+                }
+            }
+        } finally {
+            closeKernel();
+        }
+    }
+
+    /** Whether address or link events came while a step ran (they are consumed: the next step covers them). */
+    private boolean changedMeanwhile() {
+        try {
+            Wait wait = events.await(0);
+            if (wait == Wait.WOKEN) {
+                events.wakeUp(); // keep it for the loop
+                return false;
+            }
+            return wait == Wait.CHANGED || wait == Wait.LOST;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** After a first event: reads on until the events stop for the quiet period (debounce). */
+    private Wait drain() {
+        long end = now() + settings.maxBurstMillis();
+        Wait result = Wait.CHANGED;
+        while (true) {
+            long left = end - now();
+            if (left <= 0) {
+                return result;
+            }
+            Wait next = events.await(Math.min(settings.quietMillis(), left));
+            switch (next) {
+                case TIMEOUT -> {
+                    return result;
+                }
+                case WOKEN -> {
+                    return result; // stop or reload first; the step runs afterwards
+                }
+                case LOST -> result = Wait.LOST;
+                case CHANGED -> {
+                }
+            }
+        }
+    }
+
+    private void step(String cause) {
+        ApplyResult result;
+        try (AutoCloseable lock = access.lock()) {
+            if (kernel == null) {
+                kernel = access.open();
+            }
+            try {
+                result = Reconciler.apply(kernel, desired, true);
+            } catch (ApplyFailedException e) {
+                reportWarnings(e.plan().warnings());
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot release the namespace lock: " + e.getMessage(), e);
+        }
+        reportWarnings(result.plan().warnings());
+        if (!result.applied().isEmpty()) {
+            listener.applied(cause, result);
+        }
+    }
+
+    /** Reports the warnings the previous plan did not have: a lasting one (a link-local address) once. */
+    private void reportWarnings(List<Warning> warnings) {
+        List<Warning> fresh = new ArrayList<>(warnings);
+        fresh.removeAll(lastWarnings);
+        lastWarnings = warnings;
+        if (!fresh.isEmpty()) {
+            listener.warnings(fresh);
+        }
+    }
+
+    private void closeKernel() {
+        if (kernel != null) {
+            try {
+                kernel.close();
+            } catch (Exception e) {
+                // a broken connection: opened again at the next step
+            }
+            kernel = null;
+        }
+    }
+
+    private static long now() {
+        return System.nanoTime() / 1_000_000;
+    }
+
+    private void sleep(long millis) {
+        long end = now() + millis;
+        while (!stop && !reload && now() < end) {
+            try {
+                Thread.sleep(Math.min(50, Math.max(1, end - now())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop = true;
+            }
+        }
+    }
+}
