@@ -185,8 +185,9 @@ class WatchIT {
             System.out.println("watch reaction, ip addr add -> endpoint seen by ip mptcp endpoint show"
                     + " (includes forking ip): median " + micros.get(micros.size() / 2) / 1000.0 + " ms, min "
                     + micros.get(0) / 1000.0 + " ms, max " + micros.get(micros.size() - 1) / 1000.0 + " ms");
-            assertThat(daemon.stdout()).contains("events: + endpoint 198.51.100.2 on eth1 [subflow]",
-                    "events: - endpoint");
+            // the log line is written after the kernel write the loop above saw: wait for it, do not race it
+            await("address events logged", 2, () -> daemon.stdout().contains(
+                    "events: + endpoint 198.51.100.2 on eth1 [subflow]") && daemon.stdout().contains("events: - endpoint"));
 
             // an endpoint deleted behind its back comes back at the next resync
             ns.ip("mptcp", "endpoint", "delete", "id", Integer.toString(idOf(ns, "192.0.2.2")));
@@ -198,7 +199,7 @@ class WatchIT {
             signal(daemon.process(), "HUP");
             await("backup flag after reload", 5,
                     () -> List.of("subflow", "backup").equals(endpoints(ns).get("192.0.2.2")));
-            assertThat(daemon.stdout()).contains("reload: ~ endpoint");
+            await("reload logged", 2, () -> daemon.stdout().contains("reload: ~ endpoint"));
 
             // an invalid file on SIGHUP is reported and the old state kept (still enforced)
             Files.writeString(state, INVALID);
