@@ -185,7 +185,7 @@ class MonitorIT {
     @Test
     void withoutCapNetAdminItExits77() throws Exception {
         KernelTests.requireRoot();
-        Mptcpstate.Run run = Mptcpstate.jarVia(Nobody.prefix(), Mptcpstate.jar().toAbsolutePath(), "monitor");
+        Mptcpstate.Run run = Mptcpstate.jarVia(Nobody.prefix(), Nobody.readableJar(), "monitor");
         run.assertFailsWithOneLine(77);
         assertThat(run.stderr()).contains("mptcp_pm_events").contains("CAP_NET_ADMIN");
     }

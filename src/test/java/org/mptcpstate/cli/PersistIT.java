@@ -27,7 +27,7 @@ class PersistIT {
         Path state = dir.resolve("state.yml");
         Files.writeString(state, "mptcp:\n  enabled: true\n");
         Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rw-r--r--"));
-        Path jar = Mptcpstate.jar().toAbsolutePath();
+        Path jar = Nobody.readableJar();
         Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
         assertThat(Path.of("/etc/mptcpstate/persisted.manifest")).doesNotExist();
         Mptcpstate.Run run = Mptcpstate.jarVia(Nobody.prefix(), jar, "persist", state.toString(), "--exec",

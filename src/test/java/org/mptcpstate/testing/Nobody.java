@@ -29,6 +29,25 @@ public final class Nobody {
         return List.of();
     }
 
+    /**
+     * A copy of the built jar that nobody can read: target/ may sit under a directory only root can enter
+     * (a fresh clone in a 0700 temporary directory, say). The copy is deleted when the JVM exits.
+     */
+    public static Path readableJar() {
+        try {
+            Path dir = Files.createTempDirectory("mptcpstate-nobody-");
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path jar = dir.resolve("mptcpstate.jar");
+            Files.copy(Mptcpstate.jar(), jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            jar.toFile().deleteOnExit();
+            dir.toFile().deleteOnExit();
+            return jar;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot copy the jar for nobody", e);
+        }
+    }
+
     /** `id -u nobody` or `id -g nobody`. */
     public static String id(String option) {
         return Netns.run(List.of("id", option, "nobody")).trim();
