@@ -301,7 +301,7 @@ public final class StateLoader {
                 error(position(parser.lastAlias), "more than " + MAX_ALIASES_FOR_COLLECTIONS
                         + " aliases to lists or mappings (a safety limit)");
             } else {
-                error(new Position(file, 1, 1), "YAML: " + message);
+                error(new Position(file, 1, 1), "YAML: " + printable(message));
             }
         }
         return null;
@@ -309,13 +309,13 @@ public final class StateLoader {
 
     private void syntaxError(MarkedYamlEngineException e) {
         Optional<Mark> mark = e.getProblemMark().isPresent() ? e.getProblemMark() : e.getContextMark();
-        String problem = e.getProblem() == null ? "" : e.getProblem().trim();
+        String problem = e.getProblem() == null ? "" : printable(e.getProblem().trim());
         String message;
         if (problem.contains("\\t(TAB)")) {
             message = "a tab character where YAML takes spaces only: indent with spaces";
         } else {
             message = "YAML syntax: " + problem;
-            String context = e.getContext() == null ? "" : e.getContext().trim();
+            String context = e.getContext() == null ? "" : printable(e.getContext().trim());
             if (!context.isEmpty()) {
                 message += " (" + context;
                 if (e.getContextMark().isPresent() && e.getProblemMark().isPresent()) {
@@ -940,12 +940,43 @@ public final class StateLoader {
         if (tag.equals(Tag.NULL)) {
             return "no value";
         }
-        return "'" + text + "' tagged " + tag.getValue();
+        return "'" + text + "' tagged " + printable(tag.getValue());
     }
 
     /** Long values cut for messages. */
     private static String shorten(String text) {
-        return text.length() <= 64 ? text : text.substring(0, 61) + "...";
+        return printable(text.length() <= 64 ? text : text.substring(0, 61) + "...");
+    }
+
+    /**
+     * Text from the file as a message may quote it: control characters and line or paragraph separators
+     * escaped ({@code \n}, {@code \t}, {@code \r}, else {@code \}{@code uXXXX}), so that a problem stays one
+     * line and a value cannot forge further problems or send terminal escape sequences.
+     */
+    static String printable(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
+            if (control && out == null) {
+                out = new StringBuilder(text.length() + 8).append(text, 0, i);
+            }
+            if (out == null) {
+                continue;
+            }
+            if (!control) {
+                out.append(c);
+            } else if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\t') {
+                out.append("\\t");
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else {
+                out.append(String.format("\\u%04X", (int) c));
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     /** IPv4-mapped IPv6 addresses count as their IPv4 address, as in the kernel's duplicate check. */
