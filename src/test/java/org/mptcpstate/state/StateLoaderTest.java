@@ -665,7 +665,7 @@ class StateLoaderTest {
                     state.yml:7:9: interface name 'ethernet-ümlaut' is 16 bytes long; the kernel takes at most 15
                     state.yml:8:9: interface name 'br/0' contains '/', which the kernel refuses
                     state.yml:9:9: interface name 'eth0:1' contains ':', which the kernel refuses
-                    state.yml:10:9: interface name 'eth\t1' contains whitespace, which the kernel refuses
+                    state.yml:10:9: interface name 'eth\\t1' contains whitespace, which the kernel refuses
                     state.yml:11:9: interface name '.' is refused by the kernel
                     state.yml:12:9: interface name '..' is refused by the kernel""");
         }
