@@ -197,21 +197,28 @@ class HostileInputTest {
 
     private static final Pattern PROBLEM_LINE = Pattern.compile("\\d+:\\d+: \\S.*");
 
+    /** As validate prints problems: {@code file:line:column: message}, one per line. */
+    static void assertInvalid(Run run, String fileName, int exitCode, String fragment) {
+        assertInvalid(run, "", fileName, exitCode, fragment);
+    }
+
     /**
      * The exit code; nothing on stdout; the fragment in the first problem, after the file's name; every line of
      * stderr a problem of this file (so none is split, and no value forged one) or a one-line mptcpstate
-     * message; no stack trace.
+     * message; no stack trace. The problems start with linePrefix: "" as validate prints them, "mptcpstate: "
+     * as apply, diff and watch do.
      */
-    static void assertInvalid(Run run, String fileName, int exitCode, String fragment) {
+    static void assertInvalid(Run run, String linePrefix, String fileName, int exitCode, String fragment) {
         assertThat(run.exitCode()).as("exit code (stderr: %s)", shortened(run.stderr())).isEqualTo(exitCode);
         assertThat(run.stdout()).as("stdout").isEmpty();
         assertThat(run.stderr()).as("stderr").endsWith("\n")
                 .doesNotContain("\tat ", "Exception", "Caused by", "internal error", "Error:");
         List<String> lines = run.stderr().lines().toList();
-        assertThat(lines.get(0)).as("the first problem").startsWith(fileName + ":" + fragment);
+        String start = linePrefix + fileName + ":";
+        assertThat(lines.get(0)).as("the first problem").startsWith(start + fragment);
         for (String line : lines) {
-            boolean problem = line.startsWith(fileName + ":")
-                    && PROBLEM_LINE.matcher(line.substring(fileName.length() + 1)).matches();
+            boolean problem = line.startsWith(start)
+                    && PROBLEM_LINE.matcher(line.substring(start.length())).matches();
             assertThat(problem || line.startsWith("mptcpstate: "))
                     .as("every line of stderr is file:line:column: message or mptcpstate: ..., not: %s", line)
                     .isTrue();
