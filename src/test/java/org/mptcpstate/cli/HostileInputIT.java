@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * apply with a sample of the hostile-input corpus against a real namespace that has endpoints and limits set:
  * each exits 65 with its problems (one per line, each {@code mptcpstate: file:line:column: message} as apply
  * prints them), and {@code ip -j mptcp endpoint show}, {@code ip mptcp limits} and
- * net.mptcp.enabled are byte for byte what they were before.
+ * net.mptcp.enabled are byte for byte what they were before. The empty state changes nothing either.
  */
 @Tag("kernel")
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -91,6 +91,19 @@ class HostileInputIT {
         // made here, as in HostileInputTest: 10,000 levels deep
         cases.add(new Case("ten-thousand-deep.yml", 65, "1:33: lists and mappings nested deeper than 32 levels"));
         return cases.stream();
+    }
+
+    /** The empty state (empty file, comments only, a null document): apply says so and changes nothing. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"ok-empty.yml", "ok-comments-only.yml",
+            "ok-document-start-only.yml", "ok-null.yml"})
+    void applyOfTheEmptyStateChangesNothing(String name) throws IOException {
+        Path file = dir.resolve(name);
+        Files.write(file, HostileInputTest.resource(name));
+        Kernel before = kernel();
+        Run run = Mptcpstate.inProcess("apply", file.toString(), "--netns", ns.name()).assertOk();
+        assertThat(run.stdout()).isEqualTo("no changes\n");
+        assertThat(kernel()).as("endpoints, limits and net.mptcp.enabled after apply %s", name).isEqualTo(before);
     }
 
     @ParameterizedTest(name = "{0}")
