@@ -273,9 +273,38 @@ class CheckIT {
     @Test
     void anInvalidFileExits65() throws Exception {
         KernelTests.requireRoot();
-        Path file = write(Files.createTempDirectory("check-it").resolve("bad.yml"), "mptcp: [\n");
+        Path dir = Files.createTempDirectory("check-it");
+        Path file = write(dir.resolve("bad.yml"), "mptcp: [\n");
+        Path unknown = write(dir.resolve("unknown.yml"),
+                "interfaces:\n- name: nosuch0\n  mptcp:\n    address-flags: [subflow]\n");
         try (Netns ns = trapNamespace()) {
             Mptcpstate.inProcess("check", file.toString(), "--netns", ns.name()).assertFailsWithOneLine(65);
+            Mptcpstate.Run run = Mptcpstate.inProcess("check", unknown.toString(), "--netns", ns.name());
+            assertThat(run.exitCode()).as(run.stderr()).isEqualTo(65);
+            assertThat(run.stderr()).contains("nosuch0");
+            assertThat(run.stdout()).isEmpty();
+        }
+    }
+
+    /** With FILE, the state the file would produce is checked: here the file fixes the kernel's traps. */
+    @Test
+    void aFileIsCheckedAsAppliedWithoutWritingAnything() throws Exception {
+        KernelTests.requireRoot();
+        Path file = write(Files.createTempDirectory("check-it").resolve("fix.yml"), String.join("\n",
+                "mptcp:", "  enabled: true", "  limits:", "    subflows: 2", "    add-addr-accepted: 2", ""));
+        try (Netns ns = trapNamespace()) {
+            ns.sysctl("net.mptcp.enabled", "0");
+            ns.ip("mptcp", "limits", "set", "subflows", "0", "add_addr_accepted", "0");
+            Mptcpstate.Run now = Mptcpstate.inProcess("check", "--netns", ns.name());
+            assertThat(now.exitCode()).isEqualTo(1);
+            assertThat(now.stdout()).startsWith("error mptcp-disabled").contains("error subflow-limit")
+                    .contains("warning add-addr-accepted").hasLineCount(3);
+            Mptcpstate.Run planned = Mptcpstate.inProcess("check", file.toString(), "--netns", ns.name());
+            assertThat(planned.stdout()).isEqualTo("no problems found\n");
+            assertThat(planned.exitCode()).isZero();
+            // nothing was written
+            assertThat(ns.exec("sysctl", "-n", "net.mptcp.enabled").strip()).isEqualTo("0");
+            assertThat(ns.ip("mptcp", "limits", "show")).contains("subflows 0").contains("add_addr_accepted 0");
         }
     }
 
