@@ -30,7 +30,7 @@ public final class Main {
             new PositionalSpec("COMMAND", 0, 1, "The command to describe."));
     private static final List<Command> COMMANDS = List.of(new ShowCommand(), new DiffCommand(), new ApplyCommand(),
             new ValidateCommand(), new WatchCommand(), new PersistCommand(), new UnpersistCommand(),
-            new MonitorCommand());
+            new MonitorCommand(), new CheckCommand());
 
     private Main() {
     }

@@ -43,6 +43,7 @@ public final class RtNetlink {
     private static final int IFA_FLAGS = 8;
 
     private static final int RTA_DST = 1;
+    private static final int RTA_SRC = 2;
     private static final int RTA_OIF = 4;
     private static final int RTA_GATEWAY = 5;
     private static final int RTA_PRIORITY = 6;
@@ -120,6 +121,43 @@ public final class RtNetlink {
                 if (route.table() == table) {
                     routes.add(route);
                 }
+            }
+        }
+        return routes;
+    }
+
+    /**
+     * The kernel's own route lookup (RTM_GETROUTE, not a dump; what {@code ip route get DST from SRC} does): the
+     * route packets from {@code source} to {@code destination} would take, policy rules included. A destination
+     * without a route throws {@link KernelErrorException} (ENETUNREACH, EHOSTUNREACH, ...).
+     */
+    public static Route lookupRoute(NetlinkSocket socket, InetAddress source, InetAddress destination) {
+        int family = destination.getAddress().length == 4 ? AF_INET : AF_INET6;
+        int bits = family == AF_INET ? 32 : 128;
+        AttributeEncoder attributes = new AttributeEncoder().bytes(RTA_DST, destination.getAddress());
+        if (source != null) {
+            attributes.bytes(RTA_SRC, source.getAddress());
+        }
+        byte[] encoded = attributes.toBytes();
+        ByteBuffer request = ByteBuffer.allocate(RTMSG + encoded.length).order(ByteOrder.nativeOrder());
+        request.put(0, (byte) family);
+        request.put(1, (byte) bits);
+        request.put(2, (byte) (source == null ? 0 : bits));
+        request.put(RTMSG, encoded);
+        for (NetlinkMessage message : socket.request(RTM_GETROUTE, 0, request.array())) {
+            if (message.type() == RTM_NEWROUTE) {
+                return parseRoute(message);
+            }
+        }
+        throw new MalformedMessageException("RTM_GETROUTE for " + destination.getHostAddress() + " got no route");
+    }
+
+    /** Routes of every table, both address families. */
+    public static List<Route> dumpAllRoutes(NetlinkSocket socket) {
+        List<Route> routes = new ArrayList<>();
+        for (NetlinkMessage message : socket.dump(RTM_GETROUTE, new byte[RTMSG])) {
+            if (message.type() == RTM_NEWROUTE) {
+                routes.add(parseRoute(message));
             }
         }
         return routes;

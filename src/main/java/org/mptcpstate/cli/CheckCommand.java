@@ -1,0 +1,139 @@
+package org.mptcpstate.cli;
+
+import org.mptcpstate.check.CheckFacts;
+import org.mptcpstate.check.Checker;
+import org.mptcpstate.check.FactsReader;
+import org.mptcpstate.check.Finding;
+import org.mptcpstate.cli.CommandSpec.OptionSpec;
+import org.mptcpstate.cli.CommandSpec.PositionalSpec;
+import org.mptcpstate.kernel.NetlinkKernel;
+import org.mptcpstate.netlink.NetlinkSocket;
+import org.mptcpstate.plan.Plan;
+import org.mptcpstate.plan.Planner;
+import org.mptcpstate.plan.Simulation;
+import org.mptcpstate.state.DesiredState;
+import org.mptcpstate.state.Snapshot;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.json.JsonFactory;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code check [FILE]}: the traps that stop MPTCP subflows, in the current state or in the state FILE would
+ * produce. Writes nothing.
+ */
+final class CheckCommand implements Command {
+    static final OptionSpec JSON = new OptionSpec("--json", null, null, "Print the findings as JSON.");
+
+    static final CommandSpec SPEC = new CommandSpec("check",
+            "Find what stops MPTCP subflows: sysctls, limits, rp_filter, routing; writes nothing.",
+            List.of("With FILE, checks the state that applying FILE would produce.",
+                    "One finding per line: severity, kind, what it concerns, why, and the fix.",
+                    "Exit codes: 0 no errors (warnings allowed), 1 an error-level finding or failure,"
+                            + " 65 invalid FILE."),
+            List.of(JSON, NamespaceOption.SPEC),
+            new PositionalSpec("FILE", 0, 1, "A state file (YAML or JSON), - for stdin."));
+
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public int run(ParsedArguments arguments, Streams streams) throws Exception {
+        DesiredState desired = arguments.operands().isEmpty() ? null
+                : StateInput.load(arguments.operands().get(0), streams.in(), streams.err()).state();
+        Inspection inspection = NamespaceOption.call(arguments, new Inspect(desired));
+        if (inspection.plan() != null) {
+            PlanPrinter.warnings(inspection.plan(), streams.err());
+        }
+        List<Finding> findings = Checker.check(inspection.snapshot(), inspection.facts());
+        if (arguments.has(JSON.longName())) {
+            json(findings, streams.out());
+        } else {
+            text(findings, streams.out());
+        }
+        for (Finding finding : findings) {
+            if (finding.severity() == Finding.Severity.ERROR) {
+                return ExitCodes.FAILED;
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The state checked (current, or simulated from FILE's plan), the facts read with it, and the plan. */
+    private record Inspection(Snapshot snapshot, CheckFacts facts, Plan plan) {
+    }
+
+    /** The kernel work, on the namespace thread; a class, not a lambda (start-up time). */
+    private static final class Inspect implements Callable<Inspection> {
+        private final DesiredState desired;
+
+        Inspect(DesiredState desired) {
+            this.desired = desired;
+        }
+
+        @Override
+        public Inspection call() {
+            try (NetlinkKernel kernel = NetlinkKernel.open();
+                 NetlinkSocket route = NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE)) {
+                Snapshot current = kernel.query();
+                Plan plan = desired == null ? null : Planner.plan(desired, current);
+                Snapshot checked = plan == null ? current : Simulation.apply(current, plan.changes());
+                return new Inspection(checked, FactsReader.read(route, checked), plan);
+            }
+        }
+    }
+
+    static void text(List<Finding> findings, PrintStream out) {
+        if (findings.isEmpty()) {
+            out.println("no problems found");
+            return;
+        }
+        for (Finding finding : findings) {
+            out.println(finding);
+        }
+    }
+
+    /** {"findings": [{"severity", "code", "interface", "address", "subject", "reason", "fix"}], "errors": N, ...}. */
+    static void json(List<Finding> findings, PrintStream out) {
+        JsonFactory factory = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
+        int errors = 0;
+        int warnings = 0;
+        try (JsonGenerator g = factory.createGenerator(ObjectWriteContext.empty(), out)) {
+            g.writeStartObject();
+            g.writeArrayPropertyStart("findings");
+            for (Finding finding : findings) {
+                g.writeStartObject();
+                g.writeStringProperty("severity", finding.severity().word());
+                g.writeStringProperty("code", finding.code());
+                if (finding.interfaceName() != null) {
+                    g.writeStringProperty("interface", finding.interfaceName());
+                }
+                if (finding.address() != null) {
+                    g.writeStringProperty("address", finding.address());
+                }
+                if (finding.subject() != null) {
+                    g.writeStringProperty("subject", finding.subject());
+                }
+                g.writeStringProperty("reason", finding.reason());
+                g.writeStringProperty("fix", finding.fix());
+                g.writeEndObject();
+                if (finding.severity() == Finding.Severity.ERROR) {
+                    errors++;
+                } else {
+                    warnings++;
+                }
+            }
+            g.writeEndArray();
+            g.writeNumberProperty("errors", errors);
+            g.writeNumberProperty("warnings", warnings);
+            g.writeEndObject();
+        }
+        out.println();
+    }
+}
