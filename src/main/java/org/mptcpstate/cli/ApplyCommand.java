@@ -70,18 +70,6 @@ final class ApplyCommand implements Command {
     }
 
     private static long lockWait(String text) {
-        if (text == null) {
-            return 30;
-        }
-        try {
-            long seconds = Long.parseLong(text);
-            if (seconds >= 0 && seconds <= 86400) {
-                return seconds;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ArgumentParser.UsageException(SPEC, "--lock-wait takes a number of seconds from 0 to 86400, not '"
-                + text + "'");
+        return ArgumentParser.seconds(SPEC, "--lock-wait", text, 30, 0, 86400);
     }
 }

@@ -103,4 +103,21 @@ final class ArgumentParser {
             throw new UsageException(spec, "Unmatched argument: '" + operands.get(positional.maximum()) + "'");
         }
     }
+
+    /** A whole number of seconds from {@code min} to {@code max}; {@code fallback} when the option is absent. */
+    static long seconds(CommandSpec spec, String option, String text, long fallback, long min, long max) {
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            long seconds = Long.parseLong(text);
+            if (seconds >= min && seconds <= max) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(spec, option + " takes a number of seconds from " + min + " to " + max + ", not '"
+                + text + "'");
+    }
 }

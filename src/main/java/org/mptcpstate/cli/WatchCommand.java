@@ -160,18 +160,6 @@ final class WatchCommand implements Command {
     }
 
     private static long resyncSeconds(String text) {
-        if (text == null) {
-            return 30;
-        }
-        try {
-            long seconds = Long.parseLong(text);
-            if (seconds >= 1 && seconds <= 86400) {
-                return seconds;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ArgumentParser.UsageException(SPEC, "--resync takes a number of seconds from 1 to 86400, not '"
-                + text + "'");
+        return ArgumentParser.seconds(SPEC, "--resync", text, 30, 1, 86400);
     }
 }
