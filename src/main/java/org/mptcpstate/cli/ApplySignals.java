@@ -23,8 +23,20 @@ final class ApplySignals implements Interruption, AutoCloseable {
 
     private ApplySignals() {
         SignalHandler handler = this::record;
-        previousInt = Signal.handle(new Signal("INT"), handler);
-        previousTerm = Signal.handle(new Signal("TERM"), handler);
+        previousInt = handle("INT", handler);
+        previousTerm = handle("TERM", handler);
+    }
+
+    /**
+     * Installs {@code handler}; null when the JVM refuses because the signal is ignored (a background job of a
+     * non-interactive shell ignores SIGINT, nohup SIGHUP) or reserved (-Xrs): it cannot interrupt us then.
+     */
+    private static SignalHandler handle(String name, SignalHandler handler) {
+        try {
+            return Signal.handle(new Signal(name), handler);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     static ApplySignals install() {
@@ -56,7 +68,11 @@ final class ApplySignals implements Interruption, AutoCloseable {
 
     @Override
     public void close() {
-        Signal.handle(new Signal("INT"), previousInt);
-        Signal.handle(new Signal("TERM"), previousTerm);
+        if (previousInt != null) {
+            Signal.handle(new Signal("INT"), previousInt);
+        }
+        if (previousTerm != null) {
+            Signal.handle(new Signal("TERM"), previousTerm);
+        }
     }
 }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.mptcpstate.testing.Documents;
 import org.mptcpstate.testing.Mptcpstate;
+import org.mptcpstate.testing.Mptcpstate.Run;
 import org.mptcpstate.testing.Netns;
 import tools.jackson.databind.JsonNode;
 
@@ -187,6 +188,22 @@ class InterruptIT {
                 err.delete();
             }
             System.out.println("InterruptIT outcomes: " + outcomes);
+        }
+    }
+
+    /**
+     * With -Xrs (the JVM leaves SIGINT and SIGTERM alone) the handlers cannot be installed: apply still works,
+     * without the graceful stop. Before the fix it failed with an internal error after taking the lock.
+     */
+    @Test
+    void applyWorksWhenTheJvmReservesNoSignalHandlers() throws Exception {
+        try (Netns ns = namespace()) {
+            Path file = file();
+            Run run = Mptcpstate.process(List.of(Mptcpstate.java(), "-Xrs", "-jar", Mptcpstate.jar().toString(),
+                    "apply", file.toString(), "--netns", ns.name()));
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(run.stderr()).isEmpty();
+            assertThat(run.stdout()).endsWith("applied 9 changes, verified\n");
         }
     }
 }
