@@ -27,7 +27,7 @@ final class ApplyCommand implements Command {
     static final CommandSpec SPEC = new CommandSpec("apply",
             "Make the kernel's MPTCP state match the file; on any failure restore it as it was.",
             List.of("Exit codes: 0 applied or nothing to do, 1 failed and rolled back, 65 invalid input,",
-                    "77 permission denied."),
+                    "77 permission denied, 130/143 stopped by SIGINT/SIGTERM and rolled back."),
             List.of(DRY_RUN, NO_VERIFY, NamespaceOption.SPEC, LOCK_WAIT),
             new PositionalSpec("FILE", 1, 1, "The state file (YAML or JSON), - for stdin."));
 
@@ -46,17 +46,28 @@ final class ApplyCommand implements Command {
         }
         boolean verify = !arguments.has(NO_VERIFY.longName());
         ApplyResult result;
+        ApplySignals[] signals = new ApplySignals[1];
         try {
             result = NamespaceOption.call(arguments, () -> {
                 try (NamespaceLock lock = NamespaceLock.acquire(wait); NetlinkKernel kernel = NetlinkKernel.open()) {
-                    return Reconciler.apply(kernel, desired, verify);
+                    // installed once the lock is held: until then a signal ends the process, having changed nothing
+                    signals[0] = ApplySignals.install();
+                    return Reconciler.apply(kernel, desired, verify, signals[0]);
                 }
             });
         } catch (ApplyFailedException e) {
             PlanPrinter.warnings(e.plan(), streams.err());
             throw e;
+        } finally {
+            if (signals[0] != null) {
+                signals[0].close();
+            }
         }
         PlanPrinter.warnings(result.plan(), streams.err());
+        if (signals[0] != null && signals[0].received() != null && !result.applied().isEmpty()) {
+            streams.err().println(Main.PROGRAM + ": warning: SIG" + signals[0].received()
+                    + " arrived after the last change; the apply was completed");
+        }
         if (result.applied().isEmpty()) {
             streams.out().println("no changes");
             return ExitCodes.OK;

@@ -2,6 +2,7 @@ package org.mptcpstate.cli;
 
 import org.mptcpstate.kernel.MptcpUnsupportedException;
 import org.mptcpstate.reconcile.ApplyFailedException;
+import org.mptcpstate.reconcile.ApplyInterruptedException;
 import org.mptcpstate.reconcile.NamespaceLock;
 import org.mptcpstate.state.InvalidStateException;
 import org.mptcpstate.kernel.PermissionDeniedException;
@@ -25,6 +26,10 @@ public final class ExitCodes {
     public static final int INVALID_INPUT = 65;
     /** Not allowed: root or CAP_NET_ADMIN needed (sysexits EX_NOPERM). */
     public static final int PERMISSION = 77;
+    /** apply stopped by SIGINT and rolled back (128 + 2, as a shell reports a SIGINT death). */
+    public static final int INTERRUPTED_SIGINT = 130;
+    /** apply stopped by SIGTERM and rolled back (128 + 15). */
+    public static final int INTERRUPTED_SIGTERM = 143;
 
     private ExitCodes() {
     }
@@ -46,6 +51,9 @@ public final class ExitCodes {
     public static int of(Throwable failure) {
         if (failure instanceof CommandFailure f) {
             return f.exitCode();
+        }
+        if (failure instanceof ApplyInterruptedException e && e.restored()) {
+            return "INT".equals(e.signal()) ? INTERRUPTED_SIGINT : INTERRUPTED_SIGTERM;
         }
         if (failure instanceof InvalidStateException) {
             return INVALID_INPUT;

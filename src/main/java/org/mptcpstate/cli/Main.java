@@ -24,7 +24,9 @@ public final class Main {
             "  2   changes pending (diff)",
             "  64  usage error",
             "  65  invalid input",
-            "  77  permission denied: root or CAP_NET_ADMIN needed");
+            "  77  permission denied: root or CAP_NET_ADMIN needed",
+            "  130 apply stopped by SIGINT, rolled back",
+            "  143 apply stopped by SIGTERM, rolled back");
     private static final CommandSpec HELP = new CommandSpec("help",
             "Display help information about the specified command.", List.of(), List.of(),
             new PositionalSpec("COMMAND", 0, 1, "The command to describe."));

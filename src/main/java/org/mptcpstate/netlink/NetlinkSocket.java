@@ -24,6 +24,8 @@ public final class NetlinkSocket implements AutoCloseable {
 
     private final int fd;
     private final int portId;
+    /** Null for a real socket; set only by tests, which feed datagrams instead of the kernel. */
+    private final Transport transport;
     private ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(INITIAL_BUFFER);
     private ByteBuffer sendBuffer = ByteBuffer.allocateDirect(4096);
     private int sequence;
@@ -33,7 +35,28 @@ public final class NetlinkSocket implements AutoCloseable {
     private NetlinkSocket(int fd, int portId) {
         this.fd = fd;
         this.portId = portId;
+        this.transport = null;
         this.sequence = (int) (System.nanoTime() & 0x3fffffff);
+    }
+
+    /**
+     * Where a test socket's requests go and its datagrams come from, in place of send(2) and recv(2). The
+     * test seam: the socket's logic (sequence matching, dump retries, error decoding) runs unchanged on it.
+     */
+    interface Transport {
+        /** One request, as it would be sent: a whole netlink message. */
+        void send(byte[] message);
+
+        /** The next datagram, as recv(2) would return it. */
+        byte[] receive();
+    }
+
+    /** A socket on {@code transport} with port id {@code portId}, for tests; no descriptor is opened. */
+    NetlinkSocket(Transport transport, int portId, int firstSequence) {
+        this.fd = -1;
+        this.portId = portId;
+        this.transport = transport;
+        this.sequence = firstSequence;
     }
 
     /** Opens and binds a socket of the given netlink protocol (NETLINK_ROUTE, NETLINK_GENERIC). */
@@ -245,7 +268,8 @@ public final class NetlinkSocket implements AutoCloseable {
                     continue; // answers an earlier request that was abandoned
                 }
                 if (message.type() == NetlinkMessage.NLMSG_ERROR && message.payload().remaining() < 4) {
-                    throw new MalformedMessageException("error message without an error code");
+                    throw new MalformedMessageException("error message (type " + NetlinkMessage.NLMSG_ERROR
+                            + ") without an error code");
                 }
                 ours.add(message);
             }
@@ -262,6 +286,13 @@ public final class NetlinkSocket implements AutoCloseable {
     /** One datagram; with MSG_DONTWAIT in {@code flags}, null when none is queued. */
     private ByteBuffer receiveDatagram(int flags) {
         ensureOpen();
+        if (transport != null) {
+            byte[] datagram = transport.receive();
+            if (tap != null) {
+                tap.accept(datagram.clone());
+            }
+            return ByteBuffer.wrap(datagram).order(ByteOrder.nativeOrder());
+        }
         while (true) {
             long size;
             try {
@@ -291,6 +322,10 @@ public final class NetlinkSocket implements AutoCloseable {
         ensureOpen();
         int seq = ++sequence;
         byte[] message = NetlinkMessage.encode(type, flags, seq, payload);
+        if (transport != null) {
+            transport.send(message);
+            return seq;
+        }
         if (sendBuffer.capacity() < message.length) {
             sendBuffer = ByteBuffer.allocateDirect(message.length);
         }
@@ -350,6 +385,9 @@ public final class NetlinkSocket implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
+            if (transport != null) {
+                return;
+            }
             try {
                 LibC.close(fd);
             } catch (LastErrorException e) {

@@ -9,7 +9,7 @@ import java.util.List;
  * An apply that failed part-way or failed verification, after the rollback: the cause, the changes that had
  * been made, and whether the namespace is verified back at its snapshot.
  */
-public final class ApplyFailedException extends RuntimeException {
+public class ApplyFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final transient Plan plan;
     private final transient List<Change> applied;

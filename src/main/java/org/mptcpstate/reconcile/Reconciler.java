@@ -26,6 +26,16 @@ public final class Reconciler {
      * @throws ApplyFailedException                       when a write or the check failed (rolled back)
      */
     public static ApplyResult apply(MptcpKernel kernel, DesiredState desired, boolean verify) {
+        return apply(kernel, desired, verify, Interruption.NONE);
+    }
+
+    /**
+     * As {@link #apply(MptcpKernel, DesiredState, boolean)}, asking {@code interruption} before each change: once
+     * it reports a signal, the changes made so far are rolled back and {@link ApplyInterruptedException} is
+     * thrown, so an interrupted apply leaves the namespace as it was. After the last change the apply completes.
+     */
+    public static ApplyResult apply(MptcpKernel kernel, DesiredState desired, boolean verify,
+                                    Interruption interruption) {
         Snapshot before = kernel.query();
         Plan plan = Planner.plan(desired, before);
         if (plan.isEmpty()) {
@@ -34,6 +44,11 @@ public final class Reconciler {
         List<Change> applied = new ArrayList<>();
         try {
             for (Change change : plan.changes()) {
+                String signal = interruption.requested();
+                if (signal != null) {
+                    throw new Interrupted(signal, "interrupted by SIG" + signal + " before \""
+                            + change.describe() + "\"");
+                }
                 try {
                     execute(kernel, change);
                 } catch (RuntimeException e) {
@@ -51,6 +66,9 @@ public final class Reconciler {
                 }
             }
             return new ApplyResult(plan, applied, verify);
+        } catch (Interrupted e) {
+            throw new ApplyInterruptedException(e.signal, e.getMessage(), plan, applied,
+                    Rollback.restore(kernel, before));
         } catch (RuntimeException e) {
             String message = e instanceof StepFailed ? e.getMessage() : "failed: " + oneLine(e);
             throw new ApplyFailedException(message, plan, applied, Rollback.restore(kernel, before));
@@ -76,6 +94,16 @@ public final class Reconciler {
             kernel.addEndpoint(0, add.address(), add.port(), add.flags(), add.interfaceIndex());
         } else {
             throw new IllegalArgumentException("unknown change " + change);
+        }
+    }
+
+    private static final class Interrupted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String signal;
+
+        Interrupted(String signal, String message) {
+            super(message, null, false, false);
+            this.signal = signal;
         }
     }
 

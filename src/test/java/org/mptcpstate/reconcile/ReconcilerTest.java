@@ -129,4 +129,33 @@ class ReconcilerTest {
                 .hasMessageContaining("bad.yml:2:3: interface eth9 does not exist");
         assertThat(Rollback.differences(initial(), fake.query())).isEmpty();
     }
+
+    /** A signal before any change, between any two, or after the last: old state (rolled back) or new state. */
+    @Test
+    void anInterruptionBetweenAnyTwoChangesRollsBackAndOneAfterTheLastCompletes() throws Exception {
+        int steps = Planner.plan(desired(), initial()).changes().size();
+        for (int stopAt = 0; stopAt <= steps; stopAt++) {
+            FakeKernel fake = new FakeKernel(initial());
+            int[] asked = {0};
+            int stop = stopAt;
+            Interruption interruption = () -> asked[0]++ >= stop ? "TERM" : null;
+            if (stopAt == steps) {
+                ApplyResult result = Reconciler.apply(fake, desired(), true, interruption);
+                assertThat(result.applied()).hasSize(steps);
+                assertThat(Planner.plan(desired(), fake.query()).changes()).isEmpty();
+                continue;
+            }
+            assertThatThrownBy(() -> Reconciler.apply(fake, desired(), true, interruption))
+                    .as("signal before change %d", stop + 1)
+                    .isInstanceOfSatisfying(ApplyInterruptedException.class, e -> {
+                        assertThat(e.signal()).isEqualTo("TERM");
+                        assertThat(e.applied()).hasSize(stop);
+                        assertThat(e.restored()).isTrue();
+                        assertThat(e.getMessage()).startsWith("interrupted by SIGTERM before \"")
+                                .endsWith(stop == 0 ? "nothing was changed" : "the namespace is as it was before");
+                    });
+            assertThat(Rollback.differences(initial(), fake.query())).as("signal before change %d", stop + 1).isEmpty();
+            assertThat(fake.query().endpoints()).isEqualTo(initial().endpoints());
+        }
+    }
 }

@@ -1,0 +1,78 @@
+package org.mptcpstate.cli;
+
+import org.mptcpstate.reconcile.Interruption;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * SIGINT and SIGTERM while {@code apply} holds the namespace lock: the handlers only record the signal, and
+ * the reconciler asks between changes ({@link Interruption}), so the apply stops at a change boundary and rolls
+ * back instead of dying half-way. Before the handlers are installed (start-up, waiting for the lock) the JVM's
+ * default applies: the process exits having changed nothing. Closing restores the previous handlers.
+ *
+ * <p>Test hook: the system property {@code mptcpstate.test.stepDelayMillis} (default 0) makes each check sleep
+ * that long first, so a test can signal between two particular changes. It slows applies down and nothing else.
+ */
+final class ApplySignals implements Interruption, AutoCloseable {
+    static final String STEP_DELAY_PROPERTY = "mptcpstate.test.stepDelayMillis";
+
+    private final long stepDelayMillis = Long.getLong(STEP_DELAY_PROPERTY, 0L);
+    private volatile String received;
+    private final SignalHandler previousInt;
+    private final SignalHandler previousTerm;
+
+    private ApplySignals() {
+        SignalHandler handler = this::record;
+        previousInt = handle("INT", handler);
+        previousTerm = handle("TERM", handler);
+    }
+
+    /**
+     * Installs {@code handler}; null when the JVM refuses because the signal is ignored (a background job of a
+     * non-interactive shell ignores SIGINT, nohup SIGHUP) or reserved (-Xrs): it cannot interrupt us then.
+     */
+    private static SignalHandler handle(String name, SignalHandler handler) {
+        try {
+            return Signal.handle(new Signal(name), handler);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    static ApplySignals install() {
+        return new ApplySignals();
+    }
+
+    private void record(Signal signal) {
+        if (received == null) {
+            received = signal.getName();
+        }
+    }
+
+    @Override
+    public String requested() {
+        if (stepDelayMillis > 0) {
+            try {
+                Thread.sleep(stepDelayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return received;
+    }
+
+    /** The signal received so far, without the test delay. */
+    String received() {
+        return received;
+    }
+
+    @Override
+    public void close() {
+        if (previousInt != null) {
+            Signal.handle(new Signal("INT"), previousInt);
+        }
+        if (previousTerm != null) {
+            Signal.handle(new Signal("TERM"), previousTerm);
+        }
+    }
+}
