@@ -31,7 +31,11 @@ final class ApplySignals implements Interruption, AutoCloseable {
      * Installs {@code handler}; null when the JVM refuses because the signal is ignored (a background job of a
      * non-interactive shell ignores SIGINT, nohup SIGHUP) or reserved (-Xrs): it cannot interrupt us then.
      */
-    private static SignalHandler handle(String name, SignalHandler handler) {
+    /**
+     * Installs a handler; null when the JVM refuses (with -Xrs the VM keeps INT and TERM), in which case the
+     * command carries on with the JVM's default handling.
+     */
+    static SignalHandler handle(String name, SignalHandler handler) {
         try {
             return Signal.handle(new Signal(name), handler);
         } catch (IllegalArgumentException e) {

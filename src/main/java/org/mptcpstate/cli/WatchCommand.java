@@ -91,20 +91,26 @@ final class WatchCommand implements Command {
                 Watcher watcher = new Watcher(new KernelAccess(), events, new FileSource(file, err), log,
                         Watcher.Settings.withResync(resyncSeconds * 1000), initial);
                 Handler handler = new Handler(watcher);
-                SignalHandler previousTerm = Signal.handle(new Signal("TERM"), handler);
-                SignalHandler previousInt = Signal.handle(new Signal("INT"), handler);
-                SignalHandler previousHup = Signal.handle(new Signal("HUP"), handler);
+                SignalHandler previousTerm = ApplySignals.handle("TERM", handler);
+                SignalHandler previousInt = ApplySignals.handle("INT", handler);
+                SignalHandler previousHup = ApplySignals.handle("HUP", handler);
                 log.started(file, namespace, resyncSeconds);
                 try {
                     watcher.run();
                 } finally {
-                    Signal.handle(new Signal("TERM"), previousTerm);
-                    Signal.handle(new Signal("INT"), previousInt);
-                    Signal.handle(new Signal("HUP"), previousHup);
+                    restore("TERM", previousTerm);
+                    restore("INT", previousInt);
+                    restore("HUP", previousHup);
                 }
                 log.stopped();
             }
             return null;
+        }
+    }
+
+    private static void restore(String name, SignalHandler previous) {
+        if (previous != null) {
+            Signal.handle(new Signal(name), previous);
         }
     }
 
