@@ -72,12 +72,9 @@ class HostileInputIT {
         }
     }
 
-    private record Kernel(String endpoints, String limits, String enabled) {
-    }
 
-    private static Kernel kernel() {
-        return new Kernel(ns.ip("-j", "mptcp", "endpoint", "show"), ns.ip("mptcp", "limits"),
-                ns.exec("sysctl", "-n", "net.mptcp.enabled"));
+    private static Netns.MptcpText kernel() {
+        return ns.mptcpText();
     }
 
     static Stream<Case> sample() throws IOException {
@@ -100,7 +97,7 @@ class HostileInputIT {
     void applyOfTheEmptyStateChangesNothing(String name) throws IOException {
         Path file = dir.resolve(name);
         Files.write(file, HostileInputTest.resource(name));
-        Kernel before = kernel();
+        Netns.MptcpText before = kernel();
         Run run = Mptcpstate.inProcess("apply", file.toString(), "--netns", ns.name()).assertOk();
         assertThat(run.stdout()).isEqualTo("no changes\n");
         assertThat(kernel()).as("endpoints, limits and net.mptcp.enabled after apply %s", name).isEqualTo(before);
@@ -116,7 +113,7 @@ class HostileInputIT {
         } else {
             Files.write(file, HostileInputTest.resource(c.file()));
         }
-        Kernel before = kernel();
+        Netns.MptcpText before = kernel();
         Run run = Mptcpstate.inProcess("apply", file.toString(), "--netns", ns.name());
         HostileInputTest.assertInvalid(run, "mptcpstate: ", file.toString(), c.exitCode(), c.fragment());
         assertThat(kernel()).as("endpoints, limits and net.mptcp.enabled after apply %s", c.file())

@@ -81,13 +81,9 @@ class PermissionsIT {
         }
     }
 
-    /** What iproute2 and sysctl say of the namespace, as text: compared byte for byte. */
-    private record Kernel(String endpoints, String limits, String enabled) {
-    }
 
-    private static Kernel kernel() {
-        return new Kernel(ns.ip("-j", "mptcp", "endpoint", "show"), ns.ip("mptcp", "limits"),
-                ns.exec("sysctl", "-n", "net.mptcp.enabled"));
+    private static Netns.MptcpText kernel() {
+        return ns.mptcpText();
     }
 
     /** {@code ip netns exec NAME <nobody> java -jar <jar> args...}: inside the namespace, without privileges. */
@@ -110,7 +106,7 @@ class PermissionsIT {
 
     @Test
     void showWorksInsideTheNamespaceAsNobodyAndPrintsWhatRootSees() {
-        Kernel before = kernel();
+        Netns.MptcpText before = kernel();
         Run asNobody = insideAsNobody("show").assertOk();
         assertThat(asNobody.stdout()).contains("subflows: 3", "add-addr-accepted: 2", "- ip: 192.0.2.2",
                 "- name: eth1");
@@ -122,7 +118,7 @@ class PermissionsIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"apply STATE", "watch STATE --once", "watch STATE", "monitor", "monitor --json"})
     void insideTheNamespaceWritingNeedsCapNetAdmin(String line) {
-        Kernel before = kernel();
+        Netns.MptcpText before = kernel();
         Run run = insideAsNobody(command(line));
         assertRefused(run);
         if (line.startsWith("monitor")) {
@@ -142,7 +138,7 @@ class PermissionsIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"apply STATE", "watch STATE --once", "watch STATE", "monitor", "show", "diff STATE"})
     void enteringTheNamespaceNeedsRoot(String line) {
-        Kernel before = kernel();
+        Netns.MptcpText before = kernel();
         Run run = viaNetnsAsNobody(command(line));
         assertRefused(run);
         assertThat(lastLine(run)).startsWith("mptcpstate: setns(" + ns.path() + ", CLONE_NEWNET) failed")
@@ -152,7 +148,7 @@ class PermissionsIT {
 
     @Test
     void diffInsideTheNamespaceNeedsNoPrivilegeAndChangesNothing() {
-        Kernel before = kernel();
+        Netns.MptcpText before = kernel();
         Run run = insideAsNobody("diff", state.toString());
         assertThat(run.exitCode()).as("exit code (stderr: %s)", run.stderr()).isEqualTo(ExitCodes.CHANGES_PENDING);
         assertThat(run.stdout()).contains("~ limits: subflows 3 -> 5");

@@ -125,4 +125,13 @@ public final class Netns implements AutoCloseable {
     public void close() {
         runAllowingFailure(List.of("ip", "netns", "del", name));
     }
+
+    /** What iproute2 and sysctl say of this namespace's MPTCP state, as text: compared byte for byte. */
+    public record MptcpText(String endpoints, String limits, String enabled) {
+    }
+
+    public MptcpText mptcpText() {
+        return new MptcpText(ip("-j", "mptcp", "endpoint", "show"), ip("mptcp", "limits"),
+                exec("sysctl", "-n", "net.mptcp.enabled"));
+    }
 }
