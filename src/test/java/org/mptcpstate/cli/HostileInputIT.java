@@ -72,7 +72,6 @@ class HostileInputIT {
         }
     }
 
-
     private static Netns.MptcpText kernel() {
         return ns.mptcpText();
     }

@@ -81,7 +81,6 @@ class PermissionsIT {
         }
     }
 
-
     private static Netns.MptcpText kernel() {
         return ns.mptcpText();
     }
