@@ -10,6 +10,11 @@ interface Command {
     /** Runs the command; returns its exit code or throws, and {@link ExitCodes} maps what it throws. */
     int run(ParsedArguments arguments, Streams streams) throws Exception;
 
+    /** Whether the command talks to the kernel: then the native binding is loaded while its arguments are read. */
+    default boolean usesKernel() {
+        return true;
+    }
+
     /** Standard input (for "-"), standard output for data, standard error for diagnostics. */
     record Streams(InputStream in, PrintStream out, PrintStream err) {
     }

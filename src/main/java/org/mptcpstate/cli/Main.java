@@ -2,6 +2,7 @@ package org.mptcpstate.cli;
 
 import org.mptcpstate.cli.ArgumentParser.UsageException;
 import org.mptcpstate.cli.CommandSpec.PositionalSpec;
+import org.mptcpstate.netlink.NetlinkSocket;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -104,6 +105,9 @@ public final class Main {
             }
         }
         Command command = command(first);
+        if (command.usesKernel()) {
+            NetlinkSocket.prepare();
+        }
         ParsedArguments parsed = ArgumentParser.parse(command.spec(), Arrays.asList(args).subList(1, args.length));
         if (parsed.has(ArgumentParser.HELP)) {
             streams.out().print(HelpText.command(PROGRAM, command.spec()));

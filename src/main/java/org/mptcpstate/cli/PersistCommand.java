@@ -35,6 +35,11 @@ final class PersistCommand implements Command {
             List.of(ROOT, EXEC), new PositionalSpec("FILE", 1, 1, "The state file (YAML or JSON), - for stdin."));
 
     @Override
+    public boolean usesKernel() {
+        return false;
+    }
+
+    @Override
     public CommandSpec spec() {
         return SPEC;
     }

@@ -16,6 +16,11 @@ final class UnpersistCommand implements Command {
             List.of(ROOT), null);
 
     @Override
+    public boolean usesKernel() {
+        return false;
+    }
+
+    @Override
     public CommandSpec spec() {
         return SPEC;
     }

@@ -13,6 +13,11 @@ final class ValidateCommand implements Command {
             List.of(), new PositionalSpec("FILE", 1, PositionalSpec.UNBOUNDED, "State files (YAML or JSON), - for stdin."));
 
     @Override
+    public boolean usesKernel() {
+        return false;
+    }
+
+    @Override
     public CommandSpec spec() {
         return SPEC;
     }

@@ -1,14 +1,16 @@
 package org.mptcpstate.netlink;
 
+import com.sun.jna.Function;
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
- * The few libc calls that netlink needs, bound with JNA direct mapping (no proxy, no reflection per call).
+ * The few libc calls that netlink needs, called through JNA.
  * {@code long} stands for {@code size_t}/{@code ssize_t}: mptcpstate runs on 64-bit Linux only.
  */
 final class LibC {
@@ -30,17 +32,110 @@ final class LibC {
     static final int EFD_NONBLOCK = 0x800;
     static final int EFD_CLOEXEC = 0x80000;
 
-    static {
+    private static final Object BINDING_LOCK = new Object();
+    private static volatile Functions functions;
+    private static RuntimeException bindingFailure; // guarded by BINDING_LOCK
+
+    private LibC() {
+    }
+
+    /**
+     * The libc functions, looked up once. Looked up by name and called through {@link Function} rather than
+     * bound with {@code Native.register}: registering builds JNA's type descriptions by reflection (about
+     * 20 ms of start-up, measured), which plain calls with boxed arguments do not need.
+     */
+    private static final class Functions {
+        final Function socket;
+        final Function bind;
+        final Function getsockname;
+        final Function setsockopt;
+        final Function send;
+        final Function recv;
+        final Function close;
+        final Function open;
+        final Function setns;
+        final Function poll;
+        final Function eventfd;
+        final Function read;
+        final Function write;
+
+        Functions(NativeLibrary libc) {
+            socket = function(libc, "socket");
+            bind = function(libc, "bind");
+            getsockname = function(libc, "getsockname");
+            setsockopt = function(libc, "setsockopt");
+            send = function(libc, "send");
+            recv = function(libc, "recv");
+            close = function(libc, "close");
+            open = function(libc, "open");
+            setns = function(libc, "setns");
+            poll = function(libc, "poll");
+            eventfd = function(libc, "eventfd");
+            read = function(libc, "read");
+            write = function(libc, "write");
+        }
+
+        private static Function function(NativeLibrary libc, String name) {
+            // THROW_LAST_ERROR: errno is cleared before the call and a LastErrorException thrown when it is set
+            return libc.getFunction(name, Function.THROW_LAST_ERROR);
+        }
+    }
+
+    /**
+     * Loads JNA and looks up the functions on a daemon thread, so that the work (mostly JNA's own start-up,
+     * including java.util.logging) overlaps with what the caller does before its first system call.
+     */
+    static void bindInBackground() {
+        if (functions != null) {
+            return;
+        }
+        Thread thread = new Thread(new Binder(), "libc binding");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** A class, not a lambda: lambdas are spun at run time, costing start-up time. */
+    private static final class Binder implements Runnable {
+        @Override
+        public void run() {
+            try {
+                functions();
+            } catch (RuntimeException e) {
+                // kept in bindingFailure and thrown to the first real caller
+            }
+        }
+    }
+
+    private static Functions functions() {
+        Functions bound = functions;
+        if (bound != null) {
+            return bound;
+        }
+        synchronized (BINDING_LOCK) {
+            if (functions == null) {
+                if (bindingFailure == null) {
+                    try {
+                        functions = new Functions(libc());
+                    } catch (RuntimeException | LinkageError e) {
+                        bindingFailure = new NetlinkException("cannot load the native library binding (JNA): "
+                                + e.getMessage(), e);
+                    }
+                }
+                if (bindingFailure != null) {
+                    throw bindingFailure;
+                }
+            }
+            return functions;
+        }
+    }
+
+    /** glibc's soname first: the short name "c" would make JNA search library directories. */
+    private static NativeLibrary libc() {
         // Unset, JNA's NativeLibrary runs `/sbin/ldconfig -p` to build a search path. libc needs no search
         // (it is already mapped into the JVM), and mptcpstate must never run external programs.
         if (System.getProperty("jna.platform.library.path") == null) {
             System.setProperty("jna.platform.library.path", "");
         }
-        Native.register(LibC.class, libc());
-    }
-
-    /** glibc's soname first: the short name "c" would make JNA search library directories. */
-    private static NativeLibrary libc() {
         try {
             return NativeLibrary.getInstance("libc.so.6");
         } catch (UnsatisfiedLinkError notGlibc) {
@@ -48,33 +143,73 @@ final class LibC {
         }
     }
 
-    private LibC() {
+    static int socket(int domain, int type, int protocol) throws LastErrorException {
+        return functions().socket.invokeInt(new Object[] {domain, type, protocol});
     }
 
-    static native int socket(int domain, int type, int protocol) throws LastErrorException;
+    /** Restarted on EINTR, as are getsockname, setsockopt, send and recv. */
+    static int bind(int fd, byte[] address, int addressLength) throws LastErrorException {
+        return (int) restarting(functions().bind, new Object[] {fd, address, addressLength}, false);
+    }
 
-    static native int bind(int fd, byte[] address, int addressLength) throws LastErrorException;
+    static int getsockname(int fd, byte[] address, int[] addressLength) throws LastErrorException {
+        return (int) restarting(functions().getsockname, new Object[] {fd, address, addressLength}, false);
+    }
 
-    static native int getsockname(int fd, byte[] address, int[] addressLength) throws LastErrorException;
+    static int setsockopt(int fd, int level, int option, int[] value, int valueLength) throws LastErrorException {
+        return (int) restarting(functions().setsockopt, new Object[] {fd, level, option, value, valueLength}, false);
+    }
 
-    static native int setsockopt(int fd, int level, int option, int[] value, int valueLength) throws LastErrorException;
+    /** {@code buffer} must be direct: its address is passed. */
+    static long send(int fd, ByteBuffer buffer, long length, int flags) throws LastErrorException {
+        return restarting(functions().send, new Object[] {fd, buffer, length, flags}, true);
+    }
 
-    static native long send(int fd, ByteBuffer buffer, long length, int flags) throws LastErrorException;
+    /** {@code buffer} must be direct: its address is passed. */
+    static long recv(int fd, ByteBuffer buffer, long length, int flags) throws LastErrorException {
+        return restarting(functions().recv, new Object[] {fd, buffer, length, flags}, true);
+    }
 
-    static native long recv(int fd, ByteBuffer buffer, long length, int flags) throws LastErrorException;
+    private static long restarting(Function function, Object[] arguments, boolean returnsLong) {
+        while (true) {
+            try {
+                return returnsLong ? function.invokeLong(arguments) : function.invokeInt(arguments);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != Errno.EINTR) {
+                    throw e;
+                }
+            }
+        }
+    }
 
-    static native int close(int fd) throws LastErrorException;
+    static int close(int fd) throws LastErrorException {
+        return functions().close.invokeInt(new Object[] {fd});
+    }
 
-    static native int open(String path, int flags) throws LastErrorException;
+    static int open(String path, int flags) throws LastErrorException {
+        byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
+        byte[] terminated = Arrays.copyOf(bytes, bytes.length + 1);
+        return functions().open.invokeInt(new Object[] {terminated, flags});
+    }
 
-    static native int setns(int fd, int namespaceType) throws LastErrorException;
+    static int setns(int fd, int namespaceType) throws LastErrorException {
+        return functions().setns.invokeInt(new Object[] {fd, namespaceType});
+    }
 
     /** {@code fds}: {@code nfds} struct pollfd (int fd, short events, short revents), 8 bytes each. */
-    static native int poll(byte[] fds, long nfds, int timeoutMillis) throws LastErrorException;
+    static int poll(byte[] fds, long nfds, int timeoutMillis) throws LastErrorException {
+        return functions().poll.invokeInt(new Object[] {fds, nfds, timeoutMillis});
+    }
 
-    static native int eventfd(int initialValue, int flags) throws LastErrorException;
+    static int eventfd(int initialValue, int flags) throws LastErrorException {
+        return functions().eventfd.invokeInt(new Object[] {initialValue, flags});
+    }
 
-    static native long read(int fd, byte[] buffer, long length) throws LastErrorException;
+    static long read(int fd, byte[] buffer, long length) throws LastErrorException {
+        return functions().read.invokeLong(new Object[] {fd, buffer, length});
+    }
 
-    static native long write(int fd, byte[] buffer, long length) throws LastErrorException;
+    static long write(int fd, byte[] buffer, long length) throws LastErrorException {
+        return functions().write.invokeLong(new Object[] {fd, buffer, length});
+    }
 }

@@ -73,9 +73,17 @@ public final class NetlinkSocket implements AutoCloseable {
             setOption(fd, LibC.NETLINK_GET_STRICT_CHK, "NETLINK_GET_STRICT_CHK");
             byte[] address = new byte[SOCKADDR_NL_SIZE];
             ByteBuffer.wrap(address).order(ByteOrder.nativeOrder()).putShort(0, (short) LibC.AF_NETLINK);
-            call(() -> LibC.bind(fd, address, address.length), "bind(AF_NETLINK)");
+            try {
+                LibC.bind(fd, address, address.length);
+            } catch (LastErrorException e) {
+                throw new SystemCallException("bind(AF_NETLINK)", e.getErrorCode());
+            }
             int[] length = {SOCKADDR_NL_SIZE};
-            call(() -> LibC.getsockname(fd, address, length), "getsockname(AF_NETLINK)");
+            try {
+                LibC.getsockname(fd, address, length);
+            } catch (LastErrorException e) {
+                throw new SystemCallException("getsockname(AF_NETLINK)", e.getErrorCode());
+            }
             int portId = ByteBuffer.wrap(address).order(ByteOrder.nativeOrder()).getInt(4);
             return new NetlinkSocket(fd, portId);
         } catch (RuntimeException e) {
@@ -85,23 +93,23 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     private static void setOption(int fd, int option, String name) {
-        call(() -> LibC.setsockopt(fd, LibC.SOL_NETLINK, option, new int[] {1}, 4), "setsockopt(" + name + ")");
+        setOption(fd, option, 1, name);
     }
 
-    private interface Call {
-        long run() throws LastErrorException;
-    }
-
-    private static long call(Call call, String what) {
-        while (true) {
-            try {
-                return call.run();
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() != Errno.EINTR) {
-                    throw new SystemCallException(what, e.getErrorCode());
-                }
-            }
+    private static void setOption(int fd, int option, int value, String name) {
+        try {
+            LibC.setsockopt(fd, LibC.SOL_NETLINK, option, new int[] {value}, 4);
+        } catch (LastErrorException e) {
+            throw new SystemCallException("setsockopt(" + name + ")", e.getErrorCode());
         }
+    }
+
+    /**
+     * Starts loading the native binding in the background, so that the first socket does not wait for JNA's
+     * start-up. Harmless when it is already loaded; a failure is reported by the first socket.
+     */
+    public static void prepare() {
+        LibC.bindInBackground();
     }
 
     public int portId() {
@@ -115,8 +123,7 @@ public final class NetlinkSocket implements AutoCloseable {
 
     /** Joins a multicast group by number (rtnetlink groups, or a generic netlink family's group id). */
     public void joinGroup(int group) {
-        call(() -> LibC.setsockopt(fd, LibC.SOL_NETLINK, LibC.NETLINK_ADD_MEMBERSHIP, new int[] {group}, 4),
-                "setsockopt(NETLINK_ADD_MEMBERSHIP " + group + ")");
+        setOption(fd, LibC.NETLINK_ADD_MEMBERSHIP, group, "NETLINK_ADD_MEMBERSHIP " + group);
     }
 
     /**
@@ -296,19 +303,23 @@ public final class NetlinkSocket implements AutoCloseable {
         while (true) {
             long size;
             try {
-                size = call(() -> LibC.recv(fd, receiveBuffer, receiveBuffer.capacity(),
-                        LibC.MSG_PEEK | LibC.MSG_TRUNC | flags), "recv(netlink, peek)");
-            } catch (SystemCallException e) {
-                if (e.errno() == Errno.EAGAIN && (flags & LibC.MSG_DONTWAIT) != 0) {
+                size = LibC.recv(fd, receiveBuffer, receiveBuffer.capacity(), LibC.MSG_PEEK | LibC.MSG_TRUNC | flags);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == Errno.EAGAIN && (flags & LibC.MSG_DONTWAIT) != 0) {
                     return null;
                 }
-                throw e;
+                throw new SystemCallException("recv(netlink, peek)", e.getErrorCode());
             }
             if (size > receiveBuffer.capacity()) {
                 receiveBuffer = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE - 8, size + 4096));
                 continue;
             }
-            long read = call(() -> LibC.recv(fd, receiveBuffer, receiveBuffer.capacity(), flags), "recv(netlink)");
+            long read;
+            try {
+                read = LibC.recv(fd, receiveBuffer, receiveBuffer.capacity(), flags);
+            } catch (LastErrorException e) {
+                throw new SystemCallException("recv(netlink)", e.getErrorCode());
+            }
             byte[] copy = new byte[(int) read];
             receiveBuffer.duplicate().position(0).limit((int) read).get(copy);
             if (tap != null) {
@@ -331,7 +342,12 @@ public final class NetlinkSocket implements AutoCloseable {
         }
         sendBuffer.clear();
         sendBuffer.put(message).flip();
-        long sent = call(() -> LibC.send(fd, sendBuffer, message.length, 0), "send(netlink)");
+        long sent;
+        try {
+            sent = LibC.send(fd, sendBuffer, message.length, 0);
+        } catch (LastErrorException e) {
+            throw new SystemCallException("send(netlink)", e.getErrorCode());
+        }
         if (sent != message.length) {
             throw new NetlinkException("netlink send wrote " + sent + " of " + message.length + " bytes");
         }

@@ -14,8 +14,6 @@ import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.util.DefaultIndenter;
 import tools.jackson.core.util.DefaultPrettyPrinter;
 import tools.jackson.core.util.Separators;
-import tools.jackson.dataformat.yaml.YAMLFactory;
-import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,8 +21,8 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * Writes a {@link NetworkState} as YAML or JSON through Jackson's streaming generators: one code path for
- * both formats, keys in a fixed order, null (unstated) fields left out.
+ * Writes a {@link NetworkState} as YAML ({@link YamlEmitter}) or JSON (Jackson's generator): one walk of the
+ * state for both formats, keys in a fixed order, null (unstated) fields left out.
  */
 public final class StateWriter {
     public enum Format { YAML, JSON }
@@ -35,16 +33,73 @@ public final class StateWriter {
     /** Loads and initialises the writer's classes by writing a small document to nowhere. */
     public static void warmUp() {
         NetworkState sample = new NetworkState(new MptcpState(true, "kernel", new LimitsState(2, 0), List.of()),
-                List.of());
+                List.of(new InterfaceState("eth0", null, null, null, null, null, new IpState(null,
+                        List.of(new AddressState(IpAddresses.parse("192.0.2.1"), 24, null, null, null,
+                                List.of()))))));
         write(sample, Format.YAML, OutputStream.nullOutputStream());
     }
 
     /** Writes the document; {@code out} is flushed, not closed. */
     public static void write(NetworkState state, Format format, OutputStream out) {
-        try (JsonGenerator generator = generator(format, out)) {
-            writeState(generator, state);
+        try (DocumentSink sink = format == Format.YAML ? new YamlEmitter(out) : new JsonSink(out)) {
+            writeState(sink, state);
         }
-        if (format == Format.JSON) {
+    }
+
+    /** JSON through Jackson's generator, indented the way `jq .` prints, with a final newline. */
+    private static final class JsonSink implements DocumentSink {
+        private final OutputStream out;
+        private final JsonGenerator g;
+
+        JsonSink(OutputStream out) {
+            this.out = out;
+            JsonFactory factory = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
+            this.g = factory.createGenerator(new PrettyContext(), out);
+        }
+
+        @Override
+        public void startObject() {
+            g.writeStartObject();
+        }
+
+        @Override
+        public void endObject() {
+            g.writeEndObject();
+        }
+
+        @Override
+        public void name(String name) {
+            g.writeName(name);
+        }
+
+        @Override
+        public void startArray() {
+            g.writeStartArray();
+        }
+
+        @Override
+        public void endArray() {
+            g.writeEndArray();
+        }
+
+        @Override
+        public void string(String value) {
+            g.writeString(value);
+        }
+
+        @Override
+        public void number(long value) {
+            g.writeNumber(value);
+        }
+
+        @Override
+        public void bool(boolean value) {
+            g.writeBoolean(value);
+        }
+
+        @Override
+        public void close() {
+            g.close();
             try {
                 out.write('\n');
                 out.flush();
@@ -54,25 +109,7 @@ public final class StateWriter {
         }
     }
 
-    private static JsonGenerator generator(Format format, OutputStream out) {
-        if (format == Format.YAML) {
-            YAMLFactory factory = YAMLFactory.builder()
-                    .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
-                    .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
-                    // without it, MINIMIZE_QUOTES writes a string such as "123" or "1e3" (a valid interface
-                    // name) plain, and it reads back as a number
-                    .enable(YAMLWriteFeature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-                    .stringQuotingChecker(new YamlQuoting())
-                    .disable(YAMLWriteFeature.SPLIT_LINES)
-                    .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-                    .build();
-            return factory.createGenerator(ObjectWriteContext.empty(), out);
-        }
-        JsonFactory factory = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
-        return factory.createGenerator(new PrettyContext(), out);
-    }
-
-    /** Two-space indentation and a final newline, the way `jq .` prints. */
+    /** Two-space indentation, the way `jq .` prints. */
     private static final class PrettyContext extends ObjectWriteContext.Base {
         @Override
         public PrettyPrinter getPrettyPrinter() {
@@ -91,120 +128,136 @@ public final class StateWriter {
         }
     }
 
-    private static void writeState(JsonGenerator g, NetworkState state) {
-        g.writeStartObject();
+    private static void writeState(DocumentSink g, NetworkState state) {
+        g.startObject();
         if (state.mptcp() != null) {
-            g.writeName("mptcp");
+            g.name("mptcp");
             writeMptcp(g, state.mptcp());
         }
         if (state.interfaces() != null) {
-            g.writeArrayPropertyStart("interfaces");
+            g.name("interfaces");
+            g.startArray();
             for (InterfaceState iface : state.interfaces()) {
                 writeInterface(g, iface);
             }
-            g.writeEndArray();
+            g.endArray();
         }
-        g.writeEndObject();
+        g.endObject();
     }
 
-    private static void writeMptcp(JsonGenerator g, MptcpState mptcp) {
-        g.writeStartObject();
+    private static void writeMptcp(DocumentSink g, MptcpState mptcp) {
+        g.startObject();
         if (mptcp.enabled() != null) {
-            g.writeBooleanProperty("enabled", mptcp.enabled());
+            g.name("enabled");
+            g.bool(mptcp.enabled());
         }
         stringProperty(g, "path-manager", mptcp.pathManager());
         LimitsState limits = mptcp.limits();
         if (limits != null) {
-            g.writeObjectPropertyStart("limits");
+            g.name("limits");
+            g.startObject();
             numberProperty(g, "subflows", limits.subflows());
             numberProperty(g, "add-addr-accepted", limits.addAddrAccepted());
-            g.writeEndObject();
+            g.endObject();
         }
         if (mptcp.endpoints() != null) {
-            g.writeArrayPropertyStart("endpoints");
+            g.name("endpoints");
+            g.startArray();
             for (EndpointState endpoint : mptcp.endpoints()) {
-                g.writeStartObject();
-                g.writeStringProperty("address", IpAddresses.format(endpoint.address()));
+                g.startObject();
+                g.name("address");
+                g.string(IpAddresses.format(endpoint.address()));
                 numberProperty(g, "id", endpoint.id());
                 numberProperty(g, "port", endpoint.port());
                 flagsProperty(g, "flags", endpoint.flags());
                 stringProperty(g, "interface", endpoint.interfaceName());
                 numberProperty(g, "interface-index", endpoint.interfaceIndex());
-                g.writeEndObject();
+                g.endObject();
             }
-            g.writeEndArray();
+            g.endArray();
         }
-        g.writeEndObject();
+        g.endObject();
     }
 
-    private static void writeInterface(JsonGenerator g, InterfaceState iface) {
-        g.writeStartObject();
-        g.writeStringProperty("name", iface.name());
+    private static void writeInterface(DocumentSink g, InterfaceState iface) {
+        g.startObject();
+        g.name("name");
+        g.string(iface.name());
         stringProperty(g, "type", iface.type());
         stringProperty(g, "state", iface.state());
         stringProperty(g, "oper-state", iface.operState());
         if (iface.addressFlags() != null) {
-            g.writeObjectPropertyStart("mptcp");
+            g.name("mptcp");
+            g.startObject();
             flagsProperty(g, "address-flags", iface.addressFlags());
-            g.writeEndObject();
+            g.endObject();
         }
         ipProperty(g, "ipv4", iface.ipv4());
         ipProperty(g, "ipv6", iface.ipv6());
-        g.writeEndObject();
+        g.endObject();
     }
 
-    private static void ipProperty(JsonGenerator g, String name, IpState ip) {
+    private static void ipProperty(DocumentSink g, String name, IpState ip) {
         if (ip == null) {
             return;
         }
-        g.writeObjectPropertyStart(name);
+        g.name(name);
+        g.startObject();
         if (ip.defaultRoute() != null) {
-            g.writeBooleanProperty("default-route", ip.defaultRoute());
+            g.name("default-route");
+            g.bool(ip.defaultRoute());
         }
         if (ip.addresses() != null) {
-            g.writeArrayPropertyStart("address");
+            g.name("address");
+            g.startArray();
             for (AddressState address : ip.addresses()) {
-                g.writeStartObject();
-                g.writeStringProperty("ip", IpAddresses.format(address.ip()));
-                g.writeNumberProperty("prefix-length", address.prefixLength());
+                g.startObject();
+                g.name("ip");
+                g.string(IpAddresses.format(address.ip()));
+                g.name("prefix-length");
+                g.number(address.prefixLength());
                 flagsProperty(g, "mptcp-flags", address.mptcpFlags());
                 numberProperty(g, "mptcp-endpoint-id", address.endpointId());
                 if (address.ineligible() != null) {
-                    g.writeStringProperty("mptcp-ineligible", address.ineligible().yamlName());
+                    g.name("mptcp-ineligible");
+                    g.string(address.ineligible().yamlName());
                 }
                 if (!address.kernelFlags().isEmpty()) {
                     stringArray(g, "kernel-flags", address.kernelFlags());
                 }
-                g.writeEndObject();
+                g.endObject();
             }
-            g.writeEndArray();
+            g.endArray();
         }
-        g.writeEndObject();
+        g.endObject();
     }
 
-    private static void flagsProperty(JsonGenerator g, String name, EndpointFlags flags) {
+    private static void flagsProperty(DocumentSink g, String name, EndpointFlags flags) {
         if (flags != null) {
             stringArray(g, name, flags.names());
         }
     }
 
-    private static void stringArray(JsonGenerator g, String name, List<String> values) {
-        g.writeArrayPropertyStart(name);
+    private static void stringArray(DocumentSink g, String name, List<String> values) {
+        g.name(name);
+        g.startArray();
         for (String value : values) {
-            g.writeString(value);
+            g.string(value);
         }
-        g.writeEndArray();
+        g.endArray();
     }
 
-    private static void stringProperty(JsonGenerator g, String name, String value) {
+    private static void stringProperty(DocumentSink g, String name, String value) {
         if (value != null) {
-            g.writeStringProperty(name, value);
+            g.name(name);
+            g.string(value);
         }
     }
 
-    private static void numberProperty(JsonGenerator g, String name, Integer value) {
+    private static void numberProperty(DocumentSink g, String name, Integer value) {
         if (value != null) {
-            g.writeNumberProperty(name, value);
+            g.name(name);
+            g.number(value);
         }
     }
 }

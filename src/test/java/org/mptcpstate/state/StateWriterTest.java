@@ -109,4 +109,73 @@ class StateWriterTest {
             assertThat(write(plain, StateWriter.Format.YAML)).contains("- name: " + text + "\n");
         }
     }
+
+    /**
+     * Random names over an alphabet of YAML's indicators, quotes, escapes, control and non-ASCII characters
+     * come back unchanged through two readers we did not write (Jackson's YAML parser and snakeyaml-engine's
+     * core-schema loader), in every position the document has: key values, sequence entries, flags.
+     */
+    @Test
+    void randomTextRoundTripsThroughTwoYamlReaders() {
+        String alphabet = "abyYnN01789:./-_ #'\"\\,[]{}&*!|>%@`?~=+<\t\n\r\u0000\u0007\u001b\u007f\u0085\u00a0"
+                + "\u00e9\u2028\u2029\ufeff\ud83d\ude00eEx.oO";
+        java.util.Random random = new java.util.Random(20261123);
+        org.snakeyaml.engine.v2.api.Load core = new org.snakeyaml.engine.v2.api.Load(
+                org.snakeyaml.engine.v2.api.LoadSettings.builder().setSchema(
+                        new org.snakeyaml.engine.v2.schema.CoreSchema()).build());
+        for (int n = 0; n < 5000; n++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(8);
+            for (int i = 0; i < length; i++) {
+                char c = alphabet.charAt(random.nextInt(alphabet.length()));
+                text.append(c);
+                if (Character.isHighSurrogate(c)) {
+                    text.append('\ude00');
+                }
+            }
+            String name = text.toString();
+            NetworkState odd = new NetworkState(new MptcpState(null, name, null, null), List.of(new InterfaceState(
+                    name, name, null, null, null, new IpState(null, List.of(new AddressState(ip4(), 24, null, null,
+                    null, List.of(name, "x")))), null)));
+            String yaml = write(odd, StateWriter.Format.YAML);
+            JsonNode jackson = new YAMLMapper().readTree(yaml);
+            assertThat(jackson.get("interfaces").get(0).get("name").stringValue()).as(yaml).isEqualTo(name);
+            assertThat(jackson.get("interfaces").get(0).get("type").stringValue()).as(yaml).isEqualTo(name);
+            assertThat(jackson.get("mptcp").get("path-manager").stringValue()).as(yaml).isEqualTo(name);
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> document = (java.util.Map<String, Object>) core.loadFromString(yaml);
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> iface = ((List<java.util.Map<String, Object>>) document.get("interfaces"))
+                    .get(0);
+            assertThat(iface.get("name")).as(yaml).isEqualTo(name);
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> ipv4 = (java.util.Map<String, Object>) iface.get("ipv4");
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> address = ((List<java.util.Map<String, Object>>) ipv4.get("address")).get(0);
+            assertThat(address.get("kernel-flags")).as(yaml).isEqualTo(List.of(name, "x"));
+        }
+    }
+
+    /** Empty containers are written in flow style, as Jackson's YAML generator writes them. */
+    @Test
+    void emptyListsAndMappingsMatchJacksonsYaml() throws Exception {
+        NetworkState state = new NetworkState(new MptcpState(null, null, null, List.of()), List.of(
+                new InterfaceState("eth0", null, null, null, EndpointFlags.NONE, new IpState(null, List.of()), null)));
+        String yaml = write(state, StateWriter.Format.YAML);
+        assertThat(yaml).isEqualTo("mptcp:\n  endpoints: []\ninterfaces:\n- name: eth0\n  mptcp:\n"
+                + "    address-flags: []\n  ipv4:\n    address: []\n");
+        tools.jackson.dataformat.yaml.YAMLMapper jackson = tools.jackson.dataformat.yaml.YAMLMapper.builder()
+                .disable(tools.jackson.dataformat.yaml.YAMLWriteFeature.WRITE_DOC_START_MARKER)
+                .enable(tools.jackson.dataformat.yaml.YAMLWriteFeature.MINIMIZE_QUOTES).build();
+        assertThat(jackson.writeValueAsString(new JsonMapper().readTree(write(state, StateWriter.Format.JSON))))
+                .isEqualTo(yaml);
+    }
+
+    private static InetAddress ip4() {
+        try {
+            return ip("192.0.2.1");
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
 }
