@@ -117,8 +117,10 @@ final class LibC {
                     try {
                         functions = new Functions(libc());
                     } catch (RuntimeException | LinkageError e) {
+                        String message = String.valueOf(e.getMessage()).strip();
+                        int lineEnd = message.indexOf('\n');
                         bindingFailure = new NetlinkException("cannot load the native library binding (JNA): "
-                                + e.getMessage(), e);
+                                + (lineEnd < 0 ? message : message.substring(0, lineEnd).strip()), e);
                     }
                 }
                 if (bindingFailure != null) {
@@ -139,7 +141,12 @@ final class LibC {
         try {
             return NativeLibrary.getInstance("libc.so.6");
         } catch (UnsatisfiedLinkError notGlibc) {
-            return NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
+            try {
+                return NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
+            } catch (LinkageError alsoFailed) {
+                notGlibc.addSuppressed(alsoFailed);
+                throw notGlibc; // the first error says why: JNA's own stub, or libc
+            }
         }
     }
 

@@ -275,6 +275,17 @@ class ShowIT {
         }
     }
 
+    /** Without JNA's native stub (none unpacked, none on the system) show fails with one line, not a trace. */
+    @Test
+    void missingNativeSupportIsOneLine() {
+        try (Netns ns = Netns.create("show-nojna")) {
+            Run run = Mptcpstate.process(List.of(Mptcpstate.java(), "-Djna.boot.library.path=/nonexistent",
+                    "-Djna.nounpack=true", "-Djna.nosys=true", "-jar", Mptcpstate.jar().toString(), "show",
+                    "--netns", ns.name())).assertFailsWithOneLine(1);
+            assertThat(run.stderr()).contains("JNA");
+        }
+    }
+
     // ---------------------------------------------------------------- unprivileged
 
     /** As nobody inside the namespace (no capabilities), show reads the same document root reads. */
