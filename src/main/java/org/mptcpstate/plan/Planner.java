@@ -19,6 +19,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,6 +40,8 @@ public final class Planner {
     private final Attachments attachments;
     private final Map<String, Link> linksByName = new HashMap<>();
     private final Map<Integer, Link> linksByIndex = new HashMap<>();
+    /** Each link's addresses in the kernel's order: one pass, so that planning n interfaces is not n^2. */
+    private final Map<Integer, List<LinkAddress>> addressesByIndex = new HashMap<>();
     private final List<Problem> problems = new ArrayList<>();
     private final List<Warning> warnings = new ArrayList<>();
     private final List<Change> removals = new ArrayList<>();
@@ -53,6 +56,14 @@ public final class Planner {
         for (Link link : current.links()) {
             linksByName.put(link.name(), link);
             linksByIndex.put(link.index(), link);
+        }
+        for (LinkAddress address : current.addresses()) {
+            List<LinkAddress> onLink = addressesByIndex.get(address.interfaceIndex());
+            if (onLink == null) {
+                onLink = new ArrayList<>();
+                addressesByIndex.put(address.interfaceIndex(), onLink);
+            }
+            onLink.add(address);
         }
     }
 
@@ -135,13 +146,9 @@ public final class Planner {
                     + (link.up() ? "up" : "down") + ", the file says " + iface.state()
                     + "; mptcpstate does not change links"));
         }
-        List<LinkAddress> onLink = new ArrayList<>();
-        for (LinkAddress address : current.addresses()) {
-            if (address.interfaceIndex() == link.index()) {
-                onLink.add(address);
-            }
-        }
-        Map<LinkAddress, DesiredState.Address> listed = new HashMap<>();
+        List<LinkAddress> onLink = addressesByIndex.getOrDefault(link.index(), List.of());
+        // by identity: the record's own hashCode is bootstrapped at run time and hashes every field
+        Map<LinkAddress, DesiredState.Address> listed = new IdentityHashMap<>();
         for (DesiredState.Address address : iface.addresses()) {
             LinkAddress found = find(onLink, address.ip());
             if (found == null) {
