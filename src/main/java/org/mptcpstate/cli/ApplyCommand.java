@@ -14,6 +14,7 @@ import org.mptcpstate.state.Snapshot;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /** {@code apply FILE|-}: make the kernel match the file, verify, and roll back on any failure. */
 final class ApplyCommand implements Command {
@@ -46,26 +47,21 @@ final class ApplyCommand implements Command {
         }
         boolean verify = !arguments.has(NO_VERIFY.longName());
         ApplyResult result;
-        ApplySignals[] signals = new ApplySignals[1];
+        LockedApply work = new LockedApply(desired, verify, wait);
         try {
-            result = NamespaceOption.call(arguments, () -> {
-                try (NamespaceLock lock = NamespaceLock.acquire(wait); NetlinkKernel kernel = NetlinkKernel.open()) {
-                    // installed once the lock is held: until then a signal ends the process, having changed nothing
-                    signals[0] = ApplySignals.install();
-                    return Reconciler.apply(kernel, desired, verify, signals[0]);
-                }
-            });
+            result = NamespaceOption.call(arguments, work);
         } catch (ApplyFailedException e) {
             PlanPrinter.warnings(e.plan(), streams.err());
             throw e;
         } finally {
-            if (signals[0] != null) {
-                signals[0].close();
+            if (work.signals != null) {
+                work.signals.close();
             }
         }
+
         PlanPrinter.warnings(result.plan(), streams.err());
-        if (signals[0] != null && signals[0].received() != null && !result.applied().isEmpty()) {
-            streams.err().println(Main.PROGRAM + ": warning: SIG" + signals[0].received()
+        if (work.signals != null && work.signals.received() != null && !result.applied().isEmpty()) {
+            streams.err().println(Main.PROGRAM + ": warning: SIG" + work.signals.received()
                     + " arrived after the last change; the apply was completed");
         }
         if (result.applied().isEmpty()) {
@@ -78,6 +74,29 @@ final class ApplyCommand implements Command {
         streams.out().println("applied " + result.applied().size()
                 + (result.applied().size() == 1 ? " change" : " changes") + (result.verified() ? ", verified" : ""));
         return ExitCodes.OK;
+    }
+
+    /** The apply itself, in the namespace: under the lock, with SIGINT/SIGTERM deferred to between changes. */
+    private static final class LockedApply implements Callable<ApplyResult> {
+        private final DesiredState desired;
+        private final boolean verify;
+        private final Duration wait;
+        private volatile ApplySignals signals;
+
+        LockedApply(DesiredState desired, boolean verify, Duration wait) {
+            this.desired = desired;
+            this.verify = verify;
+            this.wait = wait;
+        }
+
+        @Override
+        public ApplyResult call() {
+            try (NamespaceLock lock = NamespaceLock.acquire(wait); NetlinkKernel kernel = NetlinkKernel.open()) {
+                // installed once the lock is held: until then a signal ends the process, having changed nothing
+                signals = ApplySignals.install();
+                return Reconciler.apply(kernel, desired, verify, signals);
+            }
+        }
     }
 
     private static long lockWait(String text) {

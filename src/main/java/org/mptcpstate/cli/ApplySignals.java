@@ -22,15 +22,11 @@ final class ApplySignals implements Interruption, AutoCloseable {
     private final SignalHandler previousTerm;
 
     private ApplySignals() {
-        SignalHandler handler = this::record;
+        SignalHandler handler = new Recorder(this);
         previousInt = handle("INT", handler);
         previousTerm = handle("TERM", handler);
     }
 
-    /**
-     * Installs {@code handler}; null when the JVM refuses because the signal is ignored (a background job of a
-     * non-interactive shell ignores SIGINT, nohup SIGHUP) or reserved (-Xrs): it cannot interrupt us then.
-     */
     /**
      * Installs a handler; null when the JVM refuses (with -Xrs the VM keeps INT and TERM), in which case the
      * command carries on with the JVM's default handling.
@@ -40,6 +36,20 @@ final class ApplySignals implements Interruption, AutoCloseable {
             return Signal.handle(new Signal(name), handler);
         } catch (IllegalArgumentException e) {
             return null;
+        }
+    }
+
+    /** A class, not a method reference: those are spun at run time, costing start-up time. */
+    private static final class Recorder implements SignalHandler {
+        private final ApplySignals signals;
+
+        Recorder(ApplySignals signals) {
+            this.signals = signals;
+        }
+
+        @Override
+        public void handle(Signal signal) {
+            signals.record(signal);
         }
     }
 

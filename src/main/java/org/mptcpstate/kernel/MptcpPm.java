@@ -125,23 +125,23 @@ final class MptcpPm {
      * sent), flags only when some are set, if-idx and port only when not 0, then family and the address.
      */
     static byte[] encodeAddEndpoint(int id, InetAddress address, int port, EndpointFlags flags, int interfaceIndex) {
-        return new AttributeEncoder().nested(ATTR_ADDR, nest -> {
-            if (id != 0) {
-                nest.u8(ADDR_ID, id);
-            }
-            if (!flags.isEmpty()) {
-                nest.u32(ADDR_FLAGS, flags.bits());
-            }
-            if (interfaceIndex != 0) {
-                nest.s32(ADDR_IF_IDX, interfaceIndex);
-            }
-            if (port != 0) {
-                nest.u16(ADDR_PORT, port); // host byte order: the kernel applies htons itself
-            }
-            boolean v4 = address instanceof Inet4Address;
-            nest.u16(ADDR_FAMILY, v4 ? AF_INET : AF_INET6);
-            nest.bytes(v4 ? ADDR_ADDR4 : ADDR_ADDR6, address.getAddress());
-        }).toBytes();
+        AttributeEncoder nest = new AttributeEncoder();
+        if (id != 0) {
+            nest.u8(ADDR_ID, id);
+        }
+        if (!flags.isEmpty()) {
+            nest.u32(ADDR_FLAGS, flags.bits());
+        }
+        if (interfaceIndex != 0) {
+            nest.s32(ADDR_IF_IDX, interfaceIndex);
+        }
+        if (port != 0) {
+            nest.u16(ADDR_PORT, port); // host byte order: the kernel applies htons itself
+        }
+        boolean v4 = address instanceof Inet4Address;
+        nest.u16(ADDR_FAMILY, v4 ? AF_INET : AF_INET6);
+        nest.bytes(v4 ? ADDR_ADDR4 : ADDR_ADDR6, address.getAddress());
+        return new AttributeEncoder().nested(ATTR_ADDR, nest).toBytes();
     }
 
     /**
@@ -150,7 +150,7 @@ final class MptcpPm {
      * address of live connections and be acknowledged without deleting anything.
      */
     static byte[] encodeEndpointId(int id) {
-        return new AttributeEncoder().nested(ATTR_ADDR, nest -> nest.u8(ADDR_ID, id)).toBytes();
+        return new AttributeEncoder().nested(ATTR_ADDR, new AttributeEncoder().u8(ADDR_ID, id)).toBytes();
     }
 
     /**
@@ -159,7 +159,7 @@ final class MptcpPm {
      * both. The flags are sent even when 0 (iproute2 leaves them out then, which the kernel reads as 0 too).
      */
     static byte[] encodeSetFlags(int id, EndpointFlags flags) {
-        return new AttributeEncoder().nested(ATTR_ADDR, nest -> nest
+        return new AttributeEncoder().nested(ATTR_ADDR, new AttributeEncoder()
                 .u8(ADDR_ID, id)
                 .u32(ADDR_FLAGS, flags.bits())).toBytes();
     }

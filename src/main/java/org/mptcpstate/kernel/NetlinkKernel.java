@@ -116,7 +116,23 @@ public final class NetlinkKernel implements MptcpKernel {
 
     /** An acknowledged mptcp_pm write; a refusal throws with the kernel's errno and text. */
     private void write(String what, int command, byte[] attributes) {
-        guarded(what, () -> GenericNetlink.request(generic, family(), command, attributes));
+        guarded(what, new Write(command, attributes));
+    }
+
+    /** A class, not a lambda: lambdas are spun at run time, costing start-up time. */
+    private final class Write implements KernelCall<List<GenericNetlink.Message>> {
+        private final int command;
+        private final byte[] attributes;
+
+        Write(int command, byte[] attributes) {
+            this.command = command;
+            this.attributes = attributes;
+        }
+
+        @Override
+        public List<GenericNetlink.Message> run() {
+            return GenericNetlink.request(generic, family(), command, attributes);
+        }
     }
 
     private void checkUsable() {

@@ -15,21 +15,38 @@ public final class AttributeEncoder {
 
     private ByteBuffer buffer = ByteBuffer.allocate(64).order(ByteOrder.nativeOrder());
     private String error;
+    private int attributeStart;
 
     public AttributeEncoder u8(int type, int value) {
-        return put(type, 1, b -> b.put((byte) value));
+        if (begin(type, 1)) {
+            buffer.put((byte) value);
+            end();
+        }
+        return this;
     }
 
     public AttributeEncoder u16(int type, int value) {
-        return put(type, 2, b -> b.putShort((short) value));
+        if (begin(type, 2)) {
+            buffer.putShort((short) value);
+            end();
+        }
+        return this;
     }
 
     public AttributeEncoder u16BigEndian(int type, int value) {
-        return put(type, 2, b -> b.put((byte) (value >>> 8)).put((byte) value));
+        if (begin(type, 2)) {
+            buffer.put((byte) (value >>> 8)).put((byte) value);
+            end();
+        }
+        return this;
     }
 
     public AttributeEncoder u32(int type, int value) {
-        return put(type, 4, b -> b.putInt(value));
+        if (begin(type, 4)) {
+            buffer.putInt(value);
+            end();
+        }
+        return this;
     }
 
     public AttributeEncoder s32(int type, int value) {
@@ -39,53 +56,75 @@ public final class AttributeEncoder {
     /** A NUL-terminated UTF-8 string. */
     public AttributeEncoder string(int type, String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        return put(type, bytes.length + 1, b -> b.put(bytes).put((byte) 0));
+        if (begin(type, bytes.length + 1)) {
+            buffer.put(bytes).put((byte) 0);
+            end();
+        }
+        return this;
     }
 
     public AttributeEncoder bytes(int type, byte[] value) {
-        return put(type, value.length, b -> b.put(value));
+        if (begin(type, value.length)) {
+            buffer.put(value);
+            end();
+        }
+        return this;
     }
 
     /** A nest: the body writes the inner attributes; the header gets NLA_F_NESTED. */
     public AttributeEncoder nested(int type, Consumer<AttributeEncoder> body) {
+        AttributeEncoder inner = new AttributeEncoder();
+        body.accept(inner);
+        return nested(type, inner);
+    }
+
+    /** A nest holding the attributes {@code inner} encoded (and its first problem, if any). */
+    public AttributeEncoder nested(int type, AttributeEncoder inner) {
         if (type < 0 || type > AttributeDecoder.TYPE_MASK) {
             recordError("attribute type " + type + " is out of range");
             return this;
         }
-        AttributeEncoder inner = new AttributeEncoder();
-        body.accept(inner);
         if (inner.error != null) {
             recordError(inner.error);
             return this;
         }
         byte[] content = inner.toBytes();
-        return header(type | AttributeDecoder.NESTED_BIT, content.length, b -> b.put(content));
+        if (header(type | AttributeDecoder.NESTED_BIT, content.length)) {
+            buffer.put(content);
+            end();
+        }
+        return this;
     }
 
-    private AttributeEncoder put(int type, int length, Consumer<ByteBuffer> writer) {
+    /** Writes the header of an attribute of {@code length} value bytes; false (and the error kept) when it cannot. */
+    private boolean begin(int type, int length) {
         if (type < 0 || type > AttributeDecoder.TYPE_MASK) {
             recordError("attribute type " + type + " is out of range");
-            return this;
+            return false;
         }
-        return header(type, length, writer);
+        return header(type, length);
     }
 
-    private AttributeEncoder header(int rawType, int length, Consumer<ByteBuffer> writer) {
+    private boolean header(int rawType, int length) {
         if (error != null) {
-            return this;
+            return false;
         }
         int total = AttributeDecoder.HEADER + length;
         if (total > MAX_ATTRIBUTE) {
             recordError("attribute " + (rawType & AttributeDecoder.TYPE_MASK) + " value of " + length
                     + " bytes does not fit in an attribute");
-            return this;
+            return false;
         }
         ensure(AttributeDecoder.align(total));
-        int start = buffer.position();
+        attributeStart = buffer.position();
         buffer.putShort((short) total).putShort((short) rawType);
-        writer.accept(buffer);
-        buffer.position(start + AttributeDecoder.align(total));
-        return this;
+        return true;
+    }
+
+    /** Pads the attribute just written to the 4-byte boundary. */
+    private void end() {
+        int total = buffer.getShort(attributeStart) & 0xffff;
+        buffer.position(attributeStart + AttributeDecoder.align(total));
     }
 
     private void recordError(String message) {

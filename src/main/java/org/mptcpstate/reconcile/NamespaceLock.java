@@ -63,6 +63,11 @@ public final class NamespaceLock implements AutoCloseable {
         }
     }
 
+    /** /proc/self names this process: ProcessHandle would start its process-reaper machinery for one number. */
+    private static String ownPid() throws IOException {
+        return Files.readSymbolicLink(Path.of("/proc/self")).toString();
+    }
+
     private static NamespaceLock lock(FileChannel channel, Path file, Duration wait) throws IOException {
         long deadline = System.nanoTime() + wait.toNanos();
         try {
@@ -70,8 +75,7 @@ public final class NamespaceLock implements AutoCloseable {
                 FileLock lock = channel.tryLock();
                 if (lock != null) {
                     channel.truncate(0);
-                    channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
-                            .getBytes(StandardCharsets.US_ASCII)), 0);
+                    channel.write(ByteBuffer.wrap((ownPid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
                     return new NamespaceLock(channel, lock);
                 }
                 if (System.nanoTime() > deadline) {
