@@ -92,7 +92,7 @@ public final class Watcher {
     public record Settings(long quietMillis, long maxBurstMillis, long resyncMillis, long firstRetryMillis,
                            long maxRetryMillis) {
         public static Settings withResync(long resyncMillis) {
-            return new Settings(3, 100, resyncMillis, 500, 30_000);
+            return new Settings(1, 100, resyncMillis, 500, 30_000);
         }
     }
 
