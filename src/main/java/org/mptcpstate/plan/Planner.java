@@ -41,7 +41,7 @@ public final class Planner {
     private final Map<String, Link> linksByName = new HashMap<>();
     private final Map<Integer, Link> linksByIndex = new HashMap<>();
     /** Each link's addresses in the kernel's order: one pass, so that planning n interfaces is not n^2. */
-    private final Map<Integer, List<LinkAddress>> addressesByIndex = new HashMap<>();
+    private final Map<Integer, List<LinkAddress>> addressesByIndex;
     private final List<Problem> problems = new ArrayList<>();
     private final List<Warning> warnings = new ArrayList<>();
     private final List<Change> removals = new ArrayList<>();
@@ -53,17 +53,10 @@ public final class Planner {
         this.desired = desired;
         this.current = current;
         this.attachments = Attachments.of(current);
+        this.addressesByIndex = current.addressesByInterface();
         for (Link link : current.links()) {
             linksByName.put(link.name(), link);
             linksByIndex.put(link.index(), link);
-        }
-        for (LinkAddress address : current.addresses()) {
-            List<LinkAddress> onLink = addressesByIndex.get(address.interfaceIndex());
-            if (onLink == null) {
-                onLink = new ArrayList<>();
-                addressesByIndex.put(address.interfaceIndex(), onLink);
-            }
-            onLink.add(address);
         }
     }
 

@@ -62,15 +62,7 @@ public final class CurrentState {
         MptcpState mptcp = new MptcpState(sysctls.enabled(), sysctls.pathManager(),
                 new LimitsState(snapshot.limits().subflows(), snapshot.limits().addAddrAccepted()), unattached);
 
-        Map<Integer, List<LinkAddress>> addressesByLink = new HashMap<>();
-        for (LinkAddress address : snapshot.addresses()) {
-            List<LinkAddress> onLink = addressesByLink.get(address.interfaceIndex());
-            if (onLink == null) {
-                onLink = new ArrayList<>();
-                addressesByLink.put(address.interfaceIndex(), onLink);
-            }
-            onLink.add(address);
-        }
+        Map<Integer, List<LinkAddress>> addressesByLink = snapshot.addressesByInterface();
         List<Link> links = new ArrayList<>(snapshot.links());
         links.sort(BY_NAME);
         List<InterfaceState> interfaces = new ArrayList<>();

@@ -1,7 +1,10 @@
 package org.mptcpstate.state;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -14,6 +17,20 @@ public record Snapshot(Sysctls sysctls, Limits limits, List<Endpoint> endpoints,
         endpoints = List.copyOf(endpoints);
         links = List.copyOf(links);
         addresses = List.copyOf(addresses);
+    }
+
+    /** Each interface's addresses (by interface index), in the kernel's order; one pass over the list. */
+    public Map<Integer, List<LinkAddress>> addressesByInterface() {
+        Map<Integer, List<LinkAddress>> byInterface = new HashMap<>();
+        for (LinkAddress address : addresses) {
+            List<LinkAddress> onLink = byInterface.get(address.interfaceIndex());
+            if (onLink == null) {
+                onLink = new ArrayList<>();
+                byInterface.put(address.interfaceIndex(), onLink);
+            }
+            onLink.add(address);
+        }
+        return byInterface;
     }
 
     /**
