@@ -61,6 +61,9 @@ public final class ExitCodes {
         if (failure instanceof PermissionDeniedException) {
             return PERMISSION;
         }
+        if (failure instanceof ApplyFailedException e && e.permissionDenied() && e.restored()) {
+            return PERMISSION; // e.g. root without CAP_NET_ADMIN: refused, and the namespace is as it was
+        }
         if (failure instanceof SystemCallException e && Errno.isPermission(e.errno())) {
             return PERMISSION;
         }

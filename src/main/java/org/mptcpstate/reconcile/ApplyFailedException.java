@@ -1,5 +1,6 @@
 package org.mptcpstate.reconcile;
 
+import org.mptcpstate.kernel.PermissionDeniedException;
 import org.mptcpstate.plan.Change;
 import org.mptcpstate.plan.Plan;
 
@@ -15,8 +16,8 @@ public class ApplyFailedException extends RuntimeException {
     private final transient List<Change> applied;
     private final transient Rollback.Outcome rollback;
 
-    ApplyFailedException(String reason, Plan plan, List<Change> applied, Rollback.Outcome rollback) {
-        super(reason + "; " + rollback.describe(applied.size()));
+    ApplyFailedException(String reason, Throwable cause, Plan plan, List<Change> applied, Rollback.Outcome rollback) {
+        super(reason + "; " + rollback.describe(applied.size()), cause);
         this.plan = plan;
         this.applied = List.copyOf(applied);
         this.rollback = rollback;
@@ -34,6 +35,16 @@ public class ApplyFailedException extends RuntimeException {
     /** True when the namespace was read back and equals the snapshot taken before the apply. */
     public boolean restored() {
         return rollback.restored();
+    }
+
+    /** True when the kernel refused a change for want of root or CAP_NET_ADMIN. */
+    public boolean permissionDenied() {
+        for (Throwable t = getCause(); t != null; t = t.getCause()) {
+            if (t instanceof PermissionDeniedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public Rollback.Outcome rollback() {

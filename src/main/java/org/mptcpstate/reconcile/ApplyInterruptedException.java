@@ -12,7 +12,7 @@ public final class ApplyInterruptedException extends ApplyFailedException {
 
     ApplyInterruptedException(String signal, String reason, Plan plan, List<Change> applied,
                               Rollback.Outcome rollback) {
-        super(reason, plan, applied, rollback);
+        super(reason, null, plan, applied, rollback);
         this.signal = signal;
     }
 

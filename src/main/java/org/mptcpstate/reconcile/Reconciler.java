@@ -71,7 +71,8 @@ public final class Reconciler {
                     Rollback.restore(kernel, before));
         } catch (RuntimeException e) {
             String message = e instanceof StepFailed ? e.getMessage() : "failed: " + oneLine(e);
-            throw new ApplyFailedException(message, plan, applied, Rollback.restore(kernel, before));
+            Throwable cause = e instanceof StepFailed ? e.getCause() : e;
+            throw new ApplyFailedException(message, cause, plan, applied, Rollback.restore(kernel, before));
         }
     }
 

@@ -155,6 +155,26 @@ class PermissionsIT {
     }
 
     /**
+     * Root without CAP_NET_ADMIN (as a unit with a narrow capability set would run it): root may take the lock
+     * and write net.mptcp.enabled (the sysctl file is root's), the kernel then refuses the limits; apply rolls
+     * back the one change it made and exits 77, not 1.
+     */
+    @Test
+    void rootWithoutCapNetAdminIsRefusedAndRolledBack() {
+        Netns.MptcpText before = kernel();
+        List<String> prefix = List.of("ip", "netns", "exec", ns.name(), "setpriv", "--bounding-set=-net_admin",
+                "--inh-caps=-net_admin", "--");
+        Run run = Mptcpstate.jarVia(prefix, jar, "apply", state.toString());
+        assertThat(run.exitCode()).as("exit code (stderr: %s)", run.stderr()).isEqualTo(ExitCodes.PERMISSION);
+        assertThat(run.stdout()).isEmpty();
+        List<String> problems = run.stderr().lines().filter(l -> !l.startsWith("mptcpstate: warning: ")).toList();
+        assertThat(problems).as(run.stderr()).hasSize(1);
+        assertThat(problems.get(0)).startsWith("mptcpstate: failed at \"~ limits")
+                .contains("needs root or CAP_NET_ADMIN", "rolled back 1 change: the namespace is as it was before");
+        assertThat(kernel()).isEqualTo(before);
+    }
+
+    /**
      * Exit 77, nothing on stdout, and the failure as the last line of stderr, one line, no stack trace. (watch
      * without --once says first that it is watching: a line before the failure.)
      */
