@@ -3,6 +3,7 @@ package org.mptcpstate.kernel;
 import org.mptcpstate.netlink.Errno;
 import org.mptcpstate.netlink.KernelErrorException;
 import org.mptcpstate.state.EndpointFlags;
+import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.Snapshot.DefaultRoutes;
@@ -298,26 +299,13 @@ public final class FakeKernel implements MptcpKernel {
 
     /** The kernel's mptcp_addresses_equal: IPv4 and its v4-mapped IPv6 form are the same address. */
     private static boolean sameAddress(InetAddress a, InetAddress b) {
-        byte[] a4 = ipv4(a);
-        byte[] b4 = ipv4(b);
-        if (a4 != null || b4 != null) {
-            return Arrays.equals(a4, b4);
-        }
-        return Arrays.equals(a.getAddress(), b.getAddress());
+        return IpAddresses.kernelIdentity(a).equals(IpAddresses.kernelIdentity(b));
     }
 
     /** The IPv4 address of an IPv4 or v4-mapped IPv6 address, or null. */
     private static byte[] ipv4(InetAddress address) {
-        byte[] bytes = address.getAddress();
-        if (bytes.length == 4) {
-            return bytes;
-        }
-        for (int i = 0; i < 10; i++) {
-            if (bytes[i] != 0) {
-                return null;
-            }
-        }
-        return bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff ? Arrays.copyOfRange(bytes, 12, 16) : null;
+        InetAddress identity = IpAddresses.kernelIdentity(address);
+        return identity instanceof Inet4Address ? identity.getAddress() : null;
     }
 
     private static boolean isIpv6Any(InetAddress address) {

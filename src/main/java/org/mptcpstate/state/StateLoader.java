@@ -981,18 +981,7 @@ public final class StateLoader {
 
     /** IPv4-mapped IPv6 addresses count as their IPv4 address, as in the kernel's duplicate check. */
     private static String canonical(InetAddress address) {
-        byte[] bytes = address.getAddress();
-        if (bytes.length == 16) {
-            boolean mapped = (bytes[10] & 0xff) == 0xff && (bytes[11] & 0xff) == 0xff;
-            for (int i = 0; i < 10 && mapped; i++) {
-                mapped = bytes[i] == 0;
-            }
-            if (mapped) {
-                return (bytes[12] & 0xff) + "." + (bytes[13] & 0xff) + "." + (bytes[14] & 0xff) + "."
-                        + (bytes[15] & 0xff);
-            }
-        }
-        return IpAddresses.format(address);
+        return IpAddresses.format(IpAddresses.kernelIdentity(address));
     }
 
     private Position position(Node node) {
