@@ -6,6 +6,7 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -32,6 +33,7 @@ final class LibC {
     static final int EFD_NONBLOCK = 0x800;
     static final int EFD_CLOEXEC = 0x80000;
 
+    private static final Charset PATH_ENCODING = pathEncoding();
     private static final Object BINDING_LOCK = new Object();
     private static volatile Functions functions;
     private static RuntimeException bindingFailure; // guarded by BINDING_LOCK
@@ -116,7 +118,7 @@ final class LibC {
         public void run() {
             try {
                 functions();
-            } catch (RuntimeException e) {
+            } catch (NetlinkException e) {
                 // kept in bindingFailure and thrown to the first real caller
             }
         }
@@ -132,7 +134,8 @@ final class LibC {
                 if (bindingFailure == null) {
                     try {
                         functions = new Functions(libc());
-                    } catch (RuntimeException | LinkageError e) {
+                    } catch (RuntimeException | Error e) {
+                        // JNA throws a plain Error for a stub of another version, LinkageError for a missing one
                         String message = String.valueOf(e.getMessage()).strip();
                         int lineEnd = message.indexOf('\n');
                         bindingFailure = new NetlinkException("cannot load the native library binding (JNA): "
@@ -144,6 +147,14 @@ final class LibC {
                 }
             }
             return functions;
+        }
+    }
+
+    private static Charset pathEncoding() {
+        try {
+            return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+        } catch (IllegalArgumentException e) {
+            return StandardCharsets.UTF_8;
         }
     }
 
@@ -211,7 +222,8 @@ final class LibC {
     }
 
     static int open(String path, int flags) throws LastErrorException {
-        byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
+        // the encoding the JDK's own file calls use, so that what Files.exists found is what open(2) gets
+        byte[] bytes = path.getBytes(PATH_ENCODING);
         byte[] terminated = Arrays.copyOf(bytes, bytes.length + 1);
         return functions().open.invokeInt(new Object[] {terminated, flags});
     }

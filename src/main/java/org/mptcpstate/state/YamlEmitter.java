@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 /**
  * Writes block-style YAML as nmstate prints it: two-space indentation, sequences level with their key,
  * {@code []} and {@code {}} for empty ones, no document marker. Strings are plain where every YAML 1.1 and
- * 1.2 reader (PyYAML, Ansible, Go, snakeyaml) reads them back as the same string, and double-quoted otherwise.
+ * 1.2 reader (PyYAML and Ansible, Go's yaml.v2/v3, Ruby's Psych, snakeyaml) reads them back as the same
+ * string, and double-quoted otherwise.
  *
  * <p>Hand-written rather than Jackson's YAML generator: the document has one shape, and the generator with
  * its snakeyaml emitter cost about 25 ms of start-up and 100 ms for a 1,000-interface host (measured).
@@ -205,7 +206,11 @@ final class YamlEmitter implements DocumentSink {
         }
         char first = value.charAt(0);
         if (first >= '0' && first <= '9') {
-            return !OtherTypes.NUMBER_OR_DATE.matcher(value).matches();
+            // Go's YAML readers drop every '_' and then parse with any-case 0x/0b/0o prefixes
+            return value.indexOf('_') < 0 && !OtherTypes.NUMBER_OR_DATE.matcher(value).matches();
+        }
+        if (first == ':') {
+            return false; // Ruby's Psych reads a plain :name as a Symbol
         }
         return !isReservedWord(value);
     }
@@ -231,10 +236,10 @@ final class YamlEmitter implements DocumentSink {
     /** Compiled on first use: only strings that start with a digit need it. */
     private static final class OtherTypes {
         static final Pattern NUMBER_OR_DATE = Pattern.compile("(?:"
-                + "0b[01_]*|0x[0-9a-fA-F_]*|0o?[0-7_]*"
-                + "|[0-9][0-9_]*(?:\\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?"
-                + "|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\\.[0-9_]*)?"
-                + "|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)");
+                + "0b[01]*|0x[0-9a-f]*|0o?[0-7]*"
+                + "|[0-9]+(?:\\.[0-9]*)?(?:e[-+]?[0-9]+)?"
+                + "|[0-9]+(?::[0-5]?[0-9])+(?:\\.[0-9]*)?"
+                + "|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)", Pattern.CASE_INSENSITIVE);
     }
 
     /** A YAML double-quoted scalar: JSON's escapes plus YAML's for what it does not count as printable. */

@@ -98,12 +98,13 @@ class StateWriterTest {
     /** What a YAML 1.1 reader takes for a number must be quoted; addresses stay plain. */
     @Test
     void yaml11NumbersAreQuotedButAddressesAreNot() {
-        for (String text : List.of("0x10", "012", "0o12", "1_000", "0b101", "1:20", "190:20:30", "+12", "2001:1:2:3:4:5:6:7")) {
+        for (String text : List.of("0x10", "012", "0o12", "1_000", "0b101", "1:20", "190:20:30", "+12", "2001:1:2:3:4:5:6:7",
+                "0X1F", "0B1", "0O7", "0_x1f", "1e_3", "1E10", "2001-12-14", "::1", ":sym")) {
             NetworkState odd = new NetworkState(null, List.of(new InterfaceState(text, null, null, null, null,
                     null, null)));
             assertThat(write(odd, StateWriter.Format.YAML)).contains("- name: \"" + text + "\"\n");
         }
-        for (String text : List.of("192.0.2.2", "2001:db8::2", "fe80::1", "::1", "eth0", "wlp2s0")) {
+        for (String text : List.of("192.0.2.2", "2001:db8::2", "fe80::1", "fd00::1:2", "eth0", "wlp2s0", "br-lan.10")) {
             NetworkState plain = new NetworkState(null, List.of(new InterfaceState(text, null, null, null, null,
                     null, null)));
             assertThat(write(plain, StateWriter.Format.YAML)).contains("- name: " + text + "\n");
@@ -117,7 +118,7 @@ class StateWriterTest {
      */
     @Test
     void randomTextRoundTripsThroughTwoYamlReaders() {
-        String alphabet = "abyYnN01789:./-_ #'\"\\,[]{}&*!|>%@`?~=+<\t\n\r\u0000\u0007\u001b\u007f\u0085\u00a0"
+        String alphabet = "abyYnN0123456789:./-_ #'\"\\,[]{}&*!|>%@`?~=+<\t\n\r\u0000\u0007\u001b\u007f\u0085\u00a0XBb"
                 + "\u00e9\u2028\u2029\ufeff\ud83d\ude00eEx.oO";
         java.util.Random random = new java.util.Random(20261123);
         org.snakeyaml.engine.v2.api.Load core = new org.snakeyaml.engine.v2.api.Load(
@@ -176,6 +177,64 @@ class StateWriterTest {
             return ip("192.0.2.1");
         } catch (Exception e) {
             throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * PyYAML, a YAML 1.1 reader as Ansible uses it (yes/no/on/off booleans, octal, sexagesimal, underscores,
+     * dates), reads every name back as the string written: the tricky ones and 3,000 random ones over digits,
+     * signs, prefixes and indicators. Needs python3 with PyYAML (.ci/run installs python3-yaml); skipped without
+     * it, unless the tests are required (CI as root).
+     */
+    @Test
+    void pyyamlReadsBackEveryNameAsTheSameString() throws Exception {
+        boolean available;
+        try {
+            Process probe = new ProcessBuilder("python3", "-c", "import yaml").redirectErrorStream(true).start();
+            probe.getInputStream().readAllBytes();
+            available = probe.waitFor() == 0;
+        } catch (IOException e) {
+            available = false;
+        }
+        if (!available && org.mptcpstate.testing.KernelTests.required()) {
+            throw new AssertionError("python3 with PyYAML is required for this test (apt-get install python3-yaml)");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(available, "python3 with PyYAML");
+        List<String> names = new java.util.ArrayList<>(List.of("true", "123", "null", "~", "yes", "off", "On", "Y",
+                "n", "1e3", "0x1f", "0X1F", "0o17", "017", "0b101", ".5", "1_000", "0_x1f", "1:20", "190:20:30",
+                "1:20.5", "2001-12-14", "2001-12-14t21:59:43.10-05:00", "<<", "=", "-", "::1", ":x", "fe80::1",
+                "192.0.2.2", "2001:db8::2", "eth0", "br-lan.10", "1.0", "1.", "+1", "-.inf", ".NaN", ""));
+        String alphabet = "0123456789_.:-+eExXbBoOyYnN:/ab";
+        java.util.Random random = new java.util.Random(7);
+        for (int n = 0; n < 3000; n++) {
+            StringBuilder text = new StringBuilder();
+            int length = 1 + random.nextInt(7);
+            for (int i = 0; i < length; i++) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            names.add(text.toString());
+        }
+        StringBuilder stream = new StringBuilder();
+        for (String name : names) {
+            NetworkState odd = new NetworkState(null, List.of(new InterfaceState(name, null, null, null, null,
+                    null, null)));
+            stream.append("---\n").append(write(odd, StateWriter.Format.YAML));
+        }
+        Process python = new ProcessBuilder("python3", "-c", "import json, sys, yaml\n"
+                + "for d in yaml.safe_load_all(sys.stdin):\n"
+                + "    v = d['interfaces'][0]['name']\n"
+                + "    print(json.dumps([type(v).__name__, v if isinstance(v, str) else repr(v)]))\n")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (java.io.OutputStream in = python.getOutputStream()) {
+            in.write(stream.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        List<String> lines = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertThat(python.waitFor()).isZero();
+        assertThat(lines).hasSize(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            JsonNode read = new JsonMapper().readTree(lines.get(i));
+            assertThat(read.get(0).stringValue()).as("PyYAML's type of %s", names.get(i)).isEqualTo("str");
+            assertThat(read.get(1).stringValue()).as("PyYAML's reading of %s", names.get(i)).isEqualTo(names.get(i));
         }
     }
 }
