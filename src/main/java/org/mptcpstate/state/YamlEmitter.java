@@ -207,12 +207,33 @@ final class YamlEmitter implements DocumentSink {
         char first = value.charAt(0);
         if (first >= '0' && first <= '9') {
             // Go's YAML readers drop every '_' and then parse with any-case 0x/0b/0o prefixes
-            return value.indexOf('_') < 0 && !OtherTypes.NUMBER_OR_DATE.matcher(value).matches();
+            return value.indexOf('_') < 0
+                    && !(mayBeNumberOrDate(value) && OtherTypes.NUMBER_OR_DATE.matcher(value).matches());
         }
         if (first == ':') {
             return false; // Ruby's Psych reads a plain :name as a Symbol
         }
         return !isReservedWord(value);
+    }
+
+    /**
+     * False when a digit-led string holds a letter no number or date has (an IPv6 address with a hex letter, a
+     * name such as 1eth): the pattern need not run, which matters for a thousand addresses.
+     */
+    private static boolean mayBeNumberOrDate(String value) {
+        if (value.length() > 4 && value.charAt(4) == '-') {
+            return true; // 2001-12-14 and the like: the pattern decides
+        }
+        boolean prefixed = value.length() > 1 && "xXoObB".indexOf(value.charAt(1)) >= 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean numeric = (c >= '0' && c <= '9') || c == '.' || c == ':' || c == '+' || c == '-' || c == 'e'
+                    || c == 'E' || (prefixed && (i == 1 || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')));
+            if (!numeric) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** YAML 1.1 booleans and nulls (any case, for safety's sake); digits are checked by the pattern. */
