@@ -22,7 +22,9 @@ public final class AttributeDecoder {
     private final FirstError error;
     private int type;
     private boolean nested;
-    private ByteBuffer value;
+    /** Where the current attribute's value starts in {@code area}; -1 when there is none. */
+    private int valueStart = -1;
+    private int valueLength;
 
     private AttributeDecoder(ByteBuffer area, String context, FirstError error) {
         this.area = area.slice().order(ByteOrder.nativeOrder());
@@ -38,7 +40,7 @@ public final class AttributeDecoder {
     /** Advances to the next attribute; false at the end or once any error is recorded. */
     public boolean next() {
         if (error.message != null || area.remaining() == 0) {
-            value = null;
+            valueStart = -1;
             return false;
         }
         if (area.remaining() < HEADER) {
@@ -53,7 +55,9 @@ public final class AttributeDecoder {
         }
         type = rawType & TYPE_MASK;
         nested = (rawType & NESTED_BIT) != 0;
-        value = area.duplicate().position(start + HEADER).limit(start + length).slice().order(ByteOrder.nativeOrder());
+        // positions, not a slice: a slice per attribute was most of the garbage of a 1,000-link dump
+        valueStart = start + HEADER;
+        valueLength = length - HEADER;
         int aligned = Math.min(align(length), area.remaining());
         area.position(start + aligned);
         return true;
@@ -65,7 +69,7 @@ public final class AttributeDecoder {
 
     private boolean fail(String message) {
         error.record(context + ": " + message);
-        value = null;
+        valueStart = -1;
         return false;
     }
 
@@ -80,36 +84,37 @@ public final class AttributeDecoder {
     }
 
     public int length() {
-        return value == null ? 0 : value.remaining();
+        return valueStart < 0 ? 0 : valueLength;
     }
 
     private boolean want(int size) {
-        if (value == null) {
+        if (valueStart < 0) {
             return false;
         }
-        if (value.remaining() != size) {
-            fail("attribute " + type + " should hold " + size + " bytes, holds " + value.remaining());
+        if (valueLength != size) {
+            fail("attribute " + type + " should hold " + size + " bytes, holds " + valueLength);
             return false;
         }
         return true;
     }
 
     public int u8() {
-        return want(1) ? Byte.toUnsignedInt(value.get(0)) : 0;
+        return want(1) ? Byte.toUnsignedInt(area.get(valueStart)) : 0;
     }
 
     public int u16() {
-        return want(2) ? Short.toUnsignedInt(value.getShort(0)) : 0;
+        return want(2) ? Short.toUnsignedInt(area.getShort(valueStart)) : 0;
     }
 
     /** A 16-bit value in network byte order (big-endian), as ports are in MPTCP events. */
     public int u16BigEndian() {
-        return want(2) ? Short.toUnsignedInt(value.duplicate().order(ByteOrder.BIG_ENDIAN).getShort(0)) : 0;
+        return want(2) ? Byte.toUnsignedInt(area.get(valueStart)) << 8 | Byte.toUnsignedInt(area.get(valueStart + 1))
+                : 0;
     }
 
     /** An unsigned 32-bit value; callers that can see values above 2^31 use {@link #u32AsLong()}. */
     public int u32() {
-        return want(4) ? value.getInt(0) : 0;
+        return want(4) ? area.getInt(valueStart) : 0;
     }
 
     public long u32AsLong() {
@@ -117,16 +122,16 @@ public final class AttributeDecoder {
     }
 
     public int s32() {
-        return want(4) ? value.getInt(0) : 0;
+        return want(4) ? area.getInt(valueStart) : 0;
     }
 
     public long u64() {
-        return want(8) ? value.getLong(0) : 0;
+        return want(8) ? area.getLong(valueStart) : 0;
     }
 
     /** A NUL-terminated string; everything from the first NUL on is dropped. */
     public String string() {
-        if (value == null) {
+        if (valueStart < 0) {
             return "";
         }
         byte[] bytes = bytes();
@@ -138,23 +143,28 @@ public final class AttributeDecoder {
     }
 
     public byte[] bytes() {
-        if (value == null) {
+        if (valueStart < 0) {
             return new byte[0];
         }
-        byte[] out = new byte[value.remaining()];
-        value.duplicate().get(out);
+        byte[] out = new byte[valueLength];
+        area.get(valueStart, out);
         return out;
     }
 
     /** The raw value, read-only, in native byte order. */
     public ByteBuffer value() {
-        return value == null ? ByteBuffer.allocate(0) : value.asReadOnlyBuffer().order(ByteOrder.nativeOrder());
+        return valueStart < 0 ? ByteBuffer.allocate(0) : slice().asReadOnlyBuffer().order(ByteOrder.nativeOrder());
     }
 
     /** The value as a nest of attributes; its errors are this decoder's errors. */
     public AttributeDecoder nested() {
-        ByteBuffer inner = value == null ? ByteBuffer.allocate(0) : value;
+        ByteBuffer inner = valueStart < 0 ? ByteBuffer.allocate(0) : slice();
         return new AttributeDecoder(inner, context + " > attribute " + type, error);
+    }
+
+    private ByteBuffer slice() {
+        return area.duplicate().position(valueStart).limit(valueStart + valueLength).slice()
+                .order(ByteOrder.nativeOrder());
     }
 
     /** Records a problem found by the caller (an impossible value, say) as this decoder's error. */
