@@ -40,9 +40,10 @@ final class ApplyCommand implements Command {
     @Override
     public int run(ParsedArguments arguments, Streams streams) throws Exception {
         Duration wait = Duration.ofSeconds(lockWait(arguments.value(LOCK_WAIT.longName())));
+        PendingQuery dryRunQuery = arguments.has(DRY_RUN.longName()) ? PendingQuery.start(arguments) : null;
         DesiredState desired = StateInput.load(arguments.operands().get(0), streams.in(), streams.err()).state();
-        if (arguments.has(DRY_RUN.longName())) {
-            Snapshot current = NamespaceOption.query(arguments);
+        if (dryRunQuery != null) {
+            Snapshot current = dryRunQuery.get();
             return DiffCommand.print(Planner.plan(desired, current), current, false, streams);
         }
         boolean verify = !arguments.has(NO_VERIFY.longName());

@@ -110,6 +110,7 @@ public final class CdsTraining {
 
     private static final List<String> APPLY_ONLY_CLASSES = List.of(
             "org.mptcpstate.cli.ApplyCommand$LockedApply",
+            "org.mptcpstate.cli.PendingQuery",
             "org.mptcpstate.cli.ApplySignals",
             "org.mptcpstate.cli.ApplySignals$Recorder",
             "org.mptcpstate.netlink.NetworkNamespace$InNamespace",

@@ -26,8 +26,9 @@ final class DiffCommand implements Command {
 
     @Override
     public int run(ParsedArguments arguments, Streams streams) throws Exception {
+        PendingQuery query = PendingQuery.start(arguments);
         DesiredState desired = StateInput.load(arguments.operands().get(0), streams.in(), streams.err()).state();
-        Snapshot current = NamespaceOption.query(arguments);
+        Snapshot current = query.get();
         return print(Planner.plan(desired, current), current, arguments.has(JSON.longName()), streams);
     }
 
