@@ -7,6 +7,8 @@ import org.mptcpstate.state.DesiredState.Mptcp;
 import org.mptcpstate.state.DesiredState.Position;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.comments.CommentLine;
+import org.snakeyaml.engine.v2.common.Anchor;
 import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -273,7 +275,7 @@ public final class StateLoader {
     private Node compose(String text) {
         LoadSettings settings = settings();
         GuardedParser parser = new GuardedParser(new ParserImpl(settings, new StreamReader(settings, text)));
-        Composer composer = new Composer(settings, parser);
+        Composer composer = new LeanComposer(settings, parser);
         try {
             if (!composer.hasNext()) {
                 return null;
@@ -369,6 +371,51 @@ public final class StateLoader {
                 lastAlias = event.getStartMark();
             }
             return event;
+        }
+    }
+
+    /**
+     * snakeyaml's composer, keeping of each node only what the loader reads: its start mark. End marks and
+     * (empty) comment lists are dropped as each node is made; they were a third of the node tree, which for a
+     * file near the 1 MiB limit is the largest thing in memory (measured: 30 MB of live heap for 890 KB).
+     */
+    private static final class LeanComposer extends Composer {
+        LeanComposer(LoadSettings settings, Parser parser) {
+            super(settings, parser);
+        }
+
+        @Override
+        protected Node composeScalarNode(Optional<Anchor> anchor, List<CommentLine> blockComments) {
+            Node node = withoutComments(super.composeScalarNode(anchor, blockComments));
+            if (anchor.isPresent() || !(node instanceof ScalarNode scalar)) {
+                return node; // an anchored node stays the one its aliases share
+            }
+            // the end mark has no setter on a scalar: a copy with the start mark only
+            return new ScalarNode(scalar.getTag(), true, scalar.getValue(), scalar.getScalarStyle(),
+                    scalar.getStartMark(), Optional.empty());
+        }
+
+        @Override
+        protected SequenceNode composeSequenceNode(Optional<Anchor> anchor) {
+            SequenceNode node = withoutComments(super.composeSequenceNode(anchor));
+            node.setEndMark(Optional.empty());
+            return node;
+        }
+
+        @Override
+        protected Node composeMappingNode(Optional<Anchor> anchor) {
+            Node node = withoutComments(super.composeMappingNode(anchor));
+            if (node instanceof MappingNode mapping) {
+                mapping.setEndMark(Optional.empty());
+            }
+            return node;
+        }
+
+        private static <N extends Node> N withoutComments(N node) {
+            node.setBlockComments(null);
+            node.setInLineComments(null);
+            node.setEndComments(null);
+            return node;
         }
     }
 
