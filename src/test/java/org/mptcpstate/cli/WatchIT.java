@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("kernel")
 class WatchIT {
     /** The launcher's JVM options (./mptcpstate), so that the RSS printed is the one users get. */
-    private static final List<String> LAUNCHER_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+    private static final List<String> LAUNCHER_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseSerialGC",
             "-Xss512k", "-XX:MaxRAM=256m");
     private static final String SUBFLOW = """
             mptcp:
