@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.mptcpstate.testing.Documents;
 import org.mptcpstate.testing.IprouteOracle;
-import org.mptcpstate.testing.KernelTests;
 import org.mptcpstate.testing.Mptcpstate;
 import org.mptcpstate.testing.Mptcpstate.Run;
 import org.mptcpstate.testing.Netns;
