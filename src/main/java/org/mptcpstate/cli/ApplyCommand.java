@@ -1,16 +1,13 @@
 package org.mptcpstate.cli;
 
 import org.mptcpstate.cli.CommandSpec.OptionSpec;
-import org.mptcpstate.cli.CommandSpec.PositionalSpec;
 import org.mptcpstate.kernel.NetlinkKernel;
 import org.mptcpstate.plan.Change;
-import org.mptcpstate.plan.Planner;
 import org.mptcpstate.reconcile.ApplyFailedException;
 import org.mptcpstate.reconcile.ApplyResult;
 import org.mptcpstate.reconcile.NamespaceLock;
 import org.mptcpstate.reconcile.Reconciler;
 import org.mptcpstate.state.DesiredState;
-import org.mptcpstate.state.Snapshot;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +27,7 @@ final class ApplyCommand implements Command {
             List.of("Exit codes: 0 applied or nothing to do, 1 failed and rolled back, 65 invalid input,",
                     "77 permission denied, 130/143 stopped by SIGINT/SIGTERM and rolled back."),
             List.of(DRY_RUN, NO_VERIFY, NamespaceOption.SPEC, LOCK_WAIT),
-            new PositionalSpec("FILE", 1, 1, "The state file (YAML or JSON), - for stdin."));
+            StateInput.ONE_FILE);
 
     @Override
     public CommandSpec spec() {
@@ -40,12 +37,10 @@ final class ApplyCommand implements Command {
     @Override
     public int run(ParsedArguments arguments, Streams streams) throws Exception {
         Duration wait = Duration.ofSeconds(lockWait(arguments.value(LOCK_WAIT.longName())));
-        PendingQuery dryRunQuery = arguments.has(DRY_RUN.longName()) ? PendingQuery.start(arguments) : null;
-        DesiredState desired = StateInput.load(arguments.operands().get(0), streams.in(), streams.err()).state();
-        if (dryRunQuery != null) {
-            Snapshot current = dryRunQuery.get();
-            return DiffCommand.print(Planner.plan(desired, current), current, false, streams);
+        if (arguments.has(DRY_RUN.longName())) {
+            return DiffCommand.diff(arguments, false, streams);
         }
+        DesiredState desired = StateInput.load(arguments.operands().get(0), streams.in(), streams.err()).state();
         boolean verify = !arguments.has(NO_VERIFY.longName());
         ApplyResult result;
         LockedApply work = new LockedApply(desired, verify, wait);

@@ -1,7 +1,6 @@
 package org.mptcpstate.cli;
 
 import org.mptcpstate.cli.CommandSpec.OptionSpec;
-import org.mptcpstate.cli.CommandSpec.PositionalSpec;
 import org.mptcpstate.plan.Plan;
 import org.mptcpstate.plan.Planner;
 import org.mptcpstate.state.DesiredState;
@@ -17,7 +16,7 @@ final class DiffCommand implements Command {
             "Show what apply would change, one line per change and a unified diff; writes nothing.",
             List.of("Exit codes: 0 no changes, 2 changes pending, 65 invalid input, 1 other failure."),
             List.of(JSON, NamespaceOption.SPEC),
-            new PositionalSpec("FILE", 1, 1, "The state file (YAML or JSON), - for stdin."));
+            StateInput.ONE_FILE);
 
     @Override
     public CommandSpec spec() {
@@ -26,10 +25,15 @@ final class DiffCommand implements Command {
 
     @Override
     public int run(ParsedArguments arguments, Streams streams) throws Exception {
+        return diff(arguments, arguments.has(JSON.longName()), streams);
+    }
+
+    /** Loads the file named first among the operands, reads the kernel meanwhile, and prints the plan. */
+    static int diff(ParsedArguments arguments, boolean json, Streams streams) throws Exception {
         PendingQuery query = PendingQuery.start(arguments);
         DesiredState desired = StateInput.load(arguments.operands().get(0), streams.in(), streams.err()).state();
         Snapshot current = query.get();
-        return print(Planner.plan(desired, current), current, arguments.has(JSON.longName()), streams);
+        return print(Planner.plan(desired, current), current, json, streams);
     }
 
     static int print(Plan plan, Snapshot current, boolean json, Streams streams) {

@@ -1,7 +1,6 @@
 package org.mptcpstate.cli;
 
 import org.mptcpstate.cli.CommandSpec.OptionSpec;
-import org.mptcpstate.cli.CommandSpec.PositionalSpec;
 import org.mptcpstate.persist.Installation;
 import org.mptcpstate.persist.SystemdUnit;
 import org.mptcpstate.state.DesiredState;
@@ -32,7 +31,7 @@ final class PersistCommand implements Command {
                     "and, when the file sets mptcp.enabled, DIR/etc/sysctl.d/90-mptcpstate.conf;",
                     "records them in DIR/etc/mptcpstate/persisted.manifest for unpersist.",
                     "Starts nothing: prints the systemctl commands to run."),
-            List.of(ROOT, EXEC), new PositionalSpec("FILE", 1, 1, "The state file (YAML or JSON), - for stdin."));
+            List.of(ROOT, EXEC), StateInput.ONE_FILE);
 
     @Override
     public boolean usesKernel() {

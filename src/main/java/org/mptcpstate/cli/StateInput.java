@@ -16,6 +16,10 @@ final class StateInput {
     /** Read at most this much: the loader refuses more than 1 MiB, so one byte over is enough to say so. */
     private static final int READ_LIMIT = (1 << 20) + 1;
 
+    /** The operand of diff, apply and persist. */
+    static final CommandSpec.PositionalSpec ONE_FILE = new CommandSpec.PositionalSpec("FILE", 1, 1,
+            "The state file (YAML or JSON), - for stdin.");
+
     private StateInput() {
     }
 
