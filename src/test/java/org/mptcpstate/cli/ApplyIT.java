@@ -9,7 +9,6 @@ import org.mptcpstate.testing.Netns;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,15 +40,8 @@ class ApplyIT {
         return ns;
     }
 
-    private static Path write(String yaml) throws IOException {
-        Path file = Files.createTempFile("mptcpstate-", ".yml");
-        Files.writeString(file, yaml);
-        file.toFile().deleteOnExit();
-        return file;
-    }
-
     private static Run apply(Netns ns, String yaml) throws IOException {
-        return Mptcpstate.inProcess("apply", write(yaml).toString(), "--netns", ns.name());
+        return Mptcpstate.inProcess("apply", Mptcpstate.stateFile(yaml).toString(), "--netns", ns.name());
     }
 
     /** address -> endpoint as iproute2 reports it. */
@@ -124,12 +116,29 @@ class ApplyIT {
         }
     }
 
+    /** apply --dry-run prints what diff prints, exits 2 like it, and writes nothing (as iproute2 reads it). */
+    @Test
+    void dryRunIsDiff() throws Exception {
+        try (Netns ns = namespace()) {
+            Netns.MptcpText before = ns.mptcpText();
+            Path file = Mptcpstate.stateFile("mptcp:\n  limits: {subflows: 3}\n"
+                    + "interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [subflow]\n");
+            Run dryRun = Mptcpstate.inProcess("apply", "--dry-run", file.toString(), "--netns", ns.name());
+            Run diff = Mptcpstate.inProcess("diff", file.toString(), "--netns", ns.name());
+            assertThat(dryRun.exitCode()).as(dryRun.stderr()).isEqualTo(ExitCodes.CHANGES_PENDING);
+            assertThat(dryRun.stdout()).contains("+ endpoint 192.0.2.2 on eth1 [subflow]").isEqualTo(diff.stdout());
+            assertThat(dryRun.stderr()).isEqualTo(diff.stderr());
+            assertThat(diff.exitCode()).isEqualTo(ExitCodes.CHANGES_PENDING);
+            assertThat(ns.mptcpText()).isEqualTo(before);
+        }
+    }
+
     /** A second apply on the same namespace waits for the lock, then fails clearly. */
     @Test
     void aSecondApplyWaitsForTheLockThenFailsClearly() throws Exception {
         try (Netns ns = namespace()) {
             String before = ns.ip("-j", "mptcp", "endpoint", "show");
-            Path file = write("interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [subflow]\n");
+            Path file = Mptcpstate.stateFile("interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [subflow]\n");
             Run blocked = org.mptcpstate.netlink.NetworkNamespace.call(ns.path(), () -> {
                 try (org.mptcpstate.reconcile.NamespaceLock held =
                              org.mptcpstate.reconcile.NamespaceLock.acquire(java.time.Duration.ZERO)) {
@@ -179,7 +188,7 @@ class ApplyIT {
         try (Netns ns = namespace()) {
             ns.ip("mptcp", "endpoint", "add", "192.0.2.2", "dev", "eth1", "signal");
             ns.ip("mptcp", "endpoint", "add", "198.51.100.2", "port", "8443", "signal");
-            Path file = write("interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [subflow]\n");
+            Path file = Mptcpstate.stateFile("interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [subflow]\n");
             String before = ns.ip("-j", "mptcp", "endpoint", "show");
             Run diff = Mptcpstate.inProcess("diff", file.toString(), "--netns", ns.name());
             assertThat(diff.exitCode()).isEqualTo(ExitCodes.CHANGES_PENDING);
@@ -188,7 +197,8 @@ class ApplyIT {
             assertThat(ns.ip("-j", "mptcp", "endpoint", "show")).as("diff writes nothing").isEqualTo(before);
 
             Run show = Mptcpstate.inProcess("show", "--netns", ns.name()).assertOk();
-            Run fedBack = Mptcpstate.inProcess("diff", write(show.stdout()).toString(), "--netns", ns.name());
+            Run fedBack = Mptcpstate.inProcess("diff", Mptcpstate.stateFile(show.stdout()).toString(),
+                    "--netns", ns.name());
             assertThat(fedBack.exitCode()).as(fedBack.stdout() + fedBack.stderr()).isZero();
             assertThat(fedBack.stdout()).isEqualTo("no changes\n");
             Run json = Mptcpstate.jar("diff", "--json", file.toString(), "--netns", ns.name());

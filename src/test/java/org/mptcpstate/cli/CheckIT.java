@@ -337,20 +337,10 @@ class CheckIT {
 
     /** c0 192.0.2.1 - s0 192.0.2.2 and c1 198.51.100.1 - s1 198.51.100.2; rp_filter 0 (the routes are asymmetric). */
     private static void connect(Netns client, Netns server) {
-        client.ip("link", "add", "c0", "type", "veth", "peer", "name", "s0", "netns", server.name());
-        client.ip("link", "add", "c1", "type", "veth", "peer", "name", "s1", "netns", server.name());
-        client.ip("addr", "add", "192.0.2.1/24", "dev", "c0");
-        client.ip("addr", "add", "198.51.100.1/24", "dev", "c1");
-        server.ip("addr", "add", "192.0.2.2/24", "dev", "s0");
-        server.ip("addr", "add", "198.51.100.2/24", "dev", "s1");
+        Netns.twoPaths(client, server);
         for (Netns ns : List.of(client, server)) {
-            ns.ip("link", "set", "lo", "up");
             ns.sysctl("net.ipv4.conf.all.rp_filter", "0");
         }
-        client.ip("link", "set", "c0", "up");
-        client.ip("link", "set", "c1", "up");
-        server.ip("link", "set", "s0", "up");
-        server.ip("link", "set", "s1", "up");
         for (String link : List.of("c0", "c1")) {
             client.sysctl("net.ipv4.conf." + link + ".rp_filter", "0");
         }

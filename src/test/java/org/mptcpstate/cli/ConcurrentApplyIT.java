@@ -34,39 +34,13 @@ class ConcurrentApplyIT {
             + "interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [signal]\n"
             + "- name: eth2\n  mptcp:\n    address-flags: [subflow, backup]\n";
 
-    private static Netns namespace() {
-        Netns ns = Netns.create("conc");
-        ns.sysctl("net.ipv6.conf.default.disable_ipv6", "1");
-        ns.sysctl("net.ipv6.conf.all.disable_ipv6", "1");
-        ns.ip("link", "add", "eth1", "type", "veth", "peer", "name", "eth2");
-        ns.ip("link", "set", "eth1", "up");
-        ns.ip("link", "set", "eth2", "up");
-        for (int i = 1; i <= 3; i++) {
-            ns.ip("addr", "add", "192.0.2." + i + "/24", "dev", "eth1");
-            ns.ip("addr", "add", "198.51.100." + i + "/24", "dev", "eth2");
-        }
-        return ns;
-    }
-
-    private static Path write(String yaml) throws IOException {
-        Path file = Files.createTempFile("mptcpstate-conc-", ".yml");
-        Files.writeString(file, yaml);
-        file.toFile().deleteOnExit();
-        return file;
-    }
-
-    private static void reset(Netns ns) {
-        ns.ip("mptcp", "endpoint", "flush");
-        ns.ip("mptcp", "limits", "set", "subflows", "1", "add_addr_accepted", "0");
-    }
-
     /** The state applying {@code file} alone reaches from the reset state. */
     private static String resultOf(Netns ns, Path file) {
-        reset(ns);
+        ns.resetMptcp();
         Run run = Mptcpstate.jar("apply", file.toString(), "--netns", ns.name());
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         String state = InterruptIT.state(ns);
-        reset(ns);
+        ns.resetMptcp();
         return state;
     }
 
@@ -97,15 +71,15 @@ class ConcurrentApplyIT {
      */
     @Test
     void twoAppliesAtOnceSerializeAndTheLaterFileWins() throws Exception {
-        try (Netns ns = namespace()) {
-            Path a = write(A);
-            Path b = write(B);
+        try (Netns ns = Netns.ipv4VethPair("conc", 3)) {
+            Path a = Mptcpstate.stateFile(A);
+            Path b = Mptcpstate.stateFile(B);
             Map<Path, String> expected = Map.of(a, resultOf(ns, a), b, resultOf(ns, b));
             assertThat(expected.get(a)).isNotEqualTo(expected.get(b));
             List<File> temp = new ArrayList<>();
             try {
                 for (int round = 0; round < 5; round++) {
-                    reset(ns);
+                    ns.resetMptcp();
                     Path first = round % 2 == 0 ? a : b;
                     Path second = first == a ? b : a;
                     File[] files = new File[4];
@@ -141,8 +115,8 @@ class ConcurrentApplyIT {
     /** A helper process holding the lock is killed with SIGKILL: the next apply takes the lock at once. */
     @Test
     void aLockHeldByAKilledProcessDoesNotBlockTheNextApply() throws Exception {
-        try (Netns ns = namespace()) {
-            Path a = write(A);
+        try (Netns ns = Netns.ipv4VethPair("conc", 3)) {
+            Path a = Mptcpstate.stateFile(A);
             String expected = resultOf(ns, a);
             Process holder = new ProcessBuilder(Mptcpstate.java(), "-cp", System.getProperty("java.class.path"),
                     LockHolder.class.getName(), ns.path().toString()).redirectErrorStream(true).start();
@@ -170,9 +144,9 @@ class ConcurrentApplyIT {
      */
     @Test
     void anApplyKilledMidwayLeavesNoLockBehind() throws Exception {
-        try (Netns ns = namespace()) {
-            Path a = write(A);
-            Path b = write(B);
+        try (Netns ns = Netns.ipv4VethPair("conc", 3)) {
+            Path a = Mptcpstate.stateFile(A);
+            Path b = Mptcpstate.stateFile(B);
             String expected = resultOf(ns, a);
             File out = File.createTempFile("mptcpstate-conc-", ".out");
             File err = File.createTempFile("mptcpstate-conc-", ".err");

@@ -26,39 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("kernel")
 class InterruptIT {
+    /** On Netns.ipv4VethPair("intr", 4), four IPv4 addresses on each of eth1 and eth2: eight endpoints to add. */
     private static final String DESIRED = "mptcp:\n  limits:\n    subflows: 8\n    add-addr-accepted: 8\n"
             + "interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [subflow]\n"
             + "- name: eth2\n  mptcp:\n    address-flags: [subflow, backup]\n";
-
-    /** eth1 and eth2 with four IPv4 addresses each: eight endpoints to add. */
-    private static Netns namespace() {
-        Netns ns = Netns.create("intr");
-        // no IPv6, so no link-local addresses and no warnings about them
-        ns.sysctl("net.ipv6.conf.default.disable_ipv6", "1");
-        ns.sysctl("net.ipv6.conf.all.disable_ipv6", "1");
-        ns.ip("link", "add", "eth1", "type", "veth", "peer", "name", "eth2");
-        ns.ip("link", "set", "eth1", "up");
-        ns.ip("link", "set", "eth2", "up");
-        for (int i = 1; i <= 4; i++) {
-            ns.ip("addr", "add", "192.0.2." + i + "/24", "dev", "eth1");
-            ns.ip("addr", "add", "198.51.100." + i + "/24", "dev", "eth2");
-        }
-        ns.awaitAddressesSettled();
-        return ns;
-    }
-
-    private static Path file() throws IOException {
-        Path file = Files.createTempFile("mptcpstate-intr-", ".yml");
-        Files.writeString(file, DESIRED);
-        file.toFile().deleteOnExit();
-        return file;
-    }
-
-    /** Back to no endpoints and limits 1/0. */
-    private static void reset(Netns ns) {
-        ns.ip("mptcp", "endpoint", "flush");
-        ns.ip("mptcp", "limits", "set", "subflows", "1", "add_addr_accepted", "0");
-    }
 
     /** Endpoints without their kernel-chosen ids, sorted, plus the limits line. */
     static String state(Netns ns) {
@@ -100,11 +71,11 @@ class InterruptIT {
 
     /** The state an uninterrupted apply reaches, from the reset state. */
     private static String desiredResult(Netns ns, Path file) {
-        reset(ns);
+        ns.resetMptcp();
         Mptcpstate.jar("apply", file.toString(), "--netns", ns.name()).assertOk();
         String after = state(ns);
         assertThat(after.lines().count()).as("eight endpoints and the limits").isEqualTo(9);
-        reset(ns);
+        ns.resetMptcp();
         return after;
     }
 
@@ -114,8 +85,8 @@ class InterruptIT {
      */
     @Test
     void aSignalBetweenTwoChangesRollsBackToTheSnapshot() throws Exception {
-        try (Netns ns = namespace()) {
-            Path file = file();
+        try (Netns ns = Netns.ipv4VethPair("intr", 4)) {
+            Path file = Mptcpstate.stateFile(DESIRED);
             desiredResult(ns, file);
             File out = File.createTempFile("mptcpstate-intr-", ".out");
             File err = File.createTempFile("mptcpstate-intr-", ".err");
@@ -123,7 +94,7 @@ class InterruptIT {
                 int[] seen = {0, 1, 4, 7};
                 String[] signals = {"TERM", "INT", "TERM", "INT"};
                 for (int i = 0; i < seen.length; i++) {
-                    reset(ns);
+                    ns.resetMptcp();
                     String before = state(ns);
                     Process process = start(ns, file, 300, out, err);
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -156,8 +127,8 @@ class InterruptIT {
      */
     @Test
     void aSignalAtAnyMomentLeavesTheOldOrTheNewStateNeverAMixture() throws Exception {
-        try (Netns ns = namespace()) {
-            Path file = file();
+        try (Netns ns = Netns.ipv4VethPair("intr", 4)) {
+            Path file = Mptcpstate.stateFile(DESIRED);
             String after = desiredResult(ns, file);
             String before = state(ns);
             File out = File.createTempFile("mptcpstate-intr-", ".out");
@@ -165,7 +136,7 @@ class InterruptIT {
             List<String> outcomes = new ArrayList<>();
             try {
                 for (int delay = 0; delay <= 600; delay += 20) {
-                    reset(ns);
+                    ns.resetMptcp();
                     String signal = delay % 40 == 0 ? "TERM" : "INT";
                     Process process = start(ns, file, 0, out, err);
                     Thread.sleep(delay);
@@ -202,8 +173,8 @@ class InterruptIT {
      */
     @Test
     void applyWorksWhenTheJvmReservesNoSignalHandlers() throws Exception {
-        try (Netns ns = namespace()) {
-            Path file = file();
+        try (Netns ns = Netns.ipv4VethPair("intr", 4)) {
+            Path file = Mptcpstate.stateFile(DESIRED);
             Run run = Mptcpstate.process(List.of(Mptcpstate.java(), "-Xrs", "-jar", Mptcpstate.jar().toString(),
                     "apply", file.toString(), "--netns", ns.name()));
             assertThat(run.exitCode()).as(run.stderr()).isZero();

@@ -43,6 +43,14 @@ public final class Mptcpstate {
         }
     }
 
+    /** The text as a temporary state file, deleted when the test JVM exits. */
+    public static Path stateFile(String yaml) throws IOException {
+        Path file = Files.createTempFile("mptcpstate-", ".yml");
+        Files.writeString(file, yaml);
+        file.toFile().deleteOnExit();
+        return file;
+    }
+
     /** Runs a command line in this JVM. */
     public static Run inProcess(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -30,6 +30,51 @@ public final class Netns implements AutoCloseable {
         return new Netns(name);
     }
 
+    /**
+     * A namespace with a veth pair eth1/eth2, both up, IPv6 off (no link-local addresses, so no warnings about
+     * them), and {@code addressesPerSide} IPv4 addresses on each: 192.0.2.1.. on eth1, 198.51.100.1.. on eth2.
+     */
+    public static Netns ipv4VethPair(String prefix, int addressesPerSide) {
+        Netns ns = create(prefix);
+        ns.sysctl("net.ipv6.conf.default.disable_ipv6", "1");
+        ns.sysctl("net.ipv6.conf.all.disable_ipv6", "1");
+        ns.ip("link", "add", "eth1", "type", "veth", "peer", "name", "eth2");
+        ns.ip("link", "set", "eth1", "up");
+        ns.ip("link", "set", "eth2", "up");
+        for (int i = 1; i <= addressesPerSide; i++) {
+            ns.ip("addr", "add", "192.0.2." + i + "/24", "dev", "eth1");
+            ns.ip("addr", "add", "198.51.100." + i + "/24", "dev", "eth2");
+        }
+        ns.awaitAddressesSettled();
+        return ns;
+    }
+
+    /**
+     * Two paths between two namespaces, as a multi-homed client and server have: veth pairs c0-s0 (client
+     * 192.0.2.1, server 192.0.2.2) and c1-s1 (198.51.100.1, 198.51.100.2), every link up, lo included.
+     */
+    public static void twoPaths(Netns client, Netns server) {
+        client.ip("link", "add", "c0", "type", "veth", "peer", "name", "s0", "netns", server.name());
+        client.ip("link", "add", "c1", "type", "veth", "peer", "name", "s1", "netns", server.name());
+        client.ip("addr", "add", "192.0.2.1/24", "dev", "c0");
+        client.ip("addr", "add", "198.51.100.1/24", "dev", "c1");
+        server.ip("addr", "add", "192.0.2.2/24", "dev", "s0");
+        server.ip("addr", "add", "198.51.100.2/24", "dev", "s1");
+        for (Netns ns : List.of(client, server)) {
+            ns.ip("link", "set", "lo", "up");
+        }
+        client.ip("link", "set", "c0", "up");
+        client.ip("link", "set", "c1", "up");
+        server.ip("link", "set", "s0", "up");
+        server.ip("link", "set", "s1", "up");
+    }
+
+    /** No endpoints and limits subflows 1, add_addr_accepted 0, set with iproute2. */
+    public void resetMptcp() {
+        ip("mptcp", "endpoint", "flush");
+        ip("mptcp", "limits", "set", "subflows", "1", "add_addr_accepted", "0");
+    }
+
     public String name() {
         return name;
     }
