@@ -4,7 +4,7 @@ import org.mptcpstate.check.Finding.Severity;
 import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.state.Snapshot.Endpoint;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
 
@@ -48,7 +48,7 @@ public final class Checker {
                     "sysctl -w net.mptcp.path_manager=kernel"));
         }
         int subflowEndpoints = 0;
-        for (Endpoint endpoint : snapshot.endpoints()) {
+        for (KernelEndpoint endpoint : snapshot.endpoints()) {
             if (endpoint.flags().has(MptcpFlag.SUBFLOW)) {
                 subflowEndpoints++;
             }
@@ -71,14 +71,14 @@ public final class Checker {
                             + Math.min(8, Math.max(1, subflowEndpoints)) + "}}"));
         }
         Set<Integer> rpChecked = new HashSet<>();
-        for (Endpoint endpoint : snapshot.endpoints()) {
+        for (KernelEndpoint endpoint : snapshot.endpoints()) {
             endpointFindings(snapshot, facts, links, endpoint, rpChecked, findings);
         }
         return findings;
     }
 
     private static void endpointFindings(Snapshot snapshot, CheckFacts facts, Map<Integer, Link> links,
-                                         Endpoint endpoint, Set<Integer> rpChecked, List<Finding> findings) {
+                                         KernelEndpoint endpoint, Set<Integer> rpChecked, List<Finding> findings) {
         String address = IpAddresses.format(endpoint.address());
         LinkAddress home = homeOf(snapshot, endpoint);
         Link bound = links.get(endpoint.interfaceIndex());
@@ -156,7 +156,7 @@ public final class Checker {
     }
 
     /** The interface address the endpoint is on: on its bound interface when bound, else any. */
-    static LinkAddress homeOf(Snapshot snapshot, Endpoint endpoint) {
+    static LinkAddress homeOf(Snapshot snapshot, KernelEndpoint endpoint) {
         LinkAddress any = null;
         for (LinkAddress address : snapshot.addresses()) {
             if (address.address().equals(endpoint.address())) {
@@ -170,7 +170,7 @@ public final class Checker {
     }
 
     /** The interface an endpoint's subflows should use: the bound one, else the one holding its address. */
-    static int interfaceOf(Snapshot snapshot, Endpoint endpoint) {
+    static int interfaceOf(Snapshot snapshot, KernelEndpoint endpoint) {
         if (endpoint.interfaceIndex() != 0) {
             return endpoint.interfaceIndex();
         }

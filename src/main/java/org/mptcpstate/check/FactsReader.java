@@ -5,7 +5,7 @@ import org.mptcpstate.netlink.NetlinkSocket;
 import org.mptcpstate.netlink.RtNetlink;
 import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.state.Snapshot.Endpoint;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Link;
 
 import java.io.IOException;
@@ -41,7 +41,7 @@ public final class FactsReader {
         Map<InetAddress, CheckFacts.Lookup> lookups = new HashMap<>();
         InetAddress probe4 = Checker.probeFor(snapshot, true);
         InetAddress probe6 = Checker.probeFor(snapshot, false);
-        for (Endpoint endpoint : snapshot.endpoints()) {
+        for (KernelEndpoint endpoint : snapshot.endpoints()) {
             int index = Checker.interfaceOf(snapshot, endpoint);
             String name = names.get(index);
             if (name != null && !rpFilter.containsKey(name)) {

@@ -6,9 +6,10 @@ import org.mptcpstate.plan.Plan;
 import org.mptcpstate.plan.Planner;
 import org.mptcpstate.reconcile.ApplyResult;
 import org.mptcpstate.reconcile.Reconciler;
-import org.mptcpstate.state.CurrentState;
+import org.mptcpstate.state.ShowDocument;
 import org.mptcpstate.state.StateLoader;
 import org.mptcpstate.state.EndpointFlags;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.StateWriter;
 
@@ -53,13 +54,13 @@ public final class CdsTraining {
             InetAddress v6 = InetAddress.getByAddress(new byte[] {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0,
                 0, 0, 0, 0, 2});
             Snapshot snapshot = new Snapshot(new Snapshot.Sysctls(true, "kernel"), new Snapshot.Limits(2, 0),
-                    List.of(new Snapshot.Endpoint(1, v4, 0, new EndpointFlags(3), 2),
-                            new Snapshot.Endpoint(2, v6, 8443, new EndpointFlags(1), 0)),
+                    List.of(new KernelEndpoint(1, v4, 0, new EndpointFlags(3), 2),
+                            new KernelEndpoint(2, v6, 8443, new EndpointFlags(1), 0)),
                     List.of(new Snapshot.Link(2, "eth1", "veth", true, false, 1, Snapshot.OperState.UP)),
                     List.of(new Snapshot.LinkAddress(2, v4, 24, 0, 0x80), new Snapshot.LinkAddress(2, v6, 64, 0, 0)),
                     new Snapshot.DefaultRoutes(Set.of(2), Set.of()));
             for (StateWriter.Format format : StateWriter.Format.values()) {
-                StateWriter.write(CurrentState.of(snapshot), format, sink);
+                StateWriter.write(ShowDocument.of(snapshot), format, sink);
             }
             // validate, diff and apply: load a state file, plan it, print the plan and its diff
             byte[] file = ("mptcp:\n  enabled: true\n  limits: {subflows: 4, add-addr-accepted: 2}\n"
@@ -117,7 +118,7 @@ public final class CdsTraining {
             "org.mptcpstate.reconcile.NamespaceLock",
             "org.mptcpstate.reconcile.NamespaceLock$LockTimeoutException",
             "org.mptcpstate.kernel.NetlinkKernel$Write",
-            "org.mptcpstate.plan.Warning",
+            "org.mptcpstate.state.Diagnostic",
             "sun.misc.Signal",
             "sun.misc.SignalHandler");
 }

@@ -6,14 +6,9 @@ import com.github.difflib.patch.Patch;
 import org.mptcpstate.plan.Change;
 import org.mptcpstate.plan.Plan;
 import org.mptcpstate.plan.Simulation;
-import org.mptcpstate.plan.Warning;
-import org.mptcpstate.state.CurrentState;
+import org.mptcpstate.state.Diagnostic;
+import org.mptcpstate.state.ShowDocument;
 import org.mptcpstate.state.IpAddresses;
-import org.mptcpstate.state.NetworkState;
-import org.mptcpstate.state.NetworkState.AddressState;
-import org.mptcpstate.state.NetworkState.EndpointState;
-import org.mptcpstate.state.NetworkState.InterfaceState;
-import org.mptcpstate.state.NetworkState.IpState;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.StateWriter;
 import tools.jackson.core.JsonGenerator;
@@ -39,7 +34,7 @@ final class PlanPrinter {
     }
 
     static void warnings(Plan plan, PrintStream err) {
-        for (Warning warning : plan.warnings()) {
+        for (Diagnostic warning : plan.warnings()) {
             err.println(Main.PROGRAM + ": warning: " + warning);
         }
     }
@@ -53,8 +48,8 @@ final class PlanPrinter {
         for (Change change : plan.changes()) {
             out.println(paint(change.describe(), colour));
         }
-        List<String> before = lines(CurrentState.of(current));
-        List<String> after = lines(CurrentState.of(Simulation.apply(current, plan.changes())));
+        List<String> before = lines(ShowDocument.of(current));
+        List<String> after = lines(ShowDocument.of(Simulation.apply(current, plan.changes())));
         Patch<String> patch = DiffUtils.diff(before, after);
         List<String> unified = UnifiedDiffUtils.generateUnifiedDiff("current", "desired", before, patch, 3);
         if (!unified.isEmpty()) {
@@ -83,35 +78,35 @@ final class PlanPrinter {
     }
 
     /** The document as YAML lines, endpoint ids left out: the kernel picks ids, so they are not part of a review. */
-    private static List<String> lines(NetworkState state) {
+    private static List<String> lines(ShowDocument state) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         StateWriter.write(withoutIds(state), StateWriter.Format.YAML, out);
         return Arrays.asList(out.toString(StandardCharsets.UTF_8).split("\n"));
     }
 
-    private static NetworkState withoutIds(NetworkState state) {
-        List<EndpointState> endpoints = new ArrayList<>();
-        for (EndpointState e : state.mptcp().endpoints()) {
-            endpoints.add(new EndpointState(e.address(), null, e.port(), e.flags(), e.interfaceName(),
+    private static ShowDocument withoutIds(ShowDocument state) {
+        List<ShowDocument.StandaloneEndpoint> endpoints = new ArrayList<>();
+        for (ShowDocument.StandaloneEndpoint e : state.mptcp().endpoints()) {
+            endpoints.add(new ShowDocument.StandaloneEndpoint(e.address(), null, e.port(), e.flags(), e.interfaceName(),
                     e.interfaceIndex()));
         }
-        List<InterfaceState> interfaces = new ArrayList<>();
-        for (InterfaceState i : state.interfaces()) {
-            interfaces.add(new InterfaceState(i.name(), i.type(), i.state(), i.operState(), i.addressFlags(),
+        List<ShowDocument.Interface> interfaces = new ArrayList<>();
+        for (ShowDocument.Interface i : state.interfaces()) {
+            interfaces.add(new ShowDocument.Interface(i.name(), i.type(), i.state(), i.operState(), i.addressFlags(),
                     withoutIds(i.ipv4()), withoutIds(i.ipv6())));
         }
-        NetworkState.MptcpState m = state.mptcp();
-        return new NetworkState(new NetworkState.MptcpState(m.enabled(), m.pathManager(), m.limits(), endpoints),
+        ShowDocument.Mptcp m = state.mptcp();
+        return new ShowDocument(new ShowDocument.Mptcp(m.enabled(), m.pathManager(), m.limits(), endpoints),
                 interfaces);
     }
 
-    private static IpState withoutIds(IpState ip) {
-        List<AddressState> addresses = new ArrayList<>();
-        for (AddressState a : ip.addresses()) {
-            addresses.add(new AddressState(a.ip(), a.prefixLength(), a.mptcpFlags(), null, a.ineligible(),
+    private static ShowDocument.IpFamily withoutIds(ShowDocument.IpFamily ip) {
+        List<ShowDocument.Address> addresses = new ArrayList<>();
+        for (ShowDocument.Address a : ip.addresses()) {
+            addresses.add(new ShowDocument.Address(a.ip(), a.prefixLength(), a.mptcpFlags(), null, a.ineligible(),
                     a.kernelFlags()));
         }
-        return new IpState(ip.defaultRoute(), addresses);
+        return new ShowDocument.IpFamily(ip.defaultRoute(), addresses);
     }
 
     /** The plan as JSON: {"changes": [...], "warnings": [...]}. */
@@ -127,7 +122,7 @@ final class PlanPrinter {
             }
             g.writeEndArray();
             g.writeArrayPropertyStart("warnings");
-            for (Warning warning : plan.warnings()) {
+            for (Diagnostic warning : plan.warnings()) {
                 g.writeString(warning.toString());
             }
             g.writeEndArray();

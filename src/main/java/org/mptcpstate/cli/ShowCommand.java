@@ -2,8 +2,7 @@ package org.mptcpstate.cli;
 
 import org.mptcpstate.cli.CommandSpec.OptionSpec;
 import org.mptcpstate.cli.CommandSpec.PositionalSpec;
-import org.mptcpstate.state.CurrentState;
-import org.mptcpstate.state.NetworkState;
+import org.mptcpstate.state.ShowDocument;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.StateWriter;
 
@@ -34,7 +33,7 @@ final class ShowCommand implements Command {
         warmUp.start();
         Snapshot snapshot = NamespaceOption.query(arguments);
         Set<String> wanted = new LinkedHashSet<>(arguments.operands());
-        NetworkState state = CurrentState.of(snapshot, wanted);
+        ShowDocument state = ShowDocument.of(snapshot, wanted);
         if (state.interfaces().size() < wanted.size()) {
             Set<String> missing = new LinkedHashSet<>(wanted);
             state.interfaces().forEach(iface -> missing.remove(iface.name()));

@@ -1,7 +1,7 @@
 package org.mptcpstate.cli;
 
 import org.mptcpstate.state.LoadedState;
-import org.mptcpstate.state.Problem;
+import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.state.StateLoader;
 
 import java.io.IOException;
@@ -30,7 +30,7 @@ final class StateInput {
     /** Loads content already read with {@link #read}, printing the loader's warnings. */
     static LoadedState load(String name, byte[] content, PrintStream err) {
         LoadedState loaded = StateLoader.load(name, content);
-        for (Problem warning : loaded.warnings()) {
+        for (Diagnostic warning : loaded.warnings()) {
             err.println(Main.PROGRAM + ": warning: " + warning);
         }
         return loaded;

@@ -1,7 +1,7 @@
 package org.mptcpstate.cli;
 
 import org.mptcpstate.plan.Change;
-import org.mptcpstate.plan.Warning;
+import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.reconcile.ApplyResult;
 import org.mptcpstate.reconcile.Watcher;
 import tools.jackson.core.JsonGenerator;
@@ -79,8 +79,8 @@ final class WatchLog implements Watcher.Listener {
     }
 
     @Override
-    public void warnings(List<Warning> warnings) {
-        for (Warning warning : warnings) {
+    public void warnings(List<Diagnostic> warnings) {
+        for (Diagnostic warning : warnings) {
             record("warning", null, json ? warning.toString() : "warning: " + warning);
         }
     }

@@ -7,7 +7,7 @@ import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.Snapshot.DefaultRoutes;
-import org.mptcpstate.state.Snapshot.Endpoint;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Limits;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
@@ -49,7 +49,7 @@ public final class FakeKernel implements MptcpKernel {
     private Sysctls sysctls;
     private Limits limits;
     /** By id: the kernel dumps endpoints in id order. */
-    private final TreeMap<Integer, Endpoint> endpoints = new TreeMap<>();
+    private final TreeMap<Integer, KernelEndpoint> endpoints = new TreeMap<>();
     /** The kernel's next_id: the highest id handed out or asked for since the last wrap, 1 at the start. */
     private int nextId = 1;
     private boolean closed;
@@ -65,7 +65,7 @@ public final class FakeKernel implements MptcpKernel {
         defaultRoutes = initial.defaultRoutes();
         sysctls = initial.sysctls();
         limits = initial.limits();
-        for (Endpoint endpoint : initial.endpoints()) {
+        for (KernelEndpoint endpoint : initial.endpoints()) {
             if (endpoints.put(endpoint.id(), endpoint) != null) {
                 throw new IllegalArgumentException("two initial endpoints have id " + endpoint.id());
             }
@@ -138,7 +138,7 @@ public final class FakeKernel implements MptcpKernel {
         if (endpoints.containsKey(id)) {
             throw tooMany(Errno.EBUSY);
         }
-        for (Endpoint other : endpoints.values()) {
+        for (KernelEndpoint other : endpoints.values()) {
             // the port counts when either side has one: two port-less endpoints have equal ports too
             if (sameAddress(other.address(), address) && other.port() == port) {
                 // only an implicit endpoint (made by a connection) gives way, and only when no id was asked for
@@ -161,7 +161,7 @@ public final class FakeKernel implements MptcpKernel {
             }
         }
         nextId = Math.max(nextId, id);
-        endpoints.put(id, new Endpoint(id, address, port, new EndpointFlags(bits), interfaceIndex));
+        endpoints.put(id, new KernelEndpoint(id, address, port, new EndpointFlags(bits), interfaceIndex));
     }
 
     @Override
@@ -178,7 +178,7 @@ public final class FakeKernel implements MptcpKernel {
         checkOpen();
         KernelArguments.checkEndpointId(id);
         Objects.requireNonNull(flags, "flags");
-        Endpoint endpoint = endpoints.get(id);
+        KernelEndpoint endpoint = endpoints.get(id);
         if (endpoint == null) {
             throw refused(Errno.EINVAL, "address not found");
         }
@@ -187,7 +187,7 @@ public final class FakeKernel implements MptcpKernel {
             throw refused(Errno.EINVAL, "invalid addr flags");
         }
         int bits = current & ~CHANGEABLE_FLAGS | flags.bits() & CHANGEABLE_FLAGS;
-        endpoints.put(id, new Endpoint(id, endpoint.address(), endpoint.port(), new EndpointFlags(bits),
+        endpoints.put(id, new KernelEndpoint(id, endpoint.address(), endpoint.port(), new EndpointFlags(bits),
                 endpoint.interfaceIndex()));
     }
 
@@ -240,7 +240,7 @@ public final class FakeKernel implements MptcpKernel {
         } else if (!isLocalIpv4(v4)) {
             return Errno.EADDRNOTAVAIL;
         }
-        for (Endpoint other : endpoints.values()) {
+        for (KernelEndpoint other : endpoints.values()) {
             if (other.port() == port && bindsOverlap(other.address(), address)) {
                 return Errno.EADDRINUSE;
             }

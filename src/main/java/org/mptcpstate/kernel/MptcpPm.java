@@ -5,7 +5,7 @@ import org.mptcpstate.netlink.AttributeEncoder;
 import org.mptcpstate.netlink.GenericNetlink;
 import org.mptcpstate.netlink.MalformedMessageException;
 import org.mptcpstate.state.EndpointFlags;
-import org.mptcpstate.state.Snapshot.Endpoint;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Limits;
 
 import java.net.Inet4Address;
@@ -46,9 +46,9 @@ final class MptcpPm {
     }
 
     /** Decodes one get-addr reply: a top-level ADDR nest holding the endpoint. */
-    static Endpoint decodeEndpoint(GenericNetlink.Message message) {
+    static KernelEndpoint decodeEndpoint(GenericNetlink.Message message) {
         AttributeDecoder top = message.decoder("mptcp_pm get-addr reply");
-        Endpoint endpoint = null;
+        KernelEndpoint endpoint = null;
         while (top.next()) {
             if (top.type() == ATTR_ADDR) {
                 endpoint = decodeAddress(top.nested());
@@ -61,7 +61,7 @@ final class MptcpPm {
         return endpoint;
     }
 
-    static Endpoint decodeAddress(AttributeDecoder nest) {
+    static KernelEndpoint decodeAddress(AttributeDecoder nest) {
         int family = 0;
         int id = 0;
         byte[] address = null;
@@ -97,7 +97,7 @@ final class MptcpPm {
             }
         }
         nest.check();
-        return new Endpoint(id, inet, port, new EndpointFlags(flags), interfaceIndex);
+        return new KernelEndpoint(id, inet, port, new EndpointFlags(flags), interfaceIndex);
     }
 
     /** Decodes the get-limits reply. */

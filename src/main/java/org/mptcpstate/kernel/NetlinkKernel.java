@@ -9,7 +9,7 @@ import org.mptcpstate.netlink.SystemCallException;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.Snapshot.DefaultRoutes;
-import org.mptcpstate.state.Snapshot.Endpoint;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Limits;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
@@ -71,7 +71,7 @@ public final class NetlinkKernel implements MptcpKernel {
         checkUsable();
         Snapshot.Sysctls sysctls = MptcpSysctls.read(sysctlRoot);
         Limits limits = limits();
-        List<Endpoint> endpoints = endpoints();
+        List<KernelEndpoint> endpoints = endpoints();
         List<Link> links = links();
         List<LinkAddress> addresses = addresses();
         return new Snapshot(sysctls, limits, endpoints, links, addresses, defaultRoutes());
@@ -161,8 +161,8 @@ public final class NetlinkKernel implements MptcpKernel {
         return mptcpPm;
     }
 
-    List<Endpoint> endpoints() {
-        List<Endpoint> endpoints = new ArrayList<>();
+    List<KernelEndpoint> endpoints() {
+        List<KernelEndpoint> endpoints = new ArrayList<>();
         for (GenericNetlink.Message message : guarded("reading MPTCP endpoints", () ->
                 GenericNetlink.dump(generic, family(), MptcpPm.CMD_GET_ADDR, MptcpPm.noAttributes()))) {
             endpoints.add(MptcpPm.decodeEndpoint(message));

@@ -2,7 +2,7 @@ package org.mptcpstate.plan;
 
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.IpAddresses;
-import org.mptcpstate.state.Snapshot.Endpoint;
+import org.mptcpstate.state.KernelEndpoint;
 
 import java.net.InetAddress;
 
@@ -37,7 +37,7 @@ public sealed interface Change {
     }
 
     /** Deletes a kernel endpoint; {@code interfaceName} is for the reader (null when unbound). */
-    record RemoveEndpoint(Endpoint endpoint, String interfaceName) implements Change {
+    record RemoveEndpoint(KernelEndpoint endpoint, String interfaceName) implements Change {
         @Override
         public String describe() {
             return "- endpoint " + endpoint.id() + ": " + text(endpoint.address(), endpoint.port(), interfaceName)
@@ -46,7 +46,7 @@ public sealed interface Change {
     }
 
     /** Replaces backup/fullmesh in place: the id and live subflows stay. */
-    record ChangeFlags(Endpoint endpoint, EndpointFlags to, String interfaceName) implements Change {
+    record ChangeFlags(KernelEndpoint endpoint, EndpointFlags to, String interfaceName) implements Change {
         @Override
         public String describe() {
             return "~ endpoint " + endpoint.id() + ": " + text(endpoint.address(), endpoint.port(), interfaceName)

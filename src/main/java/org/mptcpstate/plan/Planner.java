@@ -1,17 +1,17 @@
 package org.mptcpstate.plan;
 
 import org.mptcpstate.state.Attachments;
-import org.mptcpstate.state.CurrentState;
+import org.mptcpstate.state.ShowDocument;
 import org.mptcpstate.state.DesiredState;
-import org.mptcpstate.state.DesiredState.Position;
+import org.mptcpstate.state.Position;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.Ineligibility;
 import org.mptcpstate.state.InvalidStateException;
 import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.MptcpFlag;
-import org.mptcpstate.state.Problem;
+import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.state.Snapshot.Endpoint;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
 
@@ -42,8 +42,8 @@ public final class Planner {
     private final Map<Integer, Link> linksByIndex = new HashMap<>();
     /** Each link's addresses in the kernel's order: one pass, so that planning n interfaces is not n^2. */
     private final Map<Integer, List<LinkAddress>> addressesByIndex;
-    private final List<Problem> problems = new ArrayList<>();
-    private final List<Warning> warnings = new ArrayList<>();
+    private final List<Diagnostic> problems = new ArrayList<>();
+    private final List<Diagnostic> warnings = new ArrayList<>();
     private final List<Change> removals = new ArrayList<>();
     private final Set<Integer> removedIds = new HashSet<>();
     private final List<Change> flagChanges = new ArrayList<>();
@@ -92,7 +92,7 @@ public final class Planner {
         checkDuplicates(result);
         int resulting = result.endpoints().size();
         if (resulting > MAX_ENDPOINTS) {
-            problems.add(new Problem(documentPosition(), "the namespace would hold "
+            problems.add(new Diagnostic(documentPosition(), "the namespace would hold "
                     + resulting + " MPTCP endpoints; the kernel allows at most " + MAX_ENDPOINTS));
         }
         if (!problems.isEmpty()) {
@@ -100,12 +100,12 @@ public final class Planner {
         }
         boolean managesEndpoints = !desired.interfaces().isEmpty() || (mptcp != null && mptcp.endpoints() != null);
         if (managesEndpoints && !"kernel".equals(current.sysctls().pathManager())) {
-            warnings.add(new Warning(null, "net.mptcp.path_manager is " + current.sysctls().pathManager()
+            warnings.add(new Diagnostic(null, "net.mptcp.path_manager is " + current.sysctls().pathManager()
                     + ": the kernel ignores endpoints until it is set to kernel"));
         }
         boolean enabledAfter = mptcp != null && mptcp.enabled() != null ? mptcp.enabled() : current.sysctls().enabled();
         if (!enabledAfter) {
-            warnings.add(new Warning(mptcp == null ? null : mptcp.position(),
+            warnings.add(new Diagnostic(mptcp == null ? null : mptcp.position(),
                     "MPTCP is disabled (net.mptcp.enabled = 0): new connections will not use it"));
         }
         return new Plan(changes, warnings);
@@ -126,16 +126,16 @@ public final class Planner {
     private void planInterface(DesiredState.Interface iface) {
         Link link = linksByName.get(iface.name());
         if (link == null) {
-            problems.add(new Problem(iface.position(), "interface " + iface.name() + " does not exist in this network"
+            problems.add(new Diagnostic(iface.position(), "interface " + iface.name() + " does not exist in this network"
                     + " namespace; mptcpstate manages MPTCP endpoints, not interfaces"));
             return;
         }
-        if (iface.type() != null && !iface.type().equals(CurrentState.typeOf(link))) {
-            warnings.add(new Warning(iface.position(), "interface " + iface.name() + " is of type "
-                    + CurrentState.typeOf(link) + ", not " + iface.type()));
+        if (iface.type() != null && !iface.type().equals(link.type())) {
+            warnings.add(new Diagnostic(iface.position(), "interface " + iface.name() + " is of type "
+                    + link.type() + ", not " + iface.type()));
         }
         if (iface.state() != null && iface.state().equals("up") != link.up()) {
-            warnings.add(new Warning(iface.position(), "interface " + iface.name() + " is "
+            warnings.add(new Diagnostic(iface.position(), "interface " + iface.name() + " is "
                     + (link.up() ? "up" : "down") + ", the file says " + iface.state()
                     + "; mptcpstate does not change links"));
         }
@@ -145,10 +145,10 @@ public final class Planner {
         for (DesiredState.Address address : iface.addresses()) {
             LinkAddress found = find(onLink, address.ip());
             if (found == null) {
-                problems.add(new Problem(address.position(), IpAddresses.format(address.ip()) + " is not an address"
+                problems.add(new Diagnostic(address.position(), IpAddresses.format(address.ip()) + " is not an address"
                         + " of " + iface.name() + "; mptcpstate manages MPTCP endpoints, not addresses"));
             } else if (address.prefixLength() != null && address.prefixLength() != found.prefixLength()) {
-                problems.add(new Problem(address.position(), IpAddresses.format(address.ip()) + "/"
+                problems.add(new Diagnostic(address.position(), IpAddresses.format(address.ip()) + "/"
                         + address.prefixLength() + " is not on " + iface.name() + ": it has "
                         + IpAddresses.format(found.address()) + "/" + found.prefixLength()
                         + "; mptcpstate manages MPTCP endpoints, not addresses"));
@@ -174,7 +174,7 @@ public final class Planner {
         }
         // endpoints bound here whose address is gone; when mptcp.endpoints is stated, it decides about them
         if (iface.addressFlags() != null && (desired.mptcp() == null || desired.mptcp().endpoints() == null)) {
-            for (Endpoint endpoint : current.endpoints()) {
+            for (KernelEndpoint endpoint : current.endpoints()) {
                 if (endpoint.interfaceIndex() == link.index() && endpoint.port() == 0
                         && find(onLink, endpoint.address()) == null) {
                     remove(endpoint, link.name());
@@ -193,25 +193,25 @@ public final class Planner {
         Ineligibility reason = Ineligibility.of(address.address());
         if (reason != null && !(explicit && reason == Ineligibility.UNIQUE_LOCAL)) {
             if (!wanted.isEmpty()) {
-                warnings.add(new Warning(where, "skipping " + text + ": " + reason.yamlName() + " addresses get no"
+                warnings.add(new Diagnostic(where, "skipping " + text + ": " + reason.yamlName() + " addresses get no"
                         + " MPTCP endpoint" + (reason == Ineligibility.UNIQUE_LOCAL
                         ? " unless the address lists its own mptcp-flags" : "")));
             }
             return false;
         }
         if (address.has(LinkAddress.DADFAILED)) {
-            warnings.add(new Warning(where, "skipping " + text + ": duplicate address detection failed"));
+            warnings.add(new Diagnostic(where, "skipping " + text + ": duplicate address detection failed"));
             return false;
         }
         if (address.has(LinkAddress.TENTATIVE) && !wanted.isEmpty()) {
-            warnings.add(new Warning(where, text + " is tentative (duplicate address detection running):"
+            warnings.add(new Diagnostic(where, text + " is tentative (duplicate address detection running):"
                     + " subflows can use it once it completes"));
         }
         return true;
     }
 
     private void planAddress(Link link, LinkAddress address, EndpointFlags wanted) {
-        Endpoint existing = attachments.byAddress().get(address);
+        KernelEndpoint existing = attachments.byAddress().get(address);
         if (wanted.isEmpty()) {
             if (existing != null) {
                 remove(existing, nameOf(existing));
@@ -221,10 +221,10 @@ public final class Planner {
         if (existing == null) {
             // an endpoint on this address that show lists under mptcp.endpoints (bound to another interface,
             // or in IPv4-mapped form) would make the kernel refuse a second one: it is replaced
-            Endpoint elsewhere = unattachedOn(address.address());
+            KernelEndpoint elsewhere = unattachedOn(address.address());
             if (elsewhere != null) {
                 if (listedInEndpoints(elsewhere)) {
-                    problems.add(new Problem(documentPosition(), IpAddresses.format(address.address()) + " gets flags"
+                    problems.add(new Diagnostic(documentPosition(), IpAddresses.format(address.address()) + " gets flags"
                             + " on " + link.name() + " and is also listed in mptcp.endpoints; the kernel holds one"
                             + " endpoint per address"));
                     return;
@@ -238,9 +238,9 @@ public final class Planner {
         }
     }
 
-    private Endpoint unattachedOn(InetAddress address) {
+    private KernelEndpoint unattachedOn(InetAddress address) {
         InetAddress identity = IpAddresses.kernelIdentity(address);
-        for (Endpoint endpoint : attachments.unattached()) {
+        for (KernelEndpoint endpoint : attachments.standalone()) {
             if (endpoint.port() == 0 && IpAddresses.kernelIdentity(endpoint.address()).equals(identity)) {
                 return endpoint;
             }
@@ -249,12 +249,12 @@ public final class Planner {
     }
 
     /** Whether the file's mptcp.endpoints names this endpoint (by address and port). */
-    private boolean listedInEndpoints(Endpoint endpoint) {
+    private boolean listedInEndpoints(KernelEndpoint endpoint) {
         DesiredState.Mptcp mptcp = desired.mptcp();
         if (mptcp == null || mptcp.endpoints() == null) {
             return false;
         }
-        for (DesiredState.Endpoint wanted : mptcp.endpoints()) {
+        for (DesiredState.StandaloneEndpoint wanted : mptcp.endpoints()) {
             int port = wanted.port() == null ? 0 : wanted.port();
             if (wanted.address().equals(endpoint.address()) && port == endpoint.port()) {
                 return true;
@@ -264,27 +264,27 @@ public final class Planner {
     }
 
     /** Endpoints not tied to an interface address: the kernel ends up with exactly the listed ones. */
-    private void planUnattached(List<DesiredState.Endpoint> wantedList) {
-        List<Endpoint> matched = new ArrayList<>();
-        for (DesiredState.Endpoint wanted : wantedList) {
+    private void planUnattached(List<DesiredState.StandaloneEndpoint> wantedList) {
+        List<KernelEndpoint> matched = new ArrayList<>();
+        for (DesiredState.StandaloneEndpoint wanted : wantedList) {
             int port = wanted.port() == null ? 0 : wanted.port();
             Link link = null;
             if (wanted.interfaceName() != null) {
                 link = linksByName.get(wanted.interfaceName());
                 if (link == null) {
-                    problems.add(new Problem(wanted.position(), "interface " + wanted.interfaceName()
+                    problems.add(new Diagnostic(wanted.position(), "interface " + wanted.interfaceName()
                             + " does not exist in this network namespace"));
                     continue;
                 }
             }
             if (port == 0 && wouldAttach(wanted.address(), link)) {
-                problems.add(new Problem(wanted.position(), IpAddresses.format(wanted.address()) + " is an address of"
+                problems.add(new Diagnostic(wanted.position(), IpAddresses.format(wanted.address()) + " is an address of"
                         + " an interface: give its flags as that interface address's mptcp-flags instead"));
                 continue;
             }
             EndpointFlags flags = wanted.flags() == null ? EndpointFlags.NONE : wanted.flags();
-            Endpoint existing = null;
-            for (Endpoint endpoint : attachments.unattached()) {
+            KernelEndpoint existing = null;
+            for (KernelEndpoint endpoint : attachments.standalone()) {
                 if (endpoint.address().equals(wanted.address()) && endpoint.port() == port) {
                     existing = endpoint;
                 }
@@ -306,7 +306,7 @@ public final class Planner {
                 replace(existing, wanted.address(), port, flags, link, rebind);
             }
         }
-        for (Endpoint endpoint : attachments.unattached()) {
+        for (KernelEndpoint endpoint : attachments.standalone()) {
             if (!matched.contains(endpoint)) {
                 remove(endpoint, nameOf(endpoint));
             }
@@ -328,14 +328,14 @@ public final class Planner {
 
     /** Two endpoints on one address (IPv4-mapped counted as IPv4) with the same port: the kernel refuses. */
     private void checkDuplicates(Snapshot result) {
-        List<Endpoint> endpoints = result.endpoints();
+        List<KernelEndpoint> endpoints = result.endpoints();
         for (int i = 0; i < endpoints.size(); i++) {
             for (int j = i + 1; j < endpoints.size(); j++) {
-                Endpoint a = endpoints.get(i);
-                Endpoint b = endpoints.get(j);
+                KernelEndpoint a = endpoints.get(i);
+                KernelEndpoint b = endpoints.get(j);
                 if (a.port() == b.port()
                         && IpAddresses.kernelIdentity(a.address()).equals(IpAddresses.kernelIdentity(b.address()))) {
-                    problems.add(new Problem(documentPosition(), "the namespace would hold two endpoints on "
+                    problems.add(new Diagnostic(documentPosition(), "the namespace would hold two endpoints on "
                             + IpAddresses.format(a.address()) + (a.port() == 0 ? "" : " port " + a.port())
                             + "; the kernel allows one per address (is it on two interfaces, or also listed in"
                             + " mptcp.endpoints?)"));
@@ -346,7 +346,7 @@ public final class Planner {
     }
 
     /** In place when only backup/fullmesh change and the binding stays; otherwise remove plus add. */
-    private void replace(Endpoint existing, InetAddress address, int port, EndpointFlags wanted, Link link,
+    private void replace(KernelEndpoint existing, InetAddress address, int port, EndpointFlags wanted, Link link,
                          boolean rebind) {
         if (!rebind && existing.flags().differsOnlyInPlace(wanted)) {
             flagChanges.add(new Change.ChangeFlags(existing, wanted, nameOf(existing)));
@@ -358,13 +358,13 @@ public final class Planner {
                 link != null ? link.name() : nameOf(existing)));
     }
 
-    private void remove(Endpoint endpoint, String interfaceName) {
+    private void remove(KernelEndpoint endpoint, String interfaceName) {
         if (removedIds.add(endpoint.id())) {
             removals.add(new Change.RemoveEndpoint(endpoint, interfaceName));
         }
     }
 
-    private String nameOf(Endpoint endpoint) {
+    private String nameOf(KernelEndpoint endpoint) {
         Link link = linksByIndex.get(endpoint.interfaceIndex());
         return link == null ? null : link.name();
     }

@@ -2,7 +2,7 @@ package org.mptcpstate.plan;
 
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.state.Snapshot.Endpoint;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Limits;
 import org.mptcpstate.state.Snapshot.Sysctls;
 
@@ -16,9 +16,9 @@ import java.util.List;
  * another.
  */
 public final class Simulation {
-    private static final Comparator<Endpoint> BY_ID = new Comparator<>() {
+    private static final Comparator<KernelEndpoint> BY_ID = new Comparator<>() {
         @Override
-        public int compare(Endpoint a, Endpoint b) {
+        public int compare(KernelEndpoint a, KernelEndpoint b) {
             return Integer.compare(a.id(), b.id());
         }
     };
@@ -30,7 +30,7 @@ public final class Simulation {
         boolean enabled = snapshot.sysctls().enabled();
         int subflows = snapshot.limits().subflows();
         int addAddrAccepted = snapshot.limits().addAddrAccepted();
-        List<Endpoint> endpoints = new ArrayList<>(snapshot.endpoints());
+        List<KernelEndpoint> endpoints = new ArrayList<>(snapshot.endpoints());
         for (Change change : changes) {
             if (change instanceof Change.SetEnabled set) {
                 enabled = set.to();
@@ -41,16 +41,16 @@ public final class Simulation {
                 endpoints.removeIf(e -> e.id() == remove.endpoint().id());
             } else if (change instanceof Change.ChangeFlags flags) {
                 for (int i = 0; i < endpoints.size(); i++) {
-                    Endpoint e = endpoints.get(i);
+                    KernelEndpoint e = endpoints.get(i);
                     if (e.id() == flags.endpoint().id()) {
                         int bits = (e.flags().bits() & ~EndpointFlags.IN_PLACE_BITS)
                                 | (flags.to().bits() & EndpointFlags.IN_PLACE_BITS);
-                        endpoints.set(i, new Endpoint(e.id(), e.address(), e.port(), new EndpointFlags(bits),
+                        endpoints.set(i, new KernelEndpoint(e.id(), e.address(), e.port(), new EndpointFlags(bits),
                                 e.interfaceIndex()));
                     }
                 }
             } else if (change instanceof Change.AddEndpoint add) {
-                endpoints.add(new Endpoint(freeId(endpoints), add.address(), add.port(), add.flags(),
+                endpoints.add(new KernelEndpoint(freeId(endpoints), add.address(), add.port(), add.flags(),
                         add.interfaceIndex()));
             }
         }
@@ -60,10 +60,10 @@ public final class Simulation {
                 snapshot.defaultRoutes());
     }
 
-    private static int freeId(List<Endpoint> endpoints) {
+    private static int freeId(List<KernelEndpoint> endpoints) {
         for (int id = 1; id <= 255; id++) {
             boolean used = false;
-            for (Endpoint e : endpoints) {
+            for (KernelEndpoint e : endpoints) {
                 used |= e.id() == id;
             }
             if (!used) {

@@ -3,7 +3,7 @@ package org.mptcpstate.reconcile;
 import org.mptcpstate.kernel.MptcpKernel;
 import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.state.Snapshot.Endpoint;
+import org.mptcpstate.state.KernelEndpoint;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -50,14 +50,14 @@ public final class Rollback {
         } catch (RuntimeException e) {
             return new Outcome(List.of("reading the kernel: " + e.getMessage()), List.of("state unknown"));
         }
-        List<Endpoint> before = managed(snapshot.endpoints());
-        List<Endpoint> after = managed(now.endpoints());
-        List<Endpoint> restoredInPlace = new ArrayList<>();
-        for (Endpoint endpoint : after) {
+        List<KernelEndpoint> before = managed(snapshot.endpoints());
+        List<KernelEndpoint> after = managed(now.endpoints());
+        List<KernelEndpoint> restoredInPlace = new ArrayList<>();
+        for (KernelEndpoint endpoint : after) {
             if (before.contains(endpoint)) {
                 continue;
             }
-            Endpoint original = sameButBackupOrFullmesh(before, endpoint);
+            KernelEndpoint original = sameButBackupOrFullmesh(before, endpoint);
             if (original != null) {
                 // an in-place flag change is undone in place too, so live subflows keep running
                 restoredInPlace.add(original);
@@ -67,7 +67,7 @@ public final class Rollback {
                 step(failed, "delete endpoint " + endpoint.id(), () -> kernel.deleteEndpoint(endpoint.id()));
             }
         }
-        for (Endpoint endpoint : before) {
+        for (KernelEndpoint endpoint : before) {
             if (!after.contains(endpoint) && !restoredInPlace.contains(endpoint)) {
                 step(failed, "re-add endpoint " + endpoint.id(), () -> kernel.addEndpoint(endpoint.id(),
                         endpoint.address(), endpoint.port(), endpoint.flags(), endpoint.interfaceIndex()));
@@ -87,8 +87,8 @@ public final class Rollback {
         }
     }
 
-    private static Endpoint sameButBackupOrFullmesh(List<Endpoint> endpoints, Endpoint changed) {
-        for (Endpoint endpoint : endpoints) {
+    private static KernelEndpoint sameButBackupOrFullmesh(List<KernelEndpoint> endpoints, KernelEndpoint changed) {
+        for (KernelEndpoint endpoint : endpoints) {
             if (endpoint.id() == changed.id() && endpoint.address().equals(changed.address())
                     && endpoint.port() == changed.port() && endpoint.interfaceIndex() == changed.interfaceIndex()
                     && endpoint.flags().differsOnlyInPlace(changed.flags())) {
@@ -101,19 +101,19 @@ public final class Rollback {
     /** What differs between two snapshots in what mptcpstate writes: endpoints, limits, enabled. */
     public static List<String> differences(Snapshot expected, Snapshot actual) {
         List<String> differences = new ArrayList<>();
-        for (Endpoint endpoint : expected.endpoints()) {
+        for (KernelEndpoint endpoint : expected.endpoints()) {
             if (endpoint.flags().has(MptcpFlag.IMPLICIT) && !hasId(actual.endpoints(), endpoint.id())) {
                 differences.add("kernel-made endpoint " + endpoint.id() + " (" + endpoint.address().getHostAddress()
                         + ") was removed; only the kernel can make it again");
             }
         }
-        for (Endpoint endpoint : managed(expected.endpoints())) {
+        for (KernelEndpoint endpoint : managed(expected.endpoints())) {
             if (!managed(actual.endpoints()).contains(endpoint)) {
                 differences.add("endpoint " + endpoint.id() + " (" + endpoint.address().getHostAddress()
                         + ") is missing or differs");
             }
         }
-        for (Endpoint endpoint : managed(actual.endpoints())) {
+        for (KernelEndpoint endpoint : managed(actual.endpoints())) {
             if (!managed(expected.endpoints()).contains(endpoint)) {
                 differences.add("endpoint " + endpoint.id() + " (" + endpoint.address().getHostAddress()
                         + ") should not be there");
@@ -128,8 +128,8 @@ public final class Rollback {
         return differences;
     }
 
-    private static boolean hasId(List<Endpoint> endpoints, int id) {
-        for (Endpoint endpoint : endpoints) {
+    private static boolean hasId(List<KernelEndpoint> endpoints, int id) {
+        for (KernelEndpoint endpoint : endpoints) {
             if (endpoint.id() == id) {
                 return true;
             }
@@ -137,9 +137,9 @@ public final class Rollback {
         return false;
     }
 
-    private static List<Endpoint> managed(List<Endpoint> endpoints) {
-        List<Endpoint> managed = new ArrayList<>(endpoints.size());
-        for (Endpoint endpoint : endpoints) {
+    private static List<KernelEndpoint> managed(List<KernelEndpoint> endpoints) {
+        List<KernelEndpoint> managed = new ArrayList<>(endpoints.size());
+        for (KernelEndpoint endpoint : endpoints) {
             if (!endpoint.flags().has(MptcpFlag.IMPLICIT)) {
                 managed.add(endpoint);
             }

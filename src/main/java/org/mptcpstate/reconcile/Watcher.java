@@ -1,7 +1,7 @@
 package org.mptcpstate.reconcile;
 
 import org.mptcpstate.kernel.MptcpKernel;
-import org.mptcpstate.plan.Warning;
+import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.state.DesiredState;
 
 import java.util.ArrayList;
@@ -73,7 +73,7 @@ public final class Watcher {
         void applied(String cause, ApplyResult result);
 
         /** The planner's warnings that the previous plan did not have. */
-        void warnings(List<Warning> warnings);
+        void warnings(List<Diagnostic> warnings);
 
         /** A step failed; it is retried after {@code retryMillis} (or at the next event). */
         void failed(String cause, RuntimeException failure, long retryMillis);
@@ -105,7 +105,7 @@ public final class Watcher {
     private volatile boolean reload;
     private DesiredState desired;
     private MptcpKernel kernel;
-    private List<Warning> lastWarnings = List.of();
+    private List<Diagnostic> lastWarnings = List.of();
 
     public Watcher(Access access, Events events, Source source, Listener listener, Settings settings,
                    DesiredState initial) {
@@ -284,8 +284,8 @@ public final class Watcher {
     }
 
     /** Reports the warnings the previous plan did not have: a lasting one (a link-local address) once. */
-    private void reportWarnings(List<Warning> warnings) {
-        List<Warning> fresh = new ArrayList<>(warnings);
+    private void reportWarnings(List<Diagnostic> warnings) {
+        List<Diagnostic> fresh = new ArrayList<>(warnings);
         fresh.removeAll(lastWarnings);
         lastWarnings = warnings;
         if (!fresh.isEmpty()) {

@@ -14,19 +14,11 @@ public record DesiredState(Mptcp mptcp, List<Interface> interfaces) {
         interfaces = interfaces == null ? List.of() : List.copyOf(interfaces);
     }
 
-    /** Where something was written: file (or "-" for stdin), 1-based line and column. */
-    public record Position(String file, int line, int column) {
-        @Override
-        public String toString() {
-            return file + ":" + line + ":" + column;
-        }
-    }
-
     /**
      * The namespace settings. {@code endpoints} null leaves endpoints that are not tied to an interface address
      * alone; a list (even empty) means exactly those.
      */
-    public record Mptcp(Boolean enabled, Integer subflows, Integer addAddrAccepted, List<Endpoint> endpoints,
+    public record Mptcp(Boolean enabled, Integer subflows, Integer addAddrAccepted, List<StandaloneEndpoint> endpoints,
                         Position position) {
         public Mptcp {
             endpoints = endpoints == null ? null : List.copyOf(endpoints);
@@ -34,7 +26,7 @@ public record DesiredState(Mptcp mptcp, List<Interface> interfaces) {
     }
 
     /** An endpoint not tied to an interface address; {@code port} and {@code interfaceName} may be null. */
-    public record Endpoint(InetAddress address, Integer port, EndpointFlags flags, String interfaceName,
+    public record StandaloneEndpoint(InetAddress address, Integer port, EndpointFlags flags, String interfaceName,
                            Position position) {
     }
 

@@ -9,9 +9,9 @@ import java.util.List;
 public final class InvalidStateException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    private final transient List<Problem> problems;
+    private final transient List<Diagnostic> problems;
 
-    public InvalidStateException(List<Problem> problems) {
+    public InvalidStateException(List<Diagnostic> problems) {
         super(text(problems));
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("an invalid state needs at least one problem");
@@ -20,13 +20,13 @@ public final class InvalidStateException extends RuntimeException {
     }
 
     /** Every problem found, sorted by position; never empty. */
-    public List<Problem> problems() {
+    public List<Diagnostic> problems() {
         return problems;
     }
 
-    private static String text(List<Problem> problems) {
+    private static String text(List<Diagnostic> problems) {
         StringBuilder text = new StringBuilder();
-        for (Problem problem : problems) {
+        for (Diagnostic problem : problems) {
             if (text.length() > 0) {
                 text.append('\n');
             }

@@ -6,7 +6,7 @@ package org.mptcpstate.state;
  * nmstate applies unchanged: these keys are accepted, their values are not read, and each one gets a warning
  * saying it is ignored. A key in neither this list nor mptcpstate's own is an error.
  *
- * <p>Taken from nmstate 2.2's serde types (rust/src/lib: {@code NetworkState} in net_state.rs,
+ * <p>Taken from nmstate 2.2's serde types (rust/src/lib: {@code ShowDocument} in net_state.rs,
  * {@code BaseInterface} in ifaces/base.rs and the per-type sections of ifaces/*.rs, {@code InterfaceIp} and
  * {@code InterfaceIpAddr} in ip.rs) and its YAML API document (nmstate.io, devel/yaml_api.md). Keys nmstate
  * shares with mptcpstate ({@code interfaces}, {@code name}, {@code type}, {@code state}, {@code mptcp},

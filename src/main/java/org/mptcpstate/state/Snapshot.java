@@ -11,7 +11,7 @@ import java.util.Set;
  * What the kernel holds for one network namespace, read in one go: the facts that show, plan and verify
  * work from. Lists keep the kernel's order.
  */
-public record Snapshot(Sysctls sysctls, Limits limits, List<Endpoint> endpoints, List<Link> links,
+public record Snapshot(Sysctls sysctls, Limits limits, List<KernelEndpoint> endpoints, List<Link> links,
                        List<LinkAddress> addresses, DefaultRoutes defaultRoutes) {
     public Snapshot {
         endpoints = List.copyOf(endpoints);
@@ -46,13 +46,25 @@ public record Snapshot(Sysctls sysctls, Limits limits, List<Endpoint> endpoints,
     public record Limits(int subflows, int addAddrAccepted) {
     }
 
-    /** A kernel endpoint; {@code port} 0 means none, {@code interfaceIndex} 0 means not bound. */
-    public record Endpoint(int id, InetAddress address, int port, EndpointFlags flags, int interfaceIndex) {
-    }
 
     /** A network interface. */
     public record Link(int index, String name, String kind, boolean up, boolean loopback, int hardwareType,
                        OperState operState) {
+        /** The link kind (veth, bridge, ...); {@code loopback} for lo; {@code ethernet} for a kind-less Ethernet. */
+        public String type() {
+            if (loopback) {
+                return "loopback";
+            }
+            if (kind != null && !kind.isEmpty()) {
+                return kind;
+            }
+            return switch (hardwareType) {
+                case 1 -> "ethernet";
+                case 512 -> "ppp";
+                case 65534 -> "none";
+                default -> "unknown";
+            };
+        }
     }
 
     /** An address on an interface, with the kernel's address flags (IFA_F_*). */

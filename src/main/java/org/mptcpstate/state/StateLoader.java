@@ -1,10 +1,10 @@
 package org.mptcpstate.state;
 
 import org.mptcpstate.state.DesiredState.Address;
-import org.mptcpstate.state.DesiredState.Endpoint;
+import org.mptcpstate.state.DesiredState.StandaloneEndpoint;
 import org.mptcpstate.state.DesiredState.Interface;
 import org.mptcpstate.state.DesiredState.Mptcp;
-import org.mptcpstate.state.DesiredState.Position;
+import org.mptcpstate.state.Position;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.comments.CommentLine;
@@ -139,8 +139,8 @@ public final class StateLoader {
     private static final DesiredState EMPTY = new DesiredState(null, List.of());
 
     private final String file;
-    private final List<Problem> errors = new ArrayList<>();
-    private final List<Problem> warnings = new ArrayList<>();
+    private final List<Diagnostic> errors = new ArrayList<>();
+    private final List<Diagnostic> warnings = new ArrayList<>();
     /** Interface name to where it was first named. */
     private final Map<String, Position> interfaceNames = new HashMap<>();
     /** Every interface address so far, by its canonical text (an IPv4-mapped IPv6 address as the IPv4 one). */
@@ -468,16 +468,16 @@ public final class StateLoader {
             }
         }
         node = value(fields, "endpoints");
-        List<Endpoint> endpoints = node == null ? null : endpoints(node);
+        List<StandaloneEndpoint> endpoints = node == null ? null : endpoints(node);
         return new Mptcp(enabled, subflows, addAddrAccepted, endpoints, position(tuple.getKeyNode()));
     }
 
-    private List<Endpoint> endpoints(Node node) {
+    private List<StandaloneEndpoint> endpoints(Node node) {
         SequenceNode list = sequence(node, "a list of endpoints");
         if (list == null) {
             return null;
         }
-        List<Endpoint> endpoints = new ArrayList<>();
+        List<StandaloneEndpoint> endpoints = new ArrayList<>();
         Map<String, Position> seen = new HashMap<>();
         int count = 0;
         for (Node item : list.getValue()) {
@@ -485,7 +485,7 @@ public final class StateLoader {
                 error(item, "more than " + MAX_ENDPOINTS + " endpoints: the kernel holds at most "
                         + MAX_ENDPOINTS + " per network namespace");
             }
-            Endpoint endpoint = endpoint(item, seen);
+            StandaloneEndpoint endpoint = endpoint(item, seen);
             if (endpoint != null) {
                 endpoints.add(endpoint);
             }
@@ -493,7 +493,7 @@ public final class StateLoader {
         return endpoints;
     }
 
-    private Endpoint endpoint(Node node, Map<String, Position> seen) {
+    private StandaloneEndpoint endpoint(Node node, Map<String, Position> seen) {
         MappingNode map = mapping(node, "an endpoint (a mapping with address:)");
         if (map == null) {
             return null;
@@ -529,7 +529,7 @@ public final class StateLoader {
                 portlessEndpoints.add(new PortlessEndpoint(key, text, position(addressNode)));
             }
         }
-        return new Endpoint(address, port, flags, interfaceName, position(map));
+        return new StandaloneEndpoint(address, port, flags, interfaceName, position(map));
     }
 
     private List<Interface> interfaces(Node node) {
@@ -1051,11 +1051,11 @@ public final class StateLoader {
     }
 
     private void error(Position position, String message) {
-        errors.add(new Problem(position, message));
+        errors.add(new Diagnostic(position, message));
     }
 
     private void warning(Node node, String message) {
-        warnings.add(new Problem(position(node), message));
+        warnings.add(new Diagnostic(position(node), message));
     }
 
     private static String hex2(int value) {
@@ -1216,11 +1216,11 @@ public final class StateLoader {
     }
 
     /** File order: line, then column; stable, so problems at one spot keep the order they were found in. */
-    private static final class ByPosition implements Comparator<Problem> {
+    private static final class ByPosition implements Comparator<Diagnostic> {
         static final ByPosition INSTANCE = new ByPosition();
 
         @Override
-        public int compare(Problem a, Problem b) {
+        public int compare(Diagnostic a, Diagnostic b) {
             int line = Integer.compare(a.position().line(), b.position().line());
             return line != 0 ? line : Integer.compare(a.position().column(), b.position().column());
         }

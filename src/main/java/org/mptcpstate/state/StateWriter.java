@@ -1,11 +1,5 @@
 package org.mptcpstate.state;
 
-import org.mptcpstate.state.NetworkState.AddressState;
-import org.mptcpstate.state.NetworkState.EndpointState;
-import org.mptcpstate.state.NetworkState.InterfaceState;
-import org.mptcpstate.state.NetworkState.IpState;
-import org.mptcpstate.state.NetworkState.LimitsState;
-import org.mptcpstate.state.NetworkState.MptcpState;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.PrettyPrinter;
@@ -21,7 +15,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * Writes a {@link NetworkState} as YAML ({@link YamlEmitter}) or JSON (Jackson's generator): one walk of the
+ * Writes a {@link ShowDocument} as YAML ({@link YamlEmitter}) or JSON (Jackson's generator): one walk of the
  * state for both formats, keys in a fixed order, null (unstated) fields left out.
  */
 public final class StateWriter {
@@ -32,15 +26,15 @@ public final class StateWriter {
 
     /** Loads and initialises the writer's classes by writing a small document to nowhere. */
     public static void warmUp() {
-        NetworkState sample = new NetworkState(new MptcpState(true, "kernel", new LimitsState(2, 0), List.of()),
-                List.of(new InterfaceState("eth0", null, null, null, null, null, new IpState(null,
-                        List.of(new AddressState(IpAddresses.parse("192.0.2.1"), 24, null, null, null,
+        ShowDocument sample = new ShowDocument(new ShowDocument.Mptcp(true, "kernel", new ShowDocument.Limits(2, 0), List.of()),
+                List.of(new ShowDocument.Interface("eth0", null, null, null, null, null, new ShowDocument.IpFamily(null,
+                        List.of(new ShowDocument.Address(IpAddresses.parse("192.0.2.1"), 24, null, null, null,
                                 List.of()))))));
         write(sample, Format.YAML, OutputStream.nullOutputStream());
     }
 
     /** Writes the document; {@code out} is flushed, not closed. */
-    public static void write(NetworkState state, Format format, OutputStream out) {
+    public static void write(ShowDocument state, Format format, OutputStream out) {
         try (DocumentSink sink = format == Format.YAML ? new YamlEmitter(out) : new JsonSink(out)) {
             writeState(sink, state);
         }
@@ -128,7 +122,7 @@ public final class StateWriter {
         }
     }
 
-    private static void writeState(DocumentSink g, NetworkState state) {
+    private static void writeState(DocumentSink g, ShowDocument state) {
         g.startObject();
         if (state.mptcp() != null) {
             g.name("mptcp");
@@ -137,7 +131,7 @@ public final class StateWriter {
         if (state.interfaces() != null) {
             g.name("interfaces");
             g.startArray();
-            for (InterfaceState iface : state.interfaces()) {
+            for (ShowDocument.Interface iface : state.interfaces()) {
                 writeInterface(g, iface);
             }
             g.endArray();
@@ -145,14 +139,14 @@ public final class StateWriter {
         g.endObject();
     }
 
-    private static void writeMptcp(DocumentSink g, MptcpState mptcp) {
+    private static void writeMptcp(DocumentSink g, ShowDocument.Mptcp mptcp) {
         g.startObject();
         if (mptcp.enabled() != null) {
             g.name("enabled");
             g.bool(mptcp.enabled());
         }
         stringProperty(g, "path-manager", mptcp.pathManager());
-        LimitsState limits = mptcp.limits();
+        ShowDocument.Limits limits = mptcp.limits();
         if (limits != null) {
             g.name("limits");
             g.startObject();
@@ -163,7 +157,7 @@ public final class StateWriter {
         if (mptcp.endpoints() != null) {
             g.name("endpoints");
             g.startArray();
-            for (EndpointState endpoint : mptcp.endpoints()) {
+            for (ShowDocument.StandaloneEndpoint endpoint : mptcp.endpoints()) {
                 g.startObject();
                 g.name("address");
                 g.string(IpAddresses.format(endpoint.address()));
@@ -179,7 +173,7 @@ public final class StateWriter {
         g.endObject();
     }
 
-    private static void writeInterface(DocumentSink g, InterfaceState iface) {
+    private static void writeInterface(DocumentSink g, ShowDocument.Interface iface) {
         g.startObject();
         g.name("name");
         g.string(iface.name());
@@ -197,7 +191,7 @@ public final class StateWriter {
         g.endObject();
     }
 
-    private static void ipProperty(DocumentSink g, String name, IpState ip) {
+    private static void ipProperty(DocumentSink g, String name, ShowDocument.IpFamily ip) {
         if (ip == null) {
             return;
         }
@@ -210,7 +204,7 @@ public final class StateWriter {
         if (ip.addresses() != null) {
             g.name("address");
             g.startArray();
-            for (AddressState address : ip.addresses()) {
+            for (ShowDocument.Address address : ip.addresses()) {
                 g.startObject();
                 g.name("ip");
                 g.string(IpAddresses.format(address.ip()));

@@ -5,7 +5,7 @@ import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.state.Snapshot.Endpoint;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
 
@@ -33,14 +33,14 @@ class CheckTest {
     @Test
     void aCleanStateHasNoFindings() {
         Snapshot snapshot = snapshot(true, "kernel", 2, 2, List.of(
-                new Endpoint(1, ip("198.51.100.10"), 0, SUBFLOW, 3)));
+                new KernelEndpoint(1, ip("198.51.100.10"), 0, SUBFLOW, 3)));
         assertThat(Checker.check(snapshot, facts(0, Map.of("eth1", 0), lookup("198.51.100.10", 3)))).isEmpty();
     }
 
     @Test
     void everySysctlAndLimitTrapAtOnce() {
         Snapshot snapshot = snapshot(false, "userspace", 0, 0, List.of(
-                new Endpoint(1, ip("198.51.100.10"), 0, SUBFLOW, 3)));
+                new KernelEndpoint(1, ip("198.51.100.10"), 0, SUBFLOW, 3)));
         List<String> codes = codes(Checker.check(snapshot,
                 facts(0, Map.of("eth1", 0), lookup("198.51.100.10", 3))));
         assertThat(codes).containsExactly("mptcp-disabled", "path-manager", "subflow-limit", "add-addr-accepted");
@@ -59,7 +59,7 @@ class CheckTest {
     @Test
     void rpFilterCountsTheLargerOfAllAndTheInterface() {
         Snapshot snapshot = snapshot(true, "kernel", 2, 2, List.of(
-                new Endpoint(1, ip("198.51.100.10"), 0, SIGNAL, 0)));
+                new KernelEndpoint(1, ip("198.51.100.10"), 0, SIGNAL, 0)));
         assertThat(codes(Checker.check(snapshot, facts(1, Map.of("eth1", 0))))).containsExactly("rp-filter");
         assertThat(codes(Checker.check(snapshot, facts(0, Map.of("eth1", 1))))).containsExactly("rp-filter");
         // 2 (loose) in "all" is larger than 1 on the interface: loose wins
@@ -70,9 +70,9 @@ class CheckTest {
     @Test
     void policyRoutingNoRouteAndMissingAddress() {
         Snapshot snapshot = snapshot(true, "kernel", 4, 2, List.of(
-                new Endpoint(1, ip("198.51.100.10"), 0, SUBFLOW, 3),
-                new Endpoint(2, ip("2001:db8:1::10"), 0, SUBFLOW, 0),
-                new Endpoint(3, ip("203.0.113.9"), 0, SUBFLOW, 0)));
+                new KernelEndpoint(1, ip("198.51.100.10"), 0, SUBFLOW, 3),
+                new KernelEndpoint(2, ip("2001:db8:1::10"), 0, SUBFLOW, 0),
+                new KernelEndpoint(3, ip("203.0.113.9"), 0, SUBFLOW, 0)));
         CheckFacts facts = new CheckFacts(0, Map.of(), Map.of(
                 ip("198.51.100.10"), new CheckFacts.Lookup(ip("203.0.113.254"), 2, null)),
                 Set.of(2, 3), Set.of());
@@ -88,7 +88,7 @@ class CheckTest {
     @Test
     void anUnreachableRemoteIsAWarning() {
         Snapshot snapshot = snapshot(true, "kernel", 2, 2, List.of(
-                new Endpoint(1, ip("198.51.100.10"), 0, SUBFLOW, 3)));
+                new KernelEndpoint(1, ip("198.51.100.10"), 0, SUBFLOW, 3)));
         CheckFacts facts = new CheckFacts(0, Map.of(), Map.of(ip("198.51.100.10"),
                 new CheckFacts.Lookup(ip("203.0.113.254"), 0, "Network is unreachable")), Set.of(3), Set.of());
         List<Finding> findings = Checker.check(snapshot, facts);
@@ -109,7 +109,7 @@ class CheckTest {
         assertThat(Checker.probeFor(snapshot, false)).isEqualTo(ip("2001:db8:ffff:ffff::1"));
     }
 
-    private static Snapshot snapshot(boolean enabled, String pm, int subflows, int addAddr, List<Endpoint> endpoints) {
+    private static Snapshot snapshot(boolean enabled, String pm, int subflows, int addAddr, List<KernelEndpoint> endpoints) {
         return new Snapshot(new Snapshot.Sysctls(enabled, pm), new Snapshot.Limits(subflows, addAddr), endpoints,
                 LINKS, ADDRESSES, new Snapshot.DefaultRoutes(Set.of(2), Set.of()));
     }

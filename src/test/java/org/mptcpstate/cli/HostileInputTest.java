@@ -99,7 +99,7 @@ class HostileInputTest {
     void fiftyMegabytesAreRefusedAtTheStart() throws IOException {
         Path file = dir.resolve("fifty-megabytes.yml");
         byte[] line = "# a comment line, so that only the size is wrong\n".getBytes(StandardCharsets.US_ASCII);
-        try (OutputStream out = Files.newOutputStream(file)) {
+        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
             out.write("mptcp:\n  enabled: true\n".getBytes(StandardCharsets.US_ASCII));
             for (long written = 0; written < 50L * 1000 * 1000; written += line.length) {
                 out.write(line);

@@ -3,7 +3,7 @@ package org.mptcpstate.kernel;
 import org.junit.jupiter.api.Test;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.state.Snapshot.Endpoint;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Limits;
 import org.mptcpstate.state.Snapshot.Sysctls;
 
@@ -26,7 +26,7 @@ class FakeKernelContractTest extends MptcpKernelContract {
 
     // ---------------------------------------------------------------- what only the fake has: its construction
 
-    private static Snapshot initial(List<Endpoint> endpoints) {
+    private static Snapshot initial(List<KernelEndpoint> endpoints) {
         return new Snapshot(new Sysctls(false, Sysctls.USERSPACE), new Limits(4, 1), endpoints,
                 ContractNamespace.links(), ContractNamespace.addresses(), ContractNamespace.defaultRoutes());
     }
@@ -50,7 +50,7 @@ class FakeKernelContractTest extends MptcpKernelContract {
     void theIdCursorStartsAtTheHighestInitialId() {
         try (FakeKernel kernel = new FakeKernel(initial(List.of(endpoint(3, VA0_V4, SUBFLOW))))) {
             kernel.addEndpoint(0, ip("203.0.113.1"), 0, EndpointFlags.NONE, 0);
-            assertThat(kernel.query().endpoints()).extracting(Endpoint::id).containsExactly(3, 4);
+            assertThat(kernel.query().endpoints()).extracting(KernelEndpoint::id).containsExactly(3, 4);
         }
     }
 
@@ -69,7 +69,7 @@ class FakeKernelContractTest extends MptcpKernelContract {
     void refusesInitialEndpointsNoKernelCouldHold() {
         assertThatThrownBy(() -> new FakeKernel(initial(List.of(endpoint(1, VA0_V4, 0), endpoint(1, VB0_V4, 0)))))
                 .isInstanceOf(IllegalArgumentException.class);
-        List<Endpoint> nine = new java.util.ArrayList<>();
+        List<KernelEndpoint> nine = new java.util.ArrayList<>();
         for (int i = 1; i <= 9; i++) {
             nine.add(endpoint(i, ip("203.0.113." + i), 0));
         }

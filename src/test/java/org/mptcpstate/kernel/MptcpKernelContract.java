@@ -5,7 +5,7 @@ import org.mptcpstate.netlink.Errno;
 import org.mptcpstate.netlink.KernelErrorException;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.state.Snapshot.Endpoint;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Limits;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
@@ -67,7 +67,7 @@ abstract class MptcpKernelContract {
     }
 
     /** The part of a snapshot that the writes change. */
-    record MptcpState(Sysctls sysctls, Limits limits, List<Endpoint> endpoints) {
+    record MptcpState(Sysctls sysctls, Limits limits, List<KernelEndpoint> endpoints) {
         static MptcpState of(Snapshot snapshot) {
             return new MptcpState(snapshot.sysctls(), snapshot.limits(), snapshot.endpoints());
         }
@@ -103,11 +103,11 @@ abstract class MptcpKernelContract {
         assertThat(MptcpState.of(kernel.query())).as("state after the invalid call").isEqualTo(before);
     }
 
-    static Endpoint endpoint(int id, InetAddress address, int port, int flags, int interfaceIndex) {
-        return new Endpoint(id, address, port, new EndpointFlags(flags), interfaceIndex);
+    static KernelEndpoint endpoint(int id, InetAddress address, int port, int flags, int interfaceIndex) {
+        return new KernelEndpoint(id, address, port, new EndpointFlags(flags), interfaceIndex);
     }
 
-    static Endpoint endpoint(int id, InetAddress address, int flags) {
+    static KernelEndpoint endpoint(int id, InetAddress address, int flags) {
         return endpoint(id, address, 0, flags, 0);
     }
 
@@ -267,7 +267,7 @@ abstract class MptcpKernelContract {
             for (InetAddress address : odd) {
                 write(kernel, () -> add(kernel, address, SUBFLOW));
             }
-            assertThat(kernel.query().endpoints()).extracting(Endpoint::address).containsExactlyElementsOf(odd);
+            assertThat(kernel.query().endpoints()).extracting(KernelEndpoint::address).containsExactlyElementsOf(odd);
         });
     }
 
@@ -282,7 +282,7 @@ abstract class MptcpKernelContract {
             }
             write(kernel, () -> kernel.deleteEndpoint(2));
             Snapshot afterMiddle = write(kernel, () -> add(kernel, ip("203.0.113.4"), SUBFLOW));
-            assertThat(afterMiddle.endpoints()).extracting(Endpoint::id).containsExactly(1, 3, 4);
+            assertThat(afterMiddle.endpoints()).extracting(KernelEndpoint::id).containsExactly(1, 3, 4);
             for (int id : List.of(1, 3, 4)) {
                 write(kernel, () -> kernel.deleteEndpoint(id));
             }
@@ -432,7 +432,7 @@ abstract class MptcpKernelContract {
             refused(kernel, Errno.EADDRINUSE, inUse, () -> kernel.addEndpoint(0, ip("::"), 10200, flags(SIGNAL), 0));
             write(kernel, () -> kernel.addEndpoint(0, ip("::"), 10201, flags(SIGNAL), 0));
             refused(kernel, Errno.EADDRINUSE, inUse, () -> kernel.addEndpoint(0, VB0_V4, 10201, flags(SIGNAL), 0));
-            assertThat(kernel.query().endpoints()).extracting(Endpoint::id).containsExactly(1, 2, 3);
+            assertThat(kernel.query().endpoints()).extracting(KernelEndpoint::id).containsExactly(1, 2, 3);
         });
     }
 
@@ -483,7 +483,7 @@ abstract class MptcpKernelContract {
             for (InetAddress address : listenable) {
                 write(kernel, () -> kernel.addEndpoint(0, address, 10100, flags(SIGNAL), 0));
             }
-            assertThat(kernel.query().endpoints()).extracting(Endpoint::address).containsExactlyElementsOf(listenable);
+            assertThat(kernel.query().endpoints()).extracting(KernelEndpoint::address).containsExactlyElementsOf(listenable);
         });
     }
 

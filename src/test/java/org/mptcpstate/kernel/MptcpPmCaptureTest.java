@@ -8,7 +8,7 @@ import org.mptcpstate.netlink.MalformedMessageException;
 import org.mptcpstate.netlink.NetlinkMessage;
 import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.MptcpFlag;
-import org.mptcpstate.state.Snapshot.Endpoint;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Limits;
 import org.mptcpstate.testing.Captures;
 import org.mptcpstate.testing.RawNetlink;
@@ -46,7 +46,7 @@ class MptcpPmCaptureTest {
         return data;
     }
 
-    private static Endpoint decode(NetlinkMessage message) {
+    private static KernelEndpoint decode(NetlinkMessage message) {
         return MptcpPm.decodeEndpoint(GenericNetlink.messages(List.of(message)).get(0));
     }
 
@@ -67,7 +67,7 @@ class MptcpPmCaptureTest {
         return endpoint.has("port") ? endpoint.get("port").asInt() : 0;
     }
 
-    static void assertEndpointMatches(Endpoint decoded, JsonNode oracle) {
+    static void assertEndpointMatches(KernelEndpoint decoded, JsonNode oracle) {
         String what = "endpoint " + oracle;
         assertThat(decoded.id()).as(what + ": id").isEqualTo(oracle.get("id").asInt());
         assertThat(IpAddresses.format(decoded.address())).as(what + ": address")
@@ -113,7 +113,7 @@ class MptcpPmCaptureTest {
     @Test
     void everyFlagBitTheKernelReportedHasAName() {
         for (NetlinkMessage message : replies(DUMP)) {
-            Endpoint endpoint = decode(message);
+            KernelEndpoint endpoint = decode(message);
             assertThat(endpoint.flags().unknownBits()).as("endpoint %d", endpoint.id()).isZero();
             assertThat(endpoint.flags().names()).noneMatch(name -> name.startsWith("0x"));
         }

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.mptcpstate.netlink.NetworkNamespace;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.state.Snapshot.Endpoint;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
 import org.mptcpstate.testing.IprouteOracle;
@@ -71,7 +71,7 @@ class NetlinkKernelContractIT extends MptcpKernelContract {
                     new TreeSet<>(e.flags()), e.dev()));
         }
         List<Seen> ours = new ArrayList<>();
-        for (Endpoint e : reported.endpoints()) {
+        for (KernelEndpoint e : reported.endpoints()) {
             ours.add(new Seen(e.id(), hex(e.address()), e.port(), new TreeSet<>(e.flags().names()),
                     e.interfaceIndex() == 0 ? null : deviceName(reported, e.interfaceIndex())));
         }

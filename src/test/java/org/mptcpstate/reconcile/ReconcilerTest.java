@@ -9,7 +9,7 @@ import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.Snapshot.DefaultRoutes;
-import org.mptcpstate.state.Snapshot.Endpoint;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
 import org.mptcpstate.state.StateLoader;
@@ -50,8 +50,8 @@ class ReconcilerTest {
     /** eth1: 192.0.2.2, 192.0.2.3 (endpoint 3, subflow+fullmesh), 2001:db8::2; eth2: 198.51.100.2 (endpoint 5, signal). */
     private static Snapshot initial() throws Exception {
         return new Snapshot(new Snapshot.Sysctls(false, "kernel"), new Snapshot.Limits(2, 0),
-                List.of(new Endpoint(3, ip("192.0.2.3"), 0, EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.FULLMESH), 2),
-                        new Endpoint(5, ip("198.51.100.2"), 0, EndpointFlags.of(MptcpFlag.SIGNAL), 3)),
+                List.of(new KernelEndpoint(3, ip("192.0.2.3"), 0, EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.FULLMESH), 2),
+                        new KernelEndpoint(5, ip("198.51.100.2"), 0, EndpointFlags.of(MptcpFlag.SIGNAL), 3)),
                 List.of(new Link(1, "lo", null, true, true, 772, Snapshot.OperState.UNKNOWN),
                         new Link(2, "eth1", "veth", true, false, 1, Snapshot.OperState.UP),
                         new Link(3, "eth2", "veth", true, false, 1, Snapshot.OperState.UP)),

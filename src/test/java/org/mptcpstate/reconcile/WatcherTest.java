@@ -5,12 +5,12 @@ import org.junit.jupiter.api.Test;
 import org.mptcpstate.kernel.FakeKernel;
 import org.mptcpstate.kernel.MptcpKernel;
 import org.mptcpstate.netlink.KernelErrorException;
-import org.mptcpstate.plan.Warning;
+import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.state.DesiredState;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.Snapshot.DefaultRoutes;
-import org.mptcpstate.state.Snapshot.Endpoint;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
 import org.mptcpstate.state.StateLoader;
@@ -290,10 +290,10 @@ class WatcherTest {
             applied.add(cause);
         }
 
-        final List<Warning> warnings = new CopyOnWriteArrayList<>();
+        final List<Diagnostic> warnings = new CopyOnWriteArrayList<>();
 
         @Override
-        public void warnings(List<Warning> fresh) {
+        public void warnings(List<Diagnostic> fresh) {
             warnings.addAll(fresh);
         }
 
@@ -366,12 +366,12 @@ class WatcherTest {
         }
 
         synchronized List<String> flags(String ip) {
-            Endpoint endpoint = endpoint(ip);
+            KernelEndpoint endpoint = endpoint(ip);
             return endpoint == null ? List.of() : endpoint.flags().names();
         }
 
-        private Endpoint endpoint(String ip) {
-            for (Endpoint endpoint : kernel.query().endpoints()) {
+        private KernelEndpoint endpoint(String ip) {
+            for (KernelEndpoint endpoint : kernel.query().endpoints()) {
                 if (endpoint.address().equals(address(ip).address())) {
                     return endpoint;
                 }

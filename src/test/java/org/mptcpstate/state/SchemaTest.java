@@ -66,7 +66,7 @@ class SchemaTest {
     void theNmstateExampleWarnsAsItsCommentSays() throws Exception {
         Path file = Path.of("examples/nmstate-file.yml");
         LoadedState loaded = StateLoader.load("nmstate-file.yml", Files.readAllBytes(file));
-        assertThat(loaded.warnings()).extracting(Problem::toString).contains(
+        assertThat(loaded.warnings()).extracting(Diagnostic::toString).contains(
                 "nmstate-file.yml:9:3: 'mtu' is an nmstate setting that mptcpstate does not manage; ignored");
         assertThat(Files.readString(file)).contains(
                 "#   nmstate-file.yml:9:3: 'mtu' is an nmstate setting that mptcpstate does not manage; ignored\n");

@@ -2,10 +2,10 @@ package org.mptcpstate.state;
 
 import org.junit.jupiter.api.Test;
 import org.mptcpstate.state.DesiredState.Address;
-import org.mptcpstate.state.DesiredState.Endpoint;
+import org.mptcpstate.state.DesiredState.StandaloneEndpoint;
 import org.mptcpstate.state.DesiredState.Interface;
 import org.mptcpstate.state.DesiredState.Mptcp;
-import org.mptcpstate.state.DesiredState.Position;
+import org.mptcpstate.state.Position;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
@@ -40,8 +40,8 @@ class StateLoaderShowTest {
         LoadedState loaded = StateLoader.load("show.yml", show(StateWriter.Format.YAML));
         DesiredState expected = new DesiredState(
                 new Mptcp(true, 4, 3, List.of(
-                        new Endpoint(ip("198.51.100.2"), 8443, SIGNAL, "eth2", at("show.yml", 8, 5)),
-                        new Endpoint(ip("203.0.113.9"), null, EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.FULLMESH),
+                        new StandaloneEndpoint(ip("198.51.100.2"), 8443, SIGNAL, "eth2", at("show.yml", 8, 5)),
+                        new StandaloneEndpoint(ip("203.0.113.9"), null, EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.FULLMESH),
                                 null, at("show.yml", 14, 5))),
                         at("show.yml", 1, 1)),
                 List.of(new Interface("eth1", "veth", "up", SIGNAL_SUBFLOW, List.of(
@@ -60,8 +60,8 @@ class StateLoaderShowTest {
         LoadedState loaded = StateLoader.load("show.json", show(StateWriter.Format.JSON));
         DesiredState expected = new DesiredState(
                 new Mptcp(true, 4, 3, List.of(
-                        new Endpoint(ip("198.51.100.2"), 8443, SIGNAL, "eth2", at("show.json", 10, 7)),
-                        new Endpoint(ip("203.0.113.9"), null, EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.FULLMESH),
+                        new StandaloneEndpoint(ip("198.51.100.2"), 8443, SIGNAL, "eth2", at("show.json", 10, 7)),
+                        new StandaloneEndpoint(ip("203.0.113.9"), null, EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.FULLMESH),
                                 null, at("show.json", 19, 7))),
                         at("show.json", 2, 3)),
                 List.of(new Interface("eth1", "veth", "up", SIGNAL_SUBFLOW, List.of(
@@ -81,7 +81,7 @@ class StateLoaderShowTest {
         LoadedState loaded = StateLoader.load("show-output.yml", Files.readAllBytes(file));
         String f = "show-output.yml";
         DesiredState expected = new DesiredState(
-                new Mptcp(true, 4, 2, List.of(new Endpoint(ip("198.51.100.2"), 8443, SIGNAL, null, at(f, 18, 5))),
+                new Mptcp(true, 4, 2, List.of(new StandaloneEndpoint(ip("198.51.100.2"), 8443, SIGNAL, null, at(f, 18, 5))),
                         at(f, 11, 1)),
                 List.of(new Interface("eth1", "veth", "up", SIGNAL_SUBFLOW, List.of(
                                 new Address(ip("192.0.2.2"), 24, SIGNAL_SUBFLOW, at(f, 35, 7)),
@@ -106,8 +106,8 @@ class StateLoaderShowTest {
      */
     @Test
     void showOutputOfADownLinkOrAnImplicitEndpointLoads() throws Exception {
-        NetworkState shown = new NetworkState(null, List.of(new NetworkState.InterfaceState("eth3", "veth", "down",
-                "down", null, new NetworkState.IpState(false, List.of(new NetworkState.AddressState(
+        ShowDocument shown = new ShowDocument(null, List.of(new ShowDocument.Interface("eth3", "veth", "down",
+                "down", null, new ShowDocument.IpFamily(false, List.of(new ShowDocument.Address(
                         ip("192.0.2.30"), 24, EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.IMPLICIT), 5, null,
                         List.of()))), null)));
         ByteArrayOutputStream out = new ByteArrayOutputStream();

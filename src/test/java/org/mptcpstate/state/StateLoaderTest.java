@@ -3,10 +3,10 @@ package org.mptcpstate.state;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.mptcpstate.state.DesiredState.Address;
-import org.mptcpstate.state.DesiredState.Endpoint;
+import org.mptcpstate.state.DesiredState.StandaloneEndpoint;
 import org.mptcpstate.state.DesiredState.Interface;
 import org.mptcpstate.state.DesiredState.Mptcp;
-import org.mptcpstate.state.DesiredState.Position;
+import org.mptcpstate.state.Position;
 
 import java.io.ByteArrayOutputStream;
 import java.net.Inet6Address;
@@ -84,7 +84,7 @@ class StateLoaderTest {
                           prefix-length: 64
                     """);
             DesiredState expected = new DesiredState(
-                    new Mptcp(true, 3, 2, List.of(new Endpoint(ip("203.0.113.9"), 8443, flags(MptcpFlag.SIGNAL),
+                    new Mptcp(true, 3, 2, List.of(new StandaloneEndpoint(ip("203.0.113.9"), 8443, flags(MptcpFlag.SIGNAL),
                             "eth1", at(7, 5))), at(1, 1)),
                     List.of(new Interface("eth1", "ethernet", "up", flags(MptcpFlag.SIGNAL, MptcpFlag.SUBFLOW),
                             List.of(new Address(ip("192.0.2.2"), 24, flags(MptcpFlag.SUBFLOW, MptcpFlag.BACKUP),
@@ -150,7 +150,7 @@ class StateLoaderTest {
 
         @Test
         void aMappedIpv4EndpointStaysIpv6() {
-            Endpoint endpoint = load("mptcp:\n  endpoints:\n  - address: ::ffff:192.0.2.7\n").state().mptcp()
+            StandaloneEndpoint endpoint = load("mptcp:\n  endpoints:\n  - address: ::ffff:192.0.2.7\n").state().mptcp()
                     .endpoints().get(0);
             assertThat(endpoint.address()).isInstanceOf(Inet6Address.class);
             assertThat(IpAddresses.format(endpoint.address())).isEqualTo("::ffff:192.0.2.7");
@@ -159,7 +159,7 @@ class StateLoaderTest {
 
         @Test
         void portWithSignalAndBackupIsWhatTheKernelTakes() {
-            Endpoint endpoint = load("mptcp:\n  endpoints:\n  - {address: 192.0.2.9, port: 1, flags: [backup, signal]}\n")
+            StandaloneEndpoint endpoint = load("mptcp:\n  endpoints:\n  - {address: 192.0.2.9, port: 1, flags: [backup, signal]}\n")
                     .state().mptcp().endpoints().get(0);
             assertThat(endpoint.flags()).isEqualTo(flags(MptcpFlag.SIGNAL, MptcpFlag.BACKUP));
             assertThat(endpoint.port()).isEqualTo(1);
@@ -257,7 +257,7 @@ class StateLoaderTest {
                       config: []
                     hostname: {config: host1}
                     """);
-            assertThat(loaded.warnings()).extracting(Problem::toString).containsExactly(
+            assertThat(loaded.warnings()).extracting(Diagnostic::toString).containsExactly(
                     "state.yml:3:3: 'mtu' is an nmstate setting that mptcpstate does not manage; ignored",
                     "state.yml:4:3: 'ethernet' is an nmstate setting that mptcpstate does not manage; ignored",
                     "state.yml:6:5: 'enabled' is an nmstate setting that mptcpstate does not manage; ignored",
@@ -910,7 +910,7 @@ class StateLoaderTest {
             failure = e;
         }
         assertThat(failure).isNotNull();
-        assertThat(failure.problems()).extracting(Problem::toString).containsExactly(
+        assertThat(failure.problems()).extracting(Diagnostic::toString).containsExactly(
                 "state.yml:2:12: expected true or false, got the string 'yes'",
                 "state.yml:4:15: subflows must be from 0 to 8, got 9",
                 "state.yml:5:24: expected an integer, got the number 2.5",
@@ -937,7 +937,7 @@ class StateLoaderTest {
                 "1_000", "-", "#eth", "'q'", "\"q\"", "*alias", "&anchor", "!tag", "@at", "`b`", "[x]", "{x}", "%p",
                 ".inf", "-.inf", ".nan", "0", "-0", "012", "+12", "${HOME}");
         for (String name : names) {
-            NetworkState document = new NetworkState(null, List.of(new NetworkState.InterfaceState(name, null,
+            ShowDocument document = new ShowDocument(null, List.of(new ShowDocument.Interface(name, null,
                     null, null, null, null, null)));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             StateWriter.write(document, StateWriter.Format.YAML, out);

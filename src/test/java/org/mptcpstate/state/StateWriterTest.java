@@ -1,12 +1,6 @@
 package org.mptcpstate.state;
 
 import org.junit.jupiter.api.Test;
-import org.mptcpstate.state.NetworkState.AddressState;
-import org.mptcpstate.state.NetworkState.EndpointState;
-import org.mptcpstate.state.NetworkState.InterfaceState;
-import org.mptcpstate.state.NetworkState.IpState;
-import org.mptcpstate.state.NetworkState.LimitsState;
-import org.mptcpstate.state.NetworkState.MptcpState;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -26,26 +20,26 @@ class StateWriterTest {
     }
 
     /** Also the show document {@code StateLoaderShowTest} loads back. */
-    static NetworkState sample() throws Exception {
-        return new NetworkState(
-                new MptcpState(true, "kernel", new LimitsState(4, 3), List.of(
-                        new EndpointState(ip("198.51.100.2"), 8, 8443, EndpointFlags.of(MptcpFlag.SIGNAL), "eth2", null),
-                        new EndpointState(ip("203.0.113.9"), 9, null,
+    static ShowDocument sample() throws Exception {
+        return new ShowDocument(
+                new ShowDocument.Mptcp(true, "kernel", new ShowDocument.Limits(4, 3), List.of(
+                        new ShowDocument.StandaloneEndpoint(ip("198.51.100.2"), 8, 8443, EndpointFlags.of(MptcpFlag.SIGNAL), "eth2", null),
+                        new ShowDocument.StandaloneEndpoint(ip("203.0.113.9"), 9, null,
                                 EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.FULLMESH), null, null))),
-                List.of(new InterfaceState("eth1", "veth", "up", "up",
+                List.of(new ShowDocument.Interface("eth1", "veth", "up", "up",
                         EndpointFlags.of(MptcpFlag.SIGNAL, MptcpFlag.SUBFLOW),
-                        new IpState(true, List.of(new AddressState(ip("192.0.2.2"), 24,
+                        new ShowDocument.IpFamily(true, List.of(new ShowDocument.Address(ip("192.0.2.2"), 24,
                                 EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.SIGNAL), 1, null, List.of()))),
-                        new IpState(false, List.of(
-                                new AddressState(ip("2001:db8::2"), 64,
+                        new ShowDocument.IpFamily(false, List.of(
+                                new ShowDocument.Address(ip("2001:db8::2"), 64,
                                         EndpointFlags.of(MptcpFlag.SIGNAL, MptcpFlag.SUBFLOW), 7, null, List.of()),
-                                new AddressState(ip("fe80::1"), 64, EndpointFlags.NONE, null,
+                                new ShowDocument.Address(ip("fe80::1"), 64, EndpointFlags.NONE, null,
                                         Ineligibility.LINK_LOCAL, List.of("tentative"))))),
-                        new InterfaceState("lo", "loopback", "up", "unknown", null,
-                                new IpState(false, List.of()), new IpState(false, List.of()))));
+                        new ShowDocument.Interface("lo", "loopback", "up", "unknown", null,
+                                new ShowDocument.IpFamily(false, List.of()), new ShowDocument.IpFamily(false, List.of()))));
     }
 
-    private static String write(NetworkState state, StateWriter.Format format) {
+    private static String write(ShowDocument state, StateWriter.Format format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         StateWriter.write(state, format, out);
         return out.toString(StandardCharsets.UTF_8);
@@ -76,7 +70,7 @@ class StateWriterTest {
 
     @Test
     void unstatedFieldsAreLeftOut() {
-        NetworkState partial = new NetworkState(new MptcpState(null, null, new LimitsState(3, null), null), null);
+        ShowDocument partial = new ShowDocument(new ShowDocument.Mptcp(null, null, new ShowDocument.Limits(3, null), null), null);
         assertThat(write(partial, StateWriter.Format.YAML)).isEqualTo("mptcp:\n  limits:\n    subflows: 3\n");
     }
 
@@ -86,7 +80,7 @@ class StateWriterTest {
                 "1_000", "-", "#eth", "a: b", "- x", "eth0 # x", "'q'", "\"q\"", "*alias", "&anchor", "!tag",
                 "@at", "`b`", "[x]", "{x}", "%p", "", " lead", "trail ", ".inf", "-.inf", ".nan", "0", "-0");
         for (String text : tricky) {
-            NetworkState odd = new NetworkState(null, List.of(new InterfaceState(text, text, null, null, null,
+            ShowDocument odd = new ShowDocument(null, List.of(new ShowDocument.Interface(text, text, null, null, null,
                     null, null)));
             String yaml = write(odd, StateWriter.Format.YAML);
             JsonNode parsed = new YAMLMapper().readTree(yaml);
@@ -100,12 +94,12 @@ class StateWriterTest {
     void yaml11NumbersAreQuotedButAddressesAreNot() {
         for (String text : List.of("0x10", "012", "0o12", "1_000", "0b101", "1:20", "190:20:30", "+12", "2001:1:2:3:4:5:6:7",
                 "0X1F", "0B1", "0O7", "0_x1f", "1e_3", "1E10", "2001-12-14", "::1", ":sym")) {
-            NetworkState odd = new NetworkState(null, List.of(new InterfaceState(text, null, null, null, null,
+            ShowDocument odd = new ShowDocument(null, List.of(new ShowDocument.Interface(text, null, null, null, null,
                     null, null)));
             assertThat(write(odd, StateWriter.Format.YAML)).contains("- name: \"" + text + "\"\n");
         }
         for (String text : List.of("192.0.2.2", "2001:db8::2", "fe80::1", "fd00::1:2", "eth0", "wlp2s0", "br-lan.10")) {
-            NetworkState plain = new NetworkState(null, List.of(new InterfaceState(text, null, null, null, null,
+            ShowDocument plain = new ShowDocument(null, List.of(new ShowDocument.Interface(text, null, null, null, null,
                     null, null)));
             assertThat(write(plain, StateWriter.Format.YAML)).contains("- name: " + text + "\n");
         }
@@ -135,8 +129,8 @@ class StateWriterTest {
                 }
             }
             String name = text.toString();
-            NetworkState odd = new NetworkState(new MptcpState(null, name, null, null), List.of(new InterfaceState(
-                    name, name, null, null, null, new IpState(null, List.of(new AddressState(ip4(), 24, null, null,
+            ShowDocument odd = new ShowDocument(new ShowDocument.Mptcp(null, name, null, null), List.of(new ShowDocument.Interface(
+                    name, name, null, null, null, new ShowDocument.IpFamily(null, List.of(new ShowDocument.Address(ip4(), 24, null, null,
                     null, List.of(name, "x")))), null)));
             String yaml = write(odd, StateWriter.Format.YAML);
             JsonNode jackson = new YAMLMapper().readTree(yaml);
@@ -160,8 +154,8 @@ class StateWriterTest {
     /** Empty containers are written in flow style, as Jackson's YAML generator writes them. */
     @Test
     void emptyListsAndMappingsMatchJacksonsYaml() throws Exception {
-        NetworkState state = new NetworkState(new MptcpState(null, null, null, List.of()), List.of(
-                new InterfaceState("eth0", null, null, null, EndpointFlags.NONE, new IpState(null, List.of()), null)));
+        ShowDocument state = new ShowDocument(new ShowDocument.Mptcp(null, null, null, List.of()), List.of(
+                new ShowDocument.Interface("eth0", null, null, null, EndpointFlags.NONE, new ShowDocument.IpFamily(null, List.of()), null)));
         String yaml = write(state, StateWriter.Format.YAML);
         assertThat(yaml).isEqualTo("mptcp:\n  endpoints: []\ninterfaces:\n- name: eth0\n  mptcp:\n"
                 + "    address-flags: []\n  ipv4:\n    address: []\n");
@@ -216,7 +210,7 @@ class StateWriterTest {
         }
         StringBuilder stream = new StringBuilder();
         for (String name : names) {
-            NetworkState odd = new NetworkState(null, List.of(new InterfaceState(name, null, null, null, null,
+            ShowDocument odd = new ShowDocument(null, List.of(new ShowDocument.Interface(name, null, null, null, null,
                     null, null)));
             stream.append("---\n").append(write(odd, StateWriter.Format.YAML));
         }

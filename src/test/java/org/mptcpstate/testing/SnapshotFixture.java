@@ -4,7 +4,7 @@ import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.state.Snapshot.Endpoint;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
 import tools.jackson.databind.JsonNode;
@@ -30,7 +30,7 @@ public final class SnapshotFixture {
         JsonNode mptcp = doc.path("mptcp");
         List<Link> links = new ArrayList<>();
         List<LinkAddress> addresses = new ArrayList<>();
-        List<Endpoint> endpoints = new ArrayList<>();
+        List<KernelEndpoint> endpoints = new ArrayList<>();
         Map<String, Integer> indexOf = new HashMap<>();
         Set<Integer> v4Default = new HashSet<>();
         Set<Integer> v6Default = new HashSet<>();
@@ -63,7 +63,7 @@ public final class SnapshotFixture {
                     }
                     addresses.add(new LinkAddress(index, inet, address.path("prefix-length").asInt(), 0, flags));
                     if (address.has("mptcp-endpoint-id")) {
-                        endpoints.add(new Endpoint(address.path("mptcp-endpoint-id").asInt(), inet, 0,
+                        endpoints.add(new KernelEndpoint(address.path("mptcp-endpoint-id").asInt(), inet, 0,
                                 flags(address.path("mptcp-flags")), index));
                     }
                 }
@@ -71,7 +71,7 @@ public final class SnapshotFixture {
         }
         for (JsonNode endpoint : mptcp.path("endpoints")) {
             String dev = endpoint.path("interface").asString(null);
-            endpoints.add(new Endpoint(endpoint.path("id").asInt(), IpAddresses.parse(
+            endpoints.add(new KernelEndpoint(endpoint.path("id").asInt(), IpAddresses.parse(
                     endpoint.path("address").asString()), endpoint.path("port").asInt(0),
                     flags(endpoint.path("flags")), dev == null ? 0 : indexOf.get(dev)));
         }

@@ -1,11 +1,8 @@
 package org.mptcpstate.state;
 
 import org.junit.jupiter.api.Test;
-import org.mptcpstate.state.NetworkState.AddressState;
-import org.mptcpstate.state.NetworkState.EndpointState;
-import org.mptcpstate.state.NetworkState.InterfaceState;
 import org.mptcpstate.state.Snapshot.DefaultRoutes;
-import org.mptcpstate.state.Snapshot.Endpoint;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Limits;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
@@ -23,7 +20,7 @@ import static org.mptcpstate.state.MptcpFlag.BACKUP;
 import static org.mptcpstate.state.MptcpFlag.SIGNAL;
 import static org.mptcpstate.state.MptcpFlag.SUBFLOW;
 
-class CurrentStateTest {
+class ShowDocumentTest {
     private static final int PERMANENT = LinkAddress.PERMANENT;
 
     private static InetAddress ip(String text) {
@@ -42,22 +39,22 @@ class CurrentStateTest {
         return new LinkAddress(index, ip(ip), prefix, 0, PERMANENT);
     }
 
-    private static Snapshot snapshot(List<Link> links, List<LinkAddress> addresses, List<Endpoint> endpoints) {
+    private static Snapshot snapshot(List<Link> links, List<LinkAddress> addresses, List<KernelEndpoint> endpoints) {
         return new Snapshot(new Sysctls(true, "kernel"), new Limits(2, 0), endpoints, links, addresses,
                 new DefaultRoutes(Set.of(), Set.of()));
     }
 
-    private static InterfaceState only(NetworkState state, String name) {
+    private static ShowDocument.Interface only(ShowDocument state, String name) {
         return state.interfaces().stream().filter(i -> i.name().equals(name)).findFirst().orElseThrow();
     }
 
     @Test
     void endpointOnAnAddressIsShownThereWithItsId() {
-        NetworkState state = CurrentState.of(snapshot(List.of(link(2, "eth1", null)),
+        ShowDocument state = ShowDocument.of(snapshot(List.of(link(2, "eth1", null)),
                 List.of(address(2, "192.0.2.2", 24)),
-                List.of(new Endpoint(1, ip("192.0.2.2"), 0, EndpointFlags.of(SIGNAL, SUBFLOW), 2))));
+                List.of(new KernelEndpoint(1, ip("192.0.2.2"), 0, EndpointFlags.of(SIGNAL, SUBFLOW), 2))));
 
-        AddressState shown = only(state, "eth1").ipv4().addresses().get(0);
+        ShowDocument.Address shown = only(state, "eth1").ipv4().addresses().get(0);
         assertThat(shown.mptcpFlags().names()).containsExactly("signal", "subflow");
         assertThat(shown.endpointId()).isEqualTo(1);
         assertThat(only(state, "eth1").addressFlags().names()).containsExactly("signal", "subflow");
@@ -66,29 +63,29 @@ class CurrentStateTest {
 
     @Test
     void endpointsWithAPortOrWithoutAHomeAddressAreListedSeparately() {
-        NetworkState state = CurrentState.of(snapshot(List.of(link(2, "eth1", "veth")),
+        ShowDocument state = ShowDocument.of(snapshot(List.of(link(2, "eth1", "veth")),
                 List.of(address(2, "198.51.100.2", 24)),
-                List.of(new Endpoint(3, ip("198.51.100.2"), 8443, EndpointFlags.of(SIGNAL), 0),
-                        new Endpoint(4, ip("203.0.113.9"), 0, EndpointFlags.of(SUBFLOW), 0))));
+                List.of(new KernelEndpoint(3, ip("198.51.100.2"), 8443, EndpointFlags.of(SIGNAL), 0),
+                        new KernelEndpoint(4, ip("203.0.113.9"), 0, EndpointFlags.of(SUBFLOW), 0))));
 
         assertThat(state.mptcp().endpoints()).containsExactly(
-                new EndpointState(ip("198.51.100.2"), 3, 8443, EndpointFlags.of(SIGNAL), null, null),
-                new EndpointState(ip("203.0.113.9"), 4, null, EndpointFlags.of(SUBFLOW), null, null));
-        AddressState shown = only(state, "eth1").ipv4().addresses().get(0);
+                new ShowDocument.StandaloneEndpoint(ip("198.51.100.2"), 3, 8443, EndpointFlags.of(SIGNAL), null, null),
+                new ShowDocument.StandaloneEndpoint(ip("203.0.113.9"), 4, null, EndpointFlags.of(SUBFLOW), null, null));
+        ShowDocument.Address shown = only(state, "eth1").ipv4().addresses().get(0);
         assertThat(shown.mptcpFlags()).isEqualTo(EndpointFlags.NONE);
         assertThat(shown.endpointId()).isNull();
     }
 
     @Test
     void endpointBoundToAnotherInterfaceThanItsAddressIsNotClaimedByTheAddress() {
-        NetworkState state = CurrentState.of(snapshot(List.of(link(2, "eth1", null), link(3, "eth2", null)),
+        ShowDocument state = ShowDocument.of(snapshot(List.of(link(2, "eth1", null), link(3, "eth2", null)),
                 List.of(address(2, "192.0.2.2", 24)),
-                List.of(new Endpoint(5, ip("192.0.2.2"), 0, EndpointFlags.of(SUBFLOW), 3),
-                        new Endpoint(6, ip("198.51.100.7"), 0, EndpointFlags.of(SUBFLOW), 9))));
+                List.of(new KernelEndpoint(5, ip("192.0.2.2"), 0, EndpointFlags.of(SUBFLOW), 3),
+                        new KernelEndpoint(6, ip("198.51.100.7"), 0, EndpointFlags.of(SUBFLOW), 9))));
 
         assertThat(state.mptcp().endpoints()).containsExactly(
-                new EndpointState(ip("192.0.2.2"), 5, null, EndpointFlags.of(SUBFLOW), "eth2", null),
-                new EndpointState(ip("198.51.100.7"), 6, null, EndpointFlags.of(SUBFLOW), null, 9));
+                new ShowDocument.StandaloneEndpoint(ip("192.0.2.2"), 5, null, EndpointFlags.of(SUBFLOW), "eth2", null),
+                new ShowDocument.StandaloneEndpoint(ip("198.51.100.7"), 6, null, EndpointFlags.of(SUBFLOW), null, 9));
         assertThat(only(state, "eth1").ipv4().addresses().get(0).endpointId()).isNull();
     }
 
@@ -101,12 +98,12 @@ class CurrentStateTest {
                 address(3, "192.0.2.3", 24), address(3, "2001:db8::3", 64),
                 address(4, "198.51.100.4", 24),
                 address(5, "fe80::5", 64));
-        List<Endpoint> endpoints = List.of(
-                new Endpoint(1, ip("192.0.2.2"), 0, EndpointFlags.of(SUBFLOW, BACKUP), 0),
-                new Endpoint(2, ip("2001:db8::2"), 0, EndpointFlags.of(SUBFLOW, BACKUP), 0),
-                new Endpoint(3, ip("192.0.2.3"), 0, EndpointFlags.of(SUBFLOW), 0));
+        List<KernelEndpoint> endpoints = List.of(
+                new KernelEndpoint(1, ip("192.0.2.2"), 0, EndpointFlags.of(SUBFLOW, BACKUP), 0),
+                new KernelEndpoint(2, ip("2001:db8::2"), 0, EndpointFlags.of(SUBFLOW, BACKUP), 0),
+                new KernelEndpoint(3, ip("192.0.2.3"), 0, EndpointFlags.of(SUBFLOW), 0));
 
-        NetworkState state = CurrentState.of(snapshot(links, addresses, endpoints));
+        ShowDocument state = ShowDocument.of(snapshot(links, addresses, endpoints));
 
         assertThat(only(state, "agree").addressFlags().names()).containsExactly("subflow", "backup");
         assertThat(only(state, "differ").addressFlags()).isNull();
@@ -128,28 +125,28 @@ class CurrentStateTest {
         assertThat(Ineligibility.of(ip("192.0.2.1"))).isNull();
         assertThat(Ineligibility.of(ip("fec0::1"))).isNull();
 
-        NetworkState state = CurrentState.of(snapshot(List.of(link(2, "eth1", null)),
+        ShowDocument state = ShowDocument.of(snapshot(List.of(link(2, "eth1", null)),
                 List.of(address(2, "fd00::2", 64)), List.of()));
         assertThat(only(state, "eth1").ipv6().addresses().get(0).ineligible()).isEqualTo(Ineligibility.UNIQUE_LOCAL);
     }
 
     @Test
     void typeComesFromKindLoopbackOrHardware() {
-        assertThat(CurrentState.typeOf(new Link(1, "lo", null, true, true, 772, OperState.UNKNOWN)))
+        assertThat(new Link(1, "lo", null, true, true, 772, OperState.UNKNOWN).type())
                 .isEqualTo("loopback");
-        assertThat(CurrentState.typeOf(link(2, "eth0", null))).isEqualTo("ethernet");
-        assertThat(CurrentState.typeOf(link(3, "veth0", "veth"))).isEqualTo("veth");
-        assertThat(CurrentState.typeOf(new Link(4, "wwan0", null, true, false, 65534, OperState.UP)))
+        assertThat(link(2, "eth0", null).type()).isEqualTo("ethernet");
+        assertThat(link(3, "veth0", "veth").type()).isEqualTo("veth");
+        assertThat(new Link(4, "wwan0", null, true, false, 65534, OperState.UP).type())
                 .isEqualTo("none");
     }
 
     @Test
     void kernelFlagsUseIproute2Words() {
-        assertThat(CurrentState.kernelFlags(new LinkAddress(2, ip("192.0.2.9"), 24, 0,
+        assertThat(ShowDocument.kernelFlags(new LinkAddress(2, ip("192.0.2.9"), 24, 0,
                 LinkAddress.TEMPORARY | PERMANENT))).containsExactly("secondary");
-        assertThat(CurrentState.kernelFlags(new LinkAddress(2, ip("2001:db8::9"), 64, 0,
+        assertThat(ShowDocument.kernelFlags(new LinkAddress(2, ip("2001:db8::9"), 64, 0,
                 LinkAddress.TEMPORARY | LinkAddress.DEPRECATED))).containsExactly("temporary", "dynamic", "deprecated");
-        assertThat(CurrentState.kernelFlags(new LinkAddress(2, ip("2001:db8::9"), 64, 0,
+        assertThat(ShowDocument.kernelFlags(new LinkAddress(2, ip("2001:db8::9"), 64, 0,
                 LinkAddress.TENTATIVE | LinkAddress.DADFAILED | PERMANENT))).containsExactly("tentative", "dadfailed");
     }
 
@@ -162,18 +159,18 @@ class CurrentStateTest {
 
     @Test
     void filterListsOnlyTheNamedInterfacesButEveryNamespaceSetting() {
-        NetworkState state = CurrentState.of(snapshot(List.of(link(2, "eth1", null), link(3, "eth2", null)),
-                List.of(), List.of(new Endpoint(1, ip("203.0.113.1"), 0, EndpointFlags.of(SIGNAL), 0))),
+        ShowDocument state = ShowDocument.of(snapshot(List.of(link(2, "eth1", null), link(3, "eth2", null)),
+                List.of(), List.of(new KernelEndpoint(1, ip("203.0.113.1"), 0, EndpointFlags.of(SIGNAL), 0))),
                 Set.of("eth2"));
-        assertThat(state.interfaces()).extracting(InterfaceState::name).containsExactly("eth2");
+        assertThat(state.interfaces()).extracting(ShowDocument.Interface::name).containsExactly("eth2");
         assertThat(state.mptcp().endpoints()).hasSize(1);
     }
 
     @Test
     void interfacesAreSortedByName() {
-        NetworkState state = CurrentState.of(snapshot(List.of(link(3, "wlan0", null), link(1, "lo", null),
+        ShowDocument state = ShowDocument.of(snapshot(List.of(link(3, "wlan0", null), link(1, "lo", null),
                 link(2, "eth0", null)), List.of(), List.of()));
-        assertThat(state.interfaces()).extracting(InterfaceState::name).containsExactly("eth0", "lo", "wlan0");
+        assertThat(state.interfaces()).extracting(ShowDocument.Interface::name).containsExactly("eth0", "lo", "wlan0");
     }
 
     /** Random namespaces: whatever the layout, each kernel endpoint is shown exactly once. */
@@ -183,7 +180,7 @@ class CurrentStateTest {
         for (int round = 0; round < 500; round++) {
             List<Link> links = new ArrayList<>();
             List<LinkAddress> addresses = new ArrayList<>();
-            List<Endpoint> endpoints = new ArrayList<>();
+            List<KernelEndpoint> endpoints = new ArrayList<>();
             int linkCount = 1 + random.nextInt(4);
             for (int i = 1; i <= linkCount; i++) {
                 links.add(link(i, "if" + i, null));
@@ -192,22 +189,22 @@ class CurrentStateTest {
                 addresses.add(address(1 + random.nextInt(linkCount), "192.0.2." + (1 + random.nextInt(6)), 24));
             }
             for (int e = 0; e < random.nextInt(9); e++) {
-                endpoints.add(new Endpoint(e + 1, ip("192.0.2." + (1 + random.nextInt(8))),
+                endpoints.add(new KernelEndpoint(e + 1, ip("192.0.2." + (1 + random.nextInt(8))),
                         random.nextInt(4) == 0 ? 8000 + e : 0, EndpointFlags.of(SUBFLOW),
                         random.nextInt(3) == 0 ? random.nextInt(linkCount + 2) : 0));
             }
-            NetworkState state = CurrentState.of(snapshot(links, addresses, endpoints));
+            ShowDocument state = ShowDocument.of(snapshot(links, addresses, endpoints));
             List<Integer> shownIds = new ArrayList<>();
             state.mptcp().endpoints().forEach(e -> shownIds.add(e.id()));
-            for (InterfaceState iface : state.interfaces()) {
-                for (AddressState address : iface.ipv4().addresses()) {
+            for (ShowDocument.Interface iface : state.interfaces()) {
+                for (ShowDocument.Address address : iface.ipv4().addresses()) {
                     if (address.endpointId() != null) {
                         shownIds.add(address.endpointId());
                     }
                 }
             }
             assertThat(shownIds).as("round %d", round)
-                    .containsExactlyInAnyOrderElementsOf(endpoints.stream().map(Endpoint::id).toList());
+                    .containsExactlyInAnyOrderElementsOf(endpoints.stream().map(KernelEndpoint::id).toList());
         }
     }
 }
