@@ -7,11 +7,11 @@ import org.mptcpstate.plan.Planner;
 import org.mptcpstate.reconcile.ApplyResult;
 import org.mptcpstate.reconcile.Reconciler;
 import org.mptcpstate.state.ShowDocument;
-import org.mptcpstate.state.StateLoader;
+import org.mptcpstate.document.StateLoader;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.state.StateWriter;
+import org.mptcpstate.document.ShowWriter;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -59,8 +59,8 @@ public final class CdsTraining {
                     List.of(new Snapshot.Link(2, "eth1", "veth", true, false, 1, Snapshot.OperState.UP)),
                     List.of(new Snapshot.LinkAddress(2, v4, 24, 0, 0x80), new Snapshot.LinkAddress(2, v6, 64, 0, 0)),
                     new Snapshot.DefaultRoutes(Set.of(2), Set.of()));
-            for (StateWriter.Format format : StateWriter.Format.values()) {
-                StateWriter.write(ShowDocument.of(snapshot), format, sink);
+            for (ShowWriter.Format format : ShowWriter.Format.values()) {
+                ShowWriter.write(ShowDocument.of(snapshot), format, sink);
             }
             // validate, diff and apply: load a state file, plan it, print the plan and its diff
             byte[] file = ("mptcp:\n  enabled: true\n  limits: {subflows: 4, add-addr-accepted: 2}\n"

@@ -4,7 +4,7 @@ import org.mptcpstate.cli.CommandSpec.OptionSpec;
 import org.mptcpstate.persist.Installation;
 import org.mptcpstate.persist.SystemdUnit;
 import org.mptcpstate.state.DesiredState;
-import org.mptcpstate.state.LoadedState;
+import org.mptcpstate.document.LoadedState;
 
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;

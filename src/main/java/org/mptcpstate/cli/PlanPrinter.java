@@ -10,7 +10,7 @@ import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.state.ShowDocument;
 import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.state.StateWriter;
+import org.mptcpstate.document.ShowWriter;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.StreamWriteFeature;
@@ -80,7 +80,7 @@ final class PlanPrinter {
     /** The document as YAML lines, endpoint ids left out: the kernel picks ids, so they are not part of a review. */
     private static List<String> lines(ShowDocument state) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StateWriter.write(withoutIds(state), StateWriter.Format.YAML, out);
+        ShowWriter.write(withoutIds(state), ShowWriter.Format.YAML, out);
         return Arrays.asList(out.toString(StandardCharsets.UTF_8).split("\n"));
     }
 

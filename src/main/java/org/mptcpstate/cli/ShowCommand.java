@@ -4,7 +4,7 @@ import org.mptcpstate.cli.CommandSpec.OptionSpec;
 import org.mptcpstate.cli.CommandSpec.PositionalSpec;
 import org.mptcpstate.state.ShowDocument;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.state.StateWriter;
+import org.mptcpstate.document.ShowWriter;
 
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,7 +41,7 @@ final class ShowCommand implements Command {
                     : "no interfaces named ") + String.join(", ", missing) + " in this network namespace");
         }
         warmUp.join();
-        StateWriter.write(state, arguments.has(JSON.longName()) ? StateWriter.Format.JSON : StateWriter.Format.YAML,
+        ShowWriter.write(state, arguments.has(JSON.longName()) ? ShowWriter.Format.JSON : ShowWriter.Format.YAML,
                 streams.out());
 
         return ExitCodes.OK;
@@ -50,7 +50,7 @@ final class ShowCommand implements Command {
     private static final class WriterWarmUp implements Runnable {
         @Override
         public void run() {
-            StateWriter.warmUp();
+            ShowWriter.warmUp();
         }
     }
 }

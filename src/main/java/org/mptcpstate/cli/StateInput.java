@@ -1,8 +1,8 @@
 package org.mptcpstate.cli;
 
-import org.mptcpstate.state.LoadedState;
+import org.mptcpstate.document.LoadedState;
 import org.mptcpstate.state.Diagnostic;
-import org.mptcpstate.state.StateLoader;
+import org.mptcpstate.document.StateLoader;
 
 import java.io.IOException;
 import java.io.InputStream;

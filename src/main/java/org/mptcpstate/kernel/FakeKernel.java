@@ -4,6 +4,7 @@ import org.mptcpstate.netlink.Errno;
 import org.mptcpstate.netlink.KernelErrorException;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.IpAddresses;
+import org.mptcpstate.state.KernelRules;
 import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.Snapshot.DefaultRoutes;
@@ -31,12 +32,6 @@ import java.util.TreeMap;
  * endpoints start as given and change only through the writes. Not thread-safe; meant for tests.
  */
 public final class FakeKernel implements MptcpKernel {
-    static final int MAX_ENDPOINTS = 8;
-    static final int MAX_LIMIT = 8;
-    /** The flag bits the kernel keeps; it drops the others silently (signal..laminar). */
-    static final int KNOWN_FLAGS = 0x3f;
-    /** The bits set-flags can change. */
-    static final int CHANGEABLE_FLAGS = MptcpFlag.BACKUP.bit() | MptcpFlag.FULLMESH.bit();
 
     private static final int SIGNAL = MptcpFlag.SIGNAL.bit();
     private static final int SUBFLOW = MptcpFlag.SUBFLOW.bit();
@@ -71,8 +66,8 @@ public final class FakeKernel implements MptcpKernel {
             }
             nextId = Math.max(nextId, endpoint.id());
         }
-        if (endpoints.size() > MAX_ENDPOINTS) {
-            throw new IllegalArgumentException("a kernel holds at most " + MAX_ENDPOINTS + " endpoints");
+        if (endpoints.size() > KernelRules.MAX_ENDPOINTS) {
+            throw new IllegalArgumentException("a kernel holds at most " + KernelRules.MAX_ENDPOINTS + " endpoints");
         }
     }
 
@@ -101,8 +96,8 @@ public final class FakeKernel implements MptcpKernel {
         KernelArguments.checkLimit("add_addr_accepted", addAddrAccepted);
         // the kernel checks add_addr_accepted first, and writes nothing unless both are fine
         for (Integer value : Arrays.asList(addAddrAccepted, subflows)) {
-            if (value != null && value > MAX_LIMIT) {
-                throw refused(Errno.EINVAL, "limit greater than maximum (" + MAX_LIMIT + ")");
+            if (value != null && value > KernelRules.MAX_LIMIT) {
+                throw refused(Errno.EINVAL, "limit greater than maximum (" + KernelRules.MAX_LIMIT + ")");
             }
         }
         limits = new Limits(subflows == null ? limits.subflows() : subflows,
@@ -113,7 +108,7 @@ public final class FakeKernel implements MptcpKernel {
     public void addEndpoint(int id, InetAddress address, int port, EndpointFlags flags, int interfaceIndex) {
         checkOpen();
         KernelArguments.checkNewEndpoint(id, address, port, flags, interfaceIndex);
-        int bits = flags.bits() & KNOWN_FLAGS;
+        int bits = flags.bits() & KernelRules.KNOWN_FLAGS;
         if (port != 0 && (bits & (SIGNAL | SUBFLOW)) != SIGNAL) {
             throw refused(Errno.EINVAL, "flags must have signal and not subflow when using port");
         }
@@ -129,10 +124,10 @@ public final class FakeKernel implements MptcpKernel {
                 throw refused(error, "create listen socket error: -" + error);
             }
         }
-        if (nextId == KernelArguments.MAX_ENDPOINT_ID) {
+        if (nextId == KernelRules.MAX_ENDPOINT_ID) {
             nextId = 1;
         }
-        if (endpoints.size() >= MAX_ENDPOINTS) {
+        if (endpoints.size() >= KernelRules.MAX_ENDPOINTS) {
             throw tooMany(Errno.ERANGE);
         }
         if (endpoints.containsKey(id)) {
@@ -186,7 +181,7 @@ public final class FakeKernel implements MptcpKernel {
         if ((flags.bits() & FULLMESH) != 0 && (current & (SIGNAL | IMPLICIT)) != 0) {
             throw refused(Errno.EINVAL, "invalid addr flags");
         }
-        int bits = current & ~CHANGEABLE_FLAGS | flags.bits() & CHANGEABLE_FLAGS;
+        int bits = current & ~KernelRules.IN_PLACE_FLAGS | flags.bits() & KernelRules.IN_PLACE_FLAGS;
         endpoints.put(id, new KernelEndpoint(id, endpoint.address(), endpoint.port(), new EndpointFlags(bits),
                 endpoint.interfaceIndex()));
     }
@@ -204,7 +199,7 @@ public final class FakeKernel implements MptcpKernel {
 
     /** The lowest free id from {@code from} to 255, or 0. */
     private int freeId(int from) {
-        for (int id = from; id <= KernelArguments.MAX_ENDPOINT_ID; id++) {
+        for (int id = from; id <= KernelRules.MAX_ENDPOINT_ID; id++) {
             if (!endpoints.containsKey(id)) {
                 return id;
             }

@@ -1,6 +1,7 @@
 package org.mptcpstate.kernel;
 
 import org.mptcpstate.state.EndpointFlags;
+import org.mptcpstate.state.KernelRules;
 
 import java.net.InetAddress;
 import java.util.Objects;
@@ -10,16 +11,13 @@ import java.util.Objects;
  * refuse the same programming errors with the same words.
  */
 final class KernelArguments {
-    /** Endpoint ids are a u8 on the wire; 0 means "let the kernel choose" and is no endpoint's id. */
-    static final int MAX_ENDPOINT_ID = 255;
-
     private KernelArguments() {
     }
 
     static void checkNewEndpoint(int id, InetAddress address, int port, EndpointFlags flags, int interfaceIndex) {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(flags, "flags");
-        if (id < 0 || id > MAX_ENDPOINT_ID) {
+        if (id < 0 || id > KernelRules.MAX_ENDPOINT_ID) {
             throw new IllegalArgumentException("endpoint id " + id + " is outside 0..255 (0: the kernel chooses)");
         }
         if (port < 0 || port > 0xffff) {
@@ -31,7 +29,7 @@ final class KernelArguments {
     }
 
     static void checkEndpointId(int id) {
-        if (id < 1 || id > MAX_ENDPOINT_ID) {
+        if (id < KernelRules.MIN_ENDPOINT_ID || id > KernelRules.MAX_ENDPOINT_ID) {
             throw new IllegalArgumentException("endpoint id " + id + " is outside 1..255");
         }
     }

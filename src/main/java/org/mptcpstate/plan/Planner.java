@@ -8,6 +8,7 @@ import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.Ineligibility;
 import org.mptcpstate.state.InvalidStateException;
 import org.mptcpstate.state.IpAddresses;
+import org.mptcpstate.state.KernelRules;
 import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.state.Snapshot;
@@ -33,8 +34,6 @@ import java.util.Set;
  * kernel's 8-endpoint cap is never hit part-way.
  */
 public final class Planner {
-    static final int MAX_ENDPOINTS = 8;
-
     private final DesiredState desired;
     private final Snapshot current;
     private final Attachments attachments;
@@ -91,9 +90,9 @@ public final class Planner {
         Snapshot result = Simulation.apply(current, changes);
         checkDuplicates(result);
         int resulting = result.endpoints().size();
-        if (resulting > MAX_ENDPOINTS) {
+        if (resulting > KernelRules.MAX_ENDPOINTS) {
             problems.add(new Diagnostic(documentPosition(), "the namespace would hold "
-                    + resulting + " MPTCP endpoints; the kernel allows at most " + MAX_ENDPOINTS));
+                    + resulting + " MPTCP endpoints; the kernel allows at most " + KernelRules.MAX_ENDPOINTS));
         }
         if (!problems.isEmpty()) {
             throw new InvalidStateException(problems);

@@ -1,6 +1,7 @@
 package org.mptcpstate.plan;
 
 import org.mptcpstate.state.EndpointFlags;
+import org.mptcpstate.state.KernelRules;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Limits;
@@ -43,8 +44,8 @@ public final class Simulation {
                 for (int i = 0; i < endpoints.size(); i++) {
                     KernelEndpoint e = endpoints.get(i);
                     if (e.id() == flags.endpoint().id()) {
-                        int bits = (e.flags().bits() & ~EndpointFlags.IN_PLACE_BITS)
-                                | (flags.to().bits() & EndpointFlags.IN_PLACE_BITS);
+                        int bits = (e.flags().bits() & ~KernelRules.IN_PLACE_FLAGS)
+                                | (flags.to().bits() & KernelRules.IN_PLACE_FLAGS);
                         endpoints.set(i, new KernelEndpoint(e.id(), e.address(), e.port(), new EndpointFlags(bits),
                                 e.interfaceIndex()));
                     }
@@ -61,7 +62,7 @@ public final class Simulation {
     }
 
     private static int freeId(List<KernelEndpoint> endpoints) {
-        for (int id = 1; id <= 255; id++) {
+        for (int id = KernelRules.MIN_ENDPOINT_ID; id <= KernelRules.MAX_ENDPOINT_ID; id++) {
             boolean used = false;
             for (KernelEndpoint e : endpoints) {
                 used |= e.id() == id;

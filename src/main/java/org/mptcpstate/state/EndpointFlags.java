@@ -9,8 +9,6 @@ import java.util.List;
  */
 public record EndpointFlags(int bits) {
     public static final EndpointFlags NONE = new EndpointFlags(0);
-    /** The only bits set-flags changes in place; any other difference needs a delete and an add. */
-    public static final int IN_PLACE_BITS = 0x4 | 0x8;
 
     private static final int KNOWN = knownBits();
 
@@ -36,7 +34,7 @@ public record EndpointFlags(int bits) {
 
     /** Whether this differs from {@code other} only in backup and/or fullmesh (set-flags can do it in place). */
     public boolean differsOnlyInPlace(EndpointFlags other) {
-        return ((bits ^ other.bits) & ~IN_PLACE_BITS) == 0;
+        return ((bits ^ other.bits) & ~KernelRules.IN_PLACE_FLAGS) == 0;
     }
 
     public boolean isEmpty() {

@@ -7,7 +7,7 @@ import org.mptcpstate.reconcile.Reconciler;
 import org.mptcpstate.state.DesiredState;
 import org.mptcpstate.state.InvalidStateException;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.state.StateLoader;
+import org.mptcpstate.document.StateLoader;
 import org.mptcpstate.testing.SnapshotFixture;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 

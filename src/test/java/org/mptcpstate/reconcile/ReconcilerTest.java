@@ -12,7 +12,7 @@ import org.mptcpstate.state.Snapshot.DefaultRoutes;
 import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
-import org.mptcpstate.state.StateLoader;
+import org.mptcpstate.document.StateLoader;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;

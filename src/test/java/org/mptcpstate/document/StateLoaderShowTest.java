@@ -1,5 +1,9 @@
-package org.mptcpstate.state;
+package org.mptcpstate.document;
 
+import org.mptcpstate.state.DesiredState;
+import org.mptcpstate.state.ShowDocument;
+import org.mptcpstate.state.EndpointFlags;
+import org.mptcpstate.state.MptcpFlag;
 import org.junit.jupiter.api.Test;
 import org.mptcpstate.state.DesiredState.Address;
 import org.mptcpstate.state.DesiredState.StandaloneEndpoint;
@@ -28,16 +32,16 @@ class StateLoaderShowTest {
         return InetAddress.getByName(literal); // literals only: no lookup
     }
 
-    private static byte[] show(StateWriter.Format format) throws Exception {
+    private static byte[] show(ShowWriter.Format format) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StateWriter.write(StateWriterTest.sample(), format, out);
+        ShowWriter.write(ShowWriterTest.sample(), format, out);
         return out.toByteArray();
     }
 
     /** StateWriterTest's sample, as src/test/resources/golden/show.yml prints it. */
     @Test
     void stateWriterYamlLoadsBack() throws Exception {
-        LoadedState loaded = StateLoader.load("show.yml", show(StateWriter.Format.YAML));
+        LoadedState loaded = StateLoader.load("show.yml", show(ShowWriter.Format.YAML));
         DesiredState expected = new DesiredState(
                 new Mptcp(true, 4, 3, List.of(
                         new StandaloneEndpoint(ip("198.51.100.2"), 8443, SIGNAL, "eth2", at("show.yml", 8, 5)),
@@ -57,7 +61,7 @@ class StateLoaderShowTest {
     /** The same document as JSON: the same state, at the JSON's positions (golden/show.json). */
     @Test
     void stateWriterJsonLoadsBack() throws Exception {
-        LoadedState loaded = StateLoader.load("show.json", show(StateWriter.Format.JSON));
+        LoadedState loaded = StateLoader.load("show.json", show(ShowWriter.Format.JSON));
         DesiredState expected = new DesiredState(
                 new Mptcp(true, 4, 3, List.of(
                         new StandaloneEndpoint(ip("198.51.100.2"), 8443, SIGNAL, "eth2", at("show.json", 10, 7)),
@@ -111,7 +115,7 @@ class StateLoaderShowTest {
                         ip("192.0.2.30"), 24, EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.IMPLICIT), 5, null,
                         List.of()))), null)));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StateWriter.write(shown, StateWriter.Format.YAML, out);
+        ShowWriter.write(shown, ShowWriter.Format.YAML, out);
         assertThat(out.toString()).isEqualTo("""
                 interfaces:
                 - name: eth3

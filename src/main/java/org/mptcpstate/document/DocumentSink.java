@@ -1,6 +1,6 @@
-package org.mptcpstate.state;
+package org.mptcpstate.document;
 
-/** What {@link StateWriter} writes a document to: one walk of the state serves YAML and JSON alike. */
+/** What {@link ShowWriter} writes a document to: one walk of the state serves YAML and JSON alike. */
 interface DocumentSink extends AutoCloseable {
     void startObject();
 

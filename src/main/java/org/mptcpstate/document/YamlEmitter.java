@@ -1,4 +1,4 @@
-package org.mptcpstate.state;
+package org.mptcpstate.document;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,5 +1,9 @@
-package org.mptcpstate.state;
+package org.mptcpstate.document;
 
+import org.mptcpstate.state.ShowDocument;
+import org.mptcpstate.state.EndpointFlags;
+import org.mptcpstate.state.MptcpFlag;
+import org.mptcpstate.state.Ineligibility;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -14,7 +18,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class StateWriterTest {
+class ShowWriterTest {
     private static InetAddress ip(String text) throws Exception {
         return InetAddress.getByName(text);
     }
@@ -39,39 +43,39 @@ class StateWriterTest {
                                 new ShowDocument.IpFamily(false, List.of()), new ShowDocument.IpFamily(false, List.of()))));
     }
 
-    private static String write(ShowDocument state, StateWriter.Format format) {
+    private static String write(ShowDocument state, ShowWriter.Format format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StateWriter.write(state, format, out);
+        ShowWriter.write(state, format, out);
         return out.toString(StandardCharsets.UTF_8);
     }
 
     private static String golden(String name) throws IOException {
-        try (InputStream in = StateWriterTest.class.getResourceAsStream("/golden/" + name)) {
+        try (InputStream in = ShowWriterTest.class.getResourceAsStream("/golden/" + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
     @Test
     void yamlMatchesTheDocumentedLayout() throws Exception {
-        assertThat(write(sample(), StateWriter.Format.YAML)).isEqualTo(golden("show.yml"));
+        assertThat(write(sample(), ShowWriter.Format.YAML)).isEqualTo(golden("show.yml"));
     }
 
     @Test
     void jsonMatchesTheDocumentedLayout() throws Exception {
-        assertThat(write(sample(), StateWriter.Format.JSON)).isEqualTo(golden("show.json"));
+        assertThat(write(sample(), ShowWriter.Format.JSON)).isEqualTo(golden("show.json"));
     }
 
     @Test
     void yamlAndJsonCarryTheSameDocument() throws Exception {
-        JsonNode fromYaml = new YAMLMapper().readTree(write(sample(), StateWriter.Format.YAML));
-        JsonNode fromJson = new JsonMapper().readTree(write(sample(), StateWriter.Format.JSON));
+        JsonNode fromYaml = new YAMLMapper().readTree(write(sample(), ShowWriter.Format.YAML));
+        JsonNode fromJson = new JsonMapper().readTree(write(sample(), ShowWriter.Format.JSON));
         assertThat(fromYaml).isEqualTo(fromJson);
     }
 
     @Test
     void unstatedFieldsAreLeftOut() {
         ShowDocument partial = new ShowDocument(new ShowDocument.Mptcp(null, null, new ShowDocument.Limits(3, null), null), null);
-        assertThat(write(partial, StateWriter.Format.YAML)).isEqualTo("mptcp:\n  limits:\n    subflows: 3\n");
+        assertThat(write(partial, ShowWriter.Format.YAML)).isEqualTo("mptcp:\n  limits:\n    subflows: 3\n");
     }
 
     @Test
@@ -82,7 +86,7 @@ class StateWriterTest {
         for (String text : tricky) {
             ShowDocument odd = new ShowDocument(null, List.of(new ShowDocument.Interface(text, text, null, null, null,
                     null, null)));
-            String yaml = write(odd, StateWriter.Format.YAML);
+            String yaml = write(odd, ShowWriter.Format.YAML);
             JsonNode parsed = new YAMLMapper().readTree(yaml);
             assertThat(parsed.get("interfaces").get(0).get("name").isString()).as(yaml).isTrue();
             assertThat(parsed.get("interfaces").get(0).get("name").stringValue()).as(yaml).isEqualTo(text);
@@ -96,12 +100,12 @@ class StateWriterTest {
                 "0X1F", "0B1", "0O7", "0_x1f", "1e_3", "1E10", "2001-12-14", "::1", ":sym")) {
             ShowDocument odd = new ShowDocument(null, List.of(new ShowDocument.Interface(text, null, null, null, null,
                     null, null)));
-            assertThat(write(odd, StateWriter.Format.YAML)).contains("- name: \"" + text + "\"\n");
+            assertThat(write(odd, ShowWriter.Format.YAML)).contains("- name: \"" + text + "\"\n");
         }
         for (String text : List.of("192.0.2.2", "2001:db8::2", "fe80::1", "fd00::1:2", "eth0", "wlp2s0", "br-lan.10")) {
             ShowDocument plain = new ShowDocument(null, List.of(new ShowDocument.Interface(text, null, null, null, null,
                     null, null)));
-            assertThat(write(plain, StateWriter.Format.YAML)).contains("- name: " + text + "\n");
+            assertThat(write(plain, ShowWriter.Format.YAML)).contains("- name: " + text + "\n");
         }
     }
 
@@ -132,7 +136,7 @@ class StateWriterTest {
             ShowDocument odd = new ShowDocument(new ShowDocument.Mptcp(null, name, null, null), List.of(new ShowDocument.Interface(
                     name, name, null, null, null, new ShowDocument.IpFamily(null, List.of(new ShowDocument.Address(ip4(), 24, null, null,
                     null, List.of(name, "x")))), null)));
-            String yaml = write(odd, StateWriter.Format.YAML);
+            String yaml = write(odd, ShowWriter.Format.YAML);
             JsonNode jackson = new YAMLMapper().readTree(yaml);
             assertThat(jackson.get("interfaces").get(0).get("name").stringValue()).as(yaml).isEqualTo(name);
             assertThat(jackson.get("interfaces").get(0).get("type").stringValue()).as(yaml).isEqualTo(name);
@@ -156,13 +160,13 @@ class StateWriterTest {
     void emptyListsAndMappingsMatchJacksonsYaml() throws Exception {
         ShowDocument state = new ShowDocument(new ShowDocument.Mptcp(null, null, null, List.of()), List.of(
                 new ShowDocument.Interface("eth0", null, null, null, EndpointFlags.NONE, new ShowDocument.IpFamily(null, List.of()), null)));
-        String yaml = write(state, StateWriter.Format.YAML);
+        String yaml = write(state, ShowWriter.Format.YAML);
         assertThat(yaml).isEqualTo("mptcp:\n  endpoints: []\ninterfaces:\n- name: eth0\n  mptcp:\n"
                 + "    address-flags: []\n  ipv4:\n    address: []\n");
         tools.jackson.dataformat.yaml.YAMLMapper jackson = tools.jackson.dataformat.yaml.YAMLMapper.builder()
                 .disable(tools.jackson.dataformat.yaml.YAMLWriteFeature.WRITE_DOC_START_MARKER)
                 .enable(tools.jackson.dataformat.yaml.YAMLWriteFeature.MINIMIZE_QUOTES).build();
-        assertThat(jackson.writeValueAsString(new JsonMapper().readTree(write(state, StateWriter.Format.JSON))))
+        assertThat(jackson.writeValueAsString(new JsonMapper().readTree(write(state, ShowWriter.Format.JSON))))
                 .isEqualTo(yaml);
     }
 
@@ -212,7 +216,7 @@ class StateWriterTest {
         for (String name : names) {
             ShowDocument odd = new ShowDocument(null, List.of(new ShowDocument.Interface(name, null, null, null, null,
                     null, null)));
-            stream.append("---\n").append(write(odd, StateWriter.Format.YAML));
+            stream.append("---\n").append(write(odd, ShowWriter.Format.YAML));
         }
         Process python = new ProcessBuilder("python3", "-c", "import json, sys, yaml\n"
                 + "for d in yaml.safe_load_all(sys.stdin):\n"

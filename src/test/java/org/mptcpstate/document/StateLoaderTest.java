@@ -1,5 +1,12 @@
-package org.mptcpstate.state;
+package org.mptcpstate.document;
 
+import org.mptcpstate.state.DesiredState;
+import org.mptcpstate.state.Diagnostic;
+import org.mptcpstate.state.InvalidStateException;
+import org.mptcpstate.state.ShowDocument;
+import org.mptcpstate.state.EndpointFlags;
+import org.mptcpstate.state.IpAddresses;
+import org.mptcpstate.state.MptcpFlag;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.mptcpstate.state.DesiredState.Address;
@@ -940,7 +947,7 @@ class StateLoaderTest {
             ShowDocument document = new ShowDocument(null, List.of(new ShowDocument.Interface(name, null,
                     null, null, null, null, null)));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            StateWriter.write(document, StateWriter.Format.YAML, out);
+            ShowWriter.write(document, ShowWriter.Format.YAML, out);
             DesiredState loaded = StateLoader.load("show.yml", out.toByteArray()).state();
             assertThat(loaded.interfaces()).extracting(Interface::name).as(out.toString()).containsExactly(name);
         }

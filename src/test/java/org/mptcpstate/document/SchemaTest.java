@@ -1,5 +1,7 @@
-package org.mptcpstate.state;
+package org.mptcpstate.document;
 
+import org.mptcpstate.state.Diagnostic;
+import org.mptcpstate.state.InvalidStateException;
 import org.junit.jupiter.api.Test;
 import org.mptcpstate.testing.SchemaCheck;
 import tools.jackson.databind.JsonNode;
@@ -180,20 +182,20 @@ class SchemaTest {
     void theSchemaKnowsTheLoadersKeys() throws Exception {
         JsonNode schema = new JsonMapper().readTree(SchemaCheck.STATE_FILE_SCHEMA.toFile());
         JsonNode defs = schema.get("$defs");
-        assertLevel("top", schema, StateLoader.TOP);
-        assertLevel("mptcp", defs.get("mptcp"), StateLoader.MPTCP);
-        assertLevel("limits", defs.get("mptcp").get("properties").get("limits"), StateLoader.LIMITS);
-        assertLevel("endpoint", defs.get("endpoint"), StateLoader.ENDPOINT);
-        assertLevel("interface", defs.get("interface"), StateLoader.INTERFACE);
+        assertLevel("top", schema, Vocabulary.TOP);
+        assertLevel("mptcp", defs.get("mptcp"), Vocabulary.MPTCP);
+        assertLevel("limits", defs.get("mptcp").get("properties").get("limits"), Vocabulary.LIMITS);
+        assertLevel("endpoint", defs.get("endpoint"), Vocabulary.ENDPOINT);
+        assertLevel("interface", defs.get("interface"), Vocabulary.INTERFACE);
         assertLevel("interface mptcp", defs.get("interface").get("properties").get("mptcp"),
-                StateLoader.INTERFACE_MPTCP);
-        assertLevel("ipv4", defs.get("ipv4"), StateLoader.IPV4);
-        assertLevel("ipv6", defs.get("ipv6"), StateLoader.IPV6);
-        assertLevel("ipv4 address", defs.get("ipv4AddressEntry"), StateLoader.ADDRESS);
-        assertLevel("ipv6 address", defs.get("ipv6AddressEntry"), StateLoader.ADDRESS);
+                Vocabulary.INTERFACE_MPTCP);
+        assertLevel("ipv4", defs.get("ipv4"), Vocabulary.IPV4);
+        assertLevel("ipv6", defs.get("ipv6"), Vocabulary.IPV6);
+        assertLevel("ipv4 address", defs.get("ipv4AddressEntry"), Vocabulary.ADDRESS);
+        assertLevel("ipv6 address", defs.get("ipv6AddressEntry"), Vocabulary.ADDRESS);
     }
 
-    private static void assertLevel(String level, JsonNode object, StateLoader.Keys keys) {
+    private static void assertLevel(String level, JsonNode object, Vocabulary.Keys keys) {
         assertThat(object.get("additionalProperties").asBoolean(true)).as(level + " additionalProperties").isFalse();
         JsonNode properties = object.get("properties");
         List<String> expected = new ArrayList<>();

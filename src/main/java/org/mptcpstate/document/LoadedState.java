@@ -1,4 +1,7 @@
-package org.mptcpstate.state;
+package org.mptcpstate.document;
+
+import org.mptcpstate.state.DesiredState;
+import org.mptcpstate.state.Diagnostic;
 
 import java.util.List;
 

@@ -1,5 +1,6 @@
-package org.mptcpstate.state;
+package org.mptcpstate.document;
 
+import org.mptcpstate.state.InvalidStateException;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
