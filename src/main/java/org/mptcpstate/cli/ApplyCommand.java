@@ -35,7 +35,7 @@ final class ApplyCommand implements Command {
     }
 
     @Override
-    public int run(ParsedArguments arguments, Streams streams) throws Exception {
+    public ExitCode run(ParsedArguments arguments, Streams streams) throws Exception {
         Duration wait = Duration.ofSeconds(lockWait(arguments.value(LOCK_WAIT.longName())));
         if (arguments.has(DRY_RUN.longName())) {
             return DiffCommand.diff(arguments, false, streams);
@@ -62,14 +62,14 @@ final class ApplyCommand implements Command {
         }
         if (result.applied().isEmpty()) {
             streams.out().println("no changes");
-            return ExitCodes.OK;
+            return ExitCode.OK;
         }
         for (Change change : result.applied()) {
             streams.out().println(change.describe());
         }
         streams.out().println("applied " + result.applied().size()
                 + (result.applied().size() == 1 ? " change" : " changes") + (result.verified() ? ", verified" : ""));
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 
     /** The apply itself, in the namespace: under the lock, with SIGINT/SIGTERM deferred to between changes. */

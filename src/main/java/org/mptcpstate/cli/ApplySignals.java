@@ -1,8 +1,6 @@
 package org.mptcpstate.cli;
 
 import org.mptcpstate.reconcile.Interruption;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * SIGINT and SIGTERM while {@code apply} holds the namespace lock: the handlers only record the signal, and
@@ -18,29 +16,18 @@ final class ApplySignals implements Interruption, AutoCloseable {
 
     private final long stepDelayMillis = Long.getLong(STEP_DELAY_PROPERTY, 0L);
     private volatile String received;
-    private final SignalHandler previousInt;
-    private final SignalHandler previousTerm;
+    private final Signals.Installed previousInt;
+    private final Signals.Installed previousTerm;
 
     private ApplySignals() {
-        SignalHandler handler = new Recorder(this);
-        previousInt = handle("INT", handler);
-        previousTerm = handle("TERM", handler);
-    }
-
-    /**
-     * Installs a handler; null when the JVM refuses (with -Xrs the VM keeps INT and TERM), in which case the
-     * command carries on with the JVM's default handling.
-     */
-    static SignalHandler handle(String name, SignalHandler handler) {
-        try {
-            return Signal.handle(new Signal(name), handler);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        Signals.Handler handler = new Recorder(this);
+        // with -Xrs the JVM keeps INT and TERM (null): the command carries on with the JVM's default handling
+        previousInt = Signals.handle("INT", handler);
+        previousTerm = Signals.handle("TERM", handler);
     }
 
     /** A class, not a method reference: those are spun at run time, costing start-up time. */
-    private static final class Recorder implements SignalHandler {
+    private static final class Recorder implements Signals.Handler {
         private final ApplySignals signals;
 
         Recorder(ApplySignals signals) {
@@ -48,8 +35,8 @@ final class ApplySignals implements Interruption, AutoCloseable {
         }
 
         @Override
-        public void handle(Signal signal) {
-            signals.record(signal);
+        public void handle(String signalName) {
+            signals.record(signalName);
         }
     }
 
@@ -57,9 +44,9 @@ final class ApplySignals implements Interruption, AutoCloseable {
         return new ApplySignals();
     }
 
-    private void record(Signal signal) {
+    private void record(String signalName) {
         if (received == null) {
-            received = signal.getName();
+            received = signalName;
         }
     }
 
@@ -83,10 +70,10 @@ final class ApplySignals implements Interruption, AutoCloseable {
     @Override
     public void close() {
         if (previousInt != null) {
-            Signal.handle(new Signal("INT"), previousInt);
+            previousInt.restore();
         }
         if (previousTerm != null) {
-            Signal.handle(new Signal("TERM"), previousTerm);
+            previousTerm.restore();
         }
     }
 }

@@ -7,7 +7,6 @@ import org.mptcpstate.check.Finding;
 import org.mptcpstate.cli.CommandSpec.OptionSpec;
 import org.mptcpstate.cli.CommandSpec.PositionalSpec;
 import org.mptcpstate.kernel.NetlinkKernel;
-import org.mptcpstate.netlink.NetlinkSocket;
 import org.mptcpstate.plan.Plan;
 import org.mptcpstate.plan.Planner;
 import org.mptcpstate.plan.Simulation;
@@ -44,7 +43,7 @@ final class CheckCommand implements Command {
     }
 
     @Override
-    public int run(ParsedArguments arguments, Streams streams) throws Exception {
+    public ExitCode run(ParsedArguments arguments, Streams streams) throws Exception {
         DesiredState desired = arguments.operands().isEmpty() ? null
                 : StateInput.load(arguments.operands().get(0), streams.in(), streams.err()).state();
         Inspection inspection = NamespaceOption.call(arguments, new Inspect(desired));
@@ -59,10 +58,10 @@ final class CheckCommand implements Command {
         }
         for (Finding finding : findings) {
             if (finding.severity() == Finding.Severity.ERROR) {
-                return ExitCodes.FAILED;
+                return ExitCode.FAILED;
             }
         }
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 
     /** The state checked (current, or simulated from FILE's plan), the facts read with it, and the plan. */
@@ -79,12 +78,11 @@ final class CheckCommand implements Command {
 
         @Override
         public Inspection call() {
-            try (NetlinkKernel kernel = NetlinkKernel.open();
-                 NetlinkSocket route = NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE)) {
+            try (NetlinkKernel kernel = NetlinkKernel.open()) {
                 Snapshot current = kernel.query();
                 Plan plan = desired == null ? null : Planner.plan(desired, current);
                 Snapshot checked = plan == null ? current : Simulation.apply(current, plan.changes());
-                return new Inspection(checked, FactsReader.read(route, checked), plan);
+                return new Inspection(checked, FactsReader.read(kernel, checked), plan);
             }
         }
     }

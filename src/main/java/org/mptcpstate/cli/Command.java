@@ -7,8 +7,8 @@ import java.io.PrintStream;
 interface Command {
     CommandSpec spec();
 
-    /** Runs the command; returns its exit code or throws, and {@link ExitCodes} maps what it throws. */
-    int run(ParsedArguments arguments, Streams streams) throws Exception;
+    /** Runs the command; returns its exit code or throws, and {@link Failures} maps what it throws. */
+    ExitCode run(ParsedArguments arguments, Streams streams) throws Exception;
 
     /** Whether the command talks to the kernel: then the native binding is loaded while its arguments are read. */
     default boolean usesKernel() {

@@ -24,25 +24,25 @@ final class DiffCommand implements Command {
     }
 
     @Override
-    public int run(ParsedArguments arguments, Streams streams) throws Exception {
+    public ExitCode run(ParsedArguments arguments, Streams streams) throws Exception {
         return diff(arguments, arguments.has(JSON.longName()), streams);
     }
 
     /** Loads the file named first among the operands, reads the kernel meanwhile, and prints the plan. */
-    static int diff(ParsedArguments arguments, boolean json, Streams streams) throws Exception {
+    static ExitCode diff(ParsedArguments arguments, boolean json, Streams streams) throws Exception {
         PendingQuery query = PendingQuery.start(arguments);
         DesiredState desired = StateInput.load(arguments.operands().get(0), streams.in(), streams.err()).state();
         Snapshot current = query.get();
         return print(Planner.plan(desired, current), current, json, streams);
     }
 
-    static int print(Plan plan, Snapshot current, boolean json, Streams streams) {
+    static ExitCode print(Plan plan, Snapshot current, boolean json, Streams streams) {
         PlanPrinter.warnings(plan, streams.err());
         if (json) {
             PlanPrinter.json(plan, streams.out());
         } else {
             PlanPrinter.text(plan, current, streams.out(), System.console() != null);
         }
-        return plan.isEmpty() ? ExitCodes.OK : ExitCodes.CHANGES_PENDING;
+        return plan.isEmpty() ? ExitCode.OK : ExitCode.CHANGES_PENDING;
     }
 }

@@ -2,7 +2,7 @@ package org.mptcpstate.cli;
 
 import org.mptcpstate.cli.ArgumentParser.UsageException;
 import org.mptcpstate.cli.CommandSpec.PositionalSpec;
-import org.mptcpstate.netlink.NetlinkSocket;
+import org.mptcpstate.kernel.NetlinkKernel;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -14,20 +14,11 @@ import java.util.List;
 
 /**
  * The command line: picks the command, parses its arguments, runs it and turns what it throws into one line
- * on stderr and an exit code ({@link ExitCodes}). A stack trace only with -Dmptcpstate.debug=true.
+ * on stderr and an exit code ({@link ExitCode}, {@link Failures}). A stack trace only with -Dmptcpstate.debug=true.
  */
 public final class Main {
     static final String PROGRAM = "mptcpstate";
     private static final String SUMMARY = "Declarative desired-state configuration for Linux Multipath TCP.";
-    private static final List<String> FOOTER = List.of("", "Exit codes:",
-            "  0   ok",
-            "  1   failed",
-            "  2   changes pending (diff)",
-            "  64  usage error",
-            "  65  invalid input",
-            "  77  permission denied: root or CAP_NET_ADMIN needed",
-            "  130 apply stopped by SIGINT, rolled back",
-            "  143 apply stopped by SIGTERM, rolled back");
     private static final CommandSpec HELP = new CommandSpec("help",
             "Display help information about the specified command.", List.of(), List.of(),
             new PositionalSpec("COMMAND", 0, 1, "The command to describe."));
@@ -55,48 +46,48 @@ public final class Main {
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         Command.Streams streams = new Command.Streams(in, out, err);
         try {
-            return dispatch(args, streams);
+            return dispatch(args, streams).code();
         } catch (UsageException e) {
             err.println(PROGRAM + ": " + e.getMessage());
             err.println("Try '" + PROGRAM + (e.command() == null ? "" : " " + e.command().name())
                     + " --help' for more information.");
-            return ExitCodes.USAGE;
+            return ExitCode.USAGE.code();
         } catch (Exception | StackOverflowError | OutOfMemoryError e) {
-            err.println(PROGRAM + ": " + ExitCodes.message(e));
+            err.println(PROGRAM + ": " + Failures.message(e));
             if (Boolean.getBoolean("mptcpstate.debug")) {
                 e.printStackTrace(err);
             }
-            return ExitCodes.of(e);
+            return Failures.exitCode(e).code();
         } finally {
             out.flush();
             err.flush();
         }
     }
 
-    private static int dispatch(String[] args, Command.Streams streams) throws Exception {
+    private static ExitCode dispatch(String[] args, Command.Streams streams) throws Exception {
         if (args.length == 0) {
             streams.err().print(programHelp());
-            return ExitCodes.USAGE;
+            return ExitCode.USAGE;
         }
         String first = args[0];
         switch (first) {
             case "-h", "--help" -> {
                 streams.out().print(programHelp());
-                return ExitCodes.OK;
+                return ExitCode.OK;
             }
             case "-V", "--version" -> {
                 streams.out().print(Version.text());
-                return ExitCodes.OK;
+                return ExitCode.OK;
             }
             case "help" -> {
                 ParsedArguments parsed = ArgumentParser.parse(HELP, Arrays.asList(args).subList(1, args.length));
                 if (parsed.operands().isEmpty() || parsed.has(ArgumentParser.HELP)) {
                     streams.out().print(parsed.operands().isEmpty() ? programHelp()
                             : HelpText.command(PROGRAM, HELP));
-                    return ExitCodes.OK;
+                    return ExitCode.OK;
                 }
                 streams.out().print(HelpText.command(PROGRAM, command(parsed.operands().get(0)).spec()));
-                return ExitCodes.OK;
+                return ExitCode.OK;
             }
             default -> {
                 if (first.startsWith("-")) {
@@ -106,12 +97,12 @@ public final class Main {
         }
         Command command = command(first);
         if (command.usesKernel()) {
-            NetlinkSocket.prepare();
+            NetlinkKernel.prepare();
         }
         ParsedArguments parsed = ArgumentParser.parse(command.spec(), Arrays.asList(args).subList(1, args.length));
         if (parsed.has(ArgumentParser.HELP)) {
             streams.out().print(HelpText.command(PROGRAM, command.spec()));
-            return ExitCodes.OK;
+            return ExitCode.OK;
         }
         return command.run(parsed, streams);
     }
@@ -129,6 +120,9 @@ public final class Main {
         List<CommandSpec> specs = new java.util.ArrayList<>();
         COMMANDS.forEach(c -> specs.add(c.spec()));
         specs.add(HELP);
-        return HelpText.program(PROGRAM, SUMMARY, specs, FOOTER);
+        List<String> footer = new java.util.ArrayList<>();
+        footer.add("");
+        footer.addAll(ExitCode.helpLines());
+        return HelpText.program(PROGRAM, SUMMARY, specs, footer);
     }
 }

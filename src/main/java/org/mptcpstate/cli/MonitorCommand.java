@@ -1,10 +1,9 @@
 package org.mptcpstate.cli;
 
 import org.mptcpstate.cli.CommandSpec.OptionSpec;
+import org.mptcpstate.kernel.EventsLostException;
 import org.mptcpstate.kernel.MptcpEvent;
 import org.mptcpstate.kernel.MptcpEventSubscription;
-import org.mptcpstate.netlink.Errno;
-import org.mptcpstate.netlink.SystemCallException;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -29,7 +28,7 @@ final class MonitorCommand implements Command {
     }
 
     @Override
-    public int run(ParsedArguments arguments, Streams streams) throws Exception {
+    public ExitCode run(ParsedArguments arguments, Streams streams) throws Exception {
         String namespace = arguments.value(NamespaceOption.SPEC.longName());
         Loop loop = new Loop(new EventPrinter(streams.out(), arguments.has(JSON.longName())), streams.out(),
                 streams.err(), namespace);
@@ -41,7 +40,7 @@ final class MonitorCommand implements Command {
     }
 
     /** Subscribes, says so, then prints events until the output goes away. */
-    private static final class Loop implements Callable<Integer> {
+    private static final class Loop implements Callable<ExitCode> {
         private final EventPrinter printer;
         private final PrintStream out;
         private final PrintStream err;
@@ -57,7 +56,7 @@ final class MonitorCommand implements Command {
         }
 
         @Override
-        public Integer call() {
+        public ExitCode call() {
             try (MptcpEventSubscription subscription = MptcpEventSubscription.open()) {
                 exitOnSignal.running = true;
                 Runtime.getRuntime().addShutdownHook(exitOnSignal);
@@ -68,19 +67,15 @@ final class MonitorCommand implements Command {
                     List<MptcpEvent> events;
                     try {
                         events = subscription.next();
-                    } catch (SystemCallException e) {
-                        if (e.errno() != Errno.ENOBUFS) {
-                            throw e;
-                        }
-                        err.println(Main.PROGRAM + ": warning: events were lost: the kernel dropped them because"
-                                + " they came faster than they were read");
+                    } catch (EventsLostException e) {
+                        err.println(Main.PROGRAM + ": warning: " + e.getMessage());
                         continue;
                     }
                     for (MptcpEvent event : events) {
                         printer.print(event);
                     }
                     if (out.checkError()) {
-                        return ExitCodes.OK; // the reader went away (a closed pipe): nothing left to do
+                        return ExitCode.OK; // the reader went away (a closed pipe): nothing left to do
                     }
                 }
             }
@@ -105,7 +100,7 @@ final class MonitorCommand implements Command {
         public void run() {
             if (running) {
                 out.flush();
-                Runtime.getRuntime().halt(ExitCodes.OK);
+                Runtime.getRuntime().halt(ExitCode.OK.code());
             }
         }
     }

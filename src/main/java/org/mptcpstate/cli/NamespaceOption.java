@@ -2,7 +2,7 @@ package org.mptcpstate.cli;
 
 import org.mptcpstate.cli.CommandSpec.OptionSpec;
 import org.mptcpstate.kernel.NetlinkKernel;
-import org.mptcpstate.netlink.NetworkNamespace;
+import org.mptcpstate.kernel.Namespaces;
 import org.mptcpstate.state.Snapshot;
 
 import java.nio.file.Path;
@@ -37,11 +37,11 @@ final class NamespaceOption {
         Path path = null;
         if (namespace != null) {
             try {
-                path = NetworkNamespace.resolve(namespace);
+                path = Namespaces.resolve(namespace);
             } catch (IllegalArgumentException e) {
                 throw new ArgumentParser.UsageException(null, "--netns: " + e.getMessage());
             }
         }
-        return NetworkNamespace.call(path, work);
+        return Namespaces.call(path, work);
     }
 }

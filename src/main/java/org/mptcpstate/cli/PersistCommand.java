@@ -44,7 +44,7 @@ final class PersistCommand implements Command {
     }
 
     @Override
-    public int run(ParsedArguments arguments, Streams streams) {
+    public ExitCode run(ParsedArguments arguments, Streams streams) {
         String name = arguments.operands().get(0);
         byte[] content = StateInput.read(name, streams.in());
         LoadedState loaded = StateInput.load(name, content, streams.err());
@@ -76,7 +76,7 @@ final class PersistCommand implements Command {
         streams.out().println("Nothing was started. To apply it now and at every boot, run:");
         streams.out().println("  systemctl daemon-reload");
         streams.out().println("  systemctl enable --now " + SystemdUnit.NAME);
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 
     static String rootOf(ParsedArguments arguments) {
@@ -88,7 +88,7 @@ final class PersistCommand implements Command {
         try {
             return installation.install(files);
         } catch (Installation.RefusedException e) {
-            throw new ExitCodes.CommandFailure(e.permission() ? ExitCodes.PERMISSION : ExitCodes.FAILED,
+            throw new Failures.CommandFailure(e.permission() ? ExitCode.PERMISSION : ExitCode.FAILED,
                     e.getMessage());
         }
     }
@@ -98,7 +98,7 @@ final class PersistCommand implements Command {
         if (exec != null) {
             Path path = Path.of(exec).toAbsolutePath().normalize();
             if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
-                throw new ExitCodes.CommandFailure(ExitCodes.USAGE, "--exec " + exec + ": not an executable file");
+                throw new Failures.CommandFailure(ExitCode.USAGE, "--exec " + exec + ": not an executable file");
             }
             return path;
         }
@@ -112,13 +112,13 @@ final class PersistCommand implements Command {
         Path repository = code == null || code.getParent() == null ? null : code.getParent().getParent();
         Path script = repository == null ? null : repository.resolve("mptcpstate");
         if (script == null || !Files.isRegularFile(script) || !Files.isExecutable(script)) {
-            throw new ExitCodes.CommandFailure(ExitCodes.FAILED, "cannot find the mptcpstate launcher next to "
+            throw new Failures.CommandFailure(ExitCode.FAILED, "cannot find the mptcpstate launcher next to "
                     + code + "; give its path with --exec PATH");
         }
         try {
             return script.toRealPath();
         } catch (java.io.IOException e) {
-            throw new ExitCodes.CommandFailure(ExitCodes.FAILED, script + ": " + e.getMessage());
+            throw new Failures.CommandFailure(ExitCode.FAILED, script + ": " + e.getMessage());
         }
     }
 }

@@ -26,7 +26,7 @@ final class ShowCommand implements Command {
     }
 
     @Override
-    public int run(ParsedArguments arguments, Streams streams) throws Exception {
+    public ExitCode run(ParsedArguments arguments, Streams streams) throws Exception {
         // The writer's classes initialise on the second core while JNA loads and the kernel is read.
         Thread warmUp = new Thread(new WriterWarmUp(), "writer warm-up");
         warmUp.setDaemon(true);
@@ -37,14 +37,14 @@ final class ShowCommand implements Command {
         if (state.interfaces().size() < wanted.size()) {
             Set<String> missing = new LinkedHashSet<>(wanted);
             state.interfaces().forEach(iface -> missing.remove(iface.name()));
-            throw new ExitCodes.CommandFailure(ExitCodes.FAILED, (missing.size() == 1 ? "no interface named "
+            throw new Failures.CommandFailure(ExitCode.FAILED, (missing.size() == 1 ? "no interface named "
                     : "no interfaces named ") + String.join(", ", missing) + " in this network namespace");
         }
         warmUp.join();
         ShowWriter.write(state, arguments.has(JSON.longName()) ? ShowWriter.Format.JSON : ShowWriter.Format.YAML,
                 streams.out());
 
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 
     private static final class WriterWarmUp implements Runnable {

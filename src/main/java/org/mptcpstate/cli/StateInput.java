@@ -42,9 +42,9 @@ final class StateInput {
         try {
             content = "-".equals(name) ? stdin.readNBytes(READ_LIMIT) : readFile(Path.of(name));
         } catch (NoSuchFileException e) {
-            throw new ExitCodes.CommandFailure(ExitCodes.INVALID_INPUT, name + ": no such file");
+            throw new Failures.CommandFailure(ExitCode.INVALID_INPUT, name + ": no such file");
         } catch (IOException e) {
-            throw new ExitCodes.CommandFailure(ExitCodes.INVALID_INPUT, name + ": cannot read: " + e.getMessage());
+            throw new Failures.CommandFailure(ExitCode.INVALID_INPUT, name + ": cannot read: " + e.getMessage());
         }
         return content;
     }

@@ -26,18 +26,18 @@ final class UnpersistCommand implements Command {
     }
 
     @Override
-    public int run(ParsedArguments arguments, Streams streams) {
+    public ExitCode run(ParsedArguments arguments, Streams streams) {
         Installation installation = new Installation(Path.of(PersistCommand.rootOf(arguments)));
         if (!installation.persisted()) {
             streams.err().println(Main.PROGRAM + ": nothing to remove: no "
                     + installation.resolve(Installation.MANIFEST));
-            return ExitCodes.OK;
+            return ExitCode.OK;
         }
         Installation.Result result;
         try {
             result = installation.uninstall();
         } catch (Installation.RefusedException e) {
-            throw new ExitCodes.CommandFailure(e.permission() ? ExitCodes.PERMISSION : ExitCodes.FAILED,
+            throw new Failures.CommandFailure(e.permission() ? ExitCode.PERMISSION : ExitCode.FAILED,
                     e.getMessage());
         }
         for (String kept : result.kept()) {
@@ -49,6 +49,6 @@ final class UnpersistCommand implements Command {
         streams.out().println("To stop the service and forget it, run:");
         streams.out().println("  systemctl disable --now " + SystemdUnit.NAME);
         streams.out().println("  systemctl daemon-reload");
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 }

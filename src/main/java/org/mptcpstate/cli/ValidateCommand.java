@@ -23,18 +23,18 @@ final class ValidateCommand implements Command {
     }
 
     @Override
-    public int run(ParsedArguments arguments, Streams streams) {
-        int code = ExitCodes.OK;
+    public ExitCode run(ParsedArguments arguments, Streams streams) {
+        ExitCode code = ExitCode.OK;
         for (String file : arguments.operands()) {
             try {
                 StateInput.load(file, streams.in(), streams.err());
                 streams.out().println(file + ": valid");
             } catch (InvalidStateException e) {
                 streams.err().println(e.getMessage());
-                code = ExitCodes.INVALID_INPUT;
-            } catch (ExitCodes.CommandFailure e) {
+                code = ExitCode.INVALID_INPUT;
+            } catch (Failures.CommandFailure e) {
                 streams.err().println(Main.PROGRAM + ": " + e.getMessage());
-                code = ExitCodes.INVALID_INPUT;
+                code = ExitCode.INVALID_INPUT;
             }
         }
         return code;

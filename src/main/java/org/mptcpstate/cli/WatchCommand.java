@@ -9,8 +9,6 @@ import org.mptcpstate.kernel.NetlinkKernel;
 import org.mptcpstate.reconcile.NamespaceLock;
 import org.mptcpstate.reconcile.Watcher;
 import org.mptcpstate.state.DesiredState;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 import java.io.ByteArrayInputStream;
 import java.io.PrintStream;
@@ -48,7 +46,7 @@ final class WatchCommand implements Command {
     }
 
     @Override
-    public int run(ParsedArguments arguments, Streams streams) throws Exception {
+    public ExitCode run(ParsedArguments arguments, Streams streams) throws Exception {
         if (arguments.has(ONCE.longName())) {
             return new ApplyCommand().run(arguments, streams);
         }
@@ -63,7 +61,7 @@ final class WatchCommand implements Command {
         Loop loop = new Loop(file, arguments.value(NamespaceOption.SPEC.longName()), resync, initial, log,
                 streams.err());
         NamespaceOption.call(arguments, loop);
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 
     /** The whole watch, on the thread that entered the namespace: the kernel connections belong to it. */
@@ -91,16 +89,16 @@ final class WatchCommand implements Command {
                 Watcher watcher = new Watcher(new KernelAccess(), events, new FileSource(file, err), log,
                         Watcher.Settings.withResync(resyncSeconds * 1000), initial);
                 Handler handler = new Handler(watcher);
-                SignalHandler previousTerm = ApplySignals.handle("TERM", handler);
-                SignalHandler previousInt = ApplySignals.handle("INT", handler);
-                SignalHandler previousHup = ApplySignals.handle("HUP", handler);
+                Signals.Installed previousTerm = Signals.handle("TERM", handler);
+                Signals.Installed previousInt = Signals.handle("INT", handler);
+                Signals.Installed previousHup = Signals.handle("HUP", handler);
                 log.started(file, namespace, resyncSeconds);
                 try {
                     watcher.run();
                 } finally {
-                    restore("TERM", previousTerm);
-                    restore("INT", previousInt);
-                    restore("HUP", previousHup);
+                    restore(previousTerm);
+                    restore(previousInt);
+                    restore(previousHup);
                 }
                 log.stopped();
             }
@@ -108,14 +106,14 @@ final class WatchCommand implements Command {
         }
     }
 
-    private static void restore(String name, SignalHandler previous) {
+    private static void restore(Signals.Installed previous) {
         if (previous != null) {
-            Signal.handle(new Signal(name), previous);
+            previous.restore();
         }
     }
 
     /** SIGHUP reloads, SIGTERM/SIGINT stop; both only set a flag and wake the loop. */
-    private static final class Handler implements SignalHandler {
+    private static final class Handler implements Signals.Handler {
         private final Watcher watcher;
 
         Handler(Watcher watcher) {
@@ -123,8 +121,8 @@ final class WatchCommand implements Command {
         }
 
         @Override
-        public void handle(Signal signal) {
-            if ("HUP".equals(signal.getName())) {
+        public void handle(String signalName) {
+            if ("HUP".equals(signalName)) {
                 watcher.requestReload();
             } else {
                 watcher.requestStop();
@@ -145,7 +143,7 @@ final class WatchCommand implements Command {
 
         @Override
         public boolean fatalAtStart(RuntimeException failure) {
-            return ExitCodes.of(failure) == ExitCodes.PERMISSION || failure instanceof MptcpUnsupportedException;
+            return Failures.exitCode(failure) == ExitCode.PERMISSION || failure instanceof MptcpUnsupportedException;
         }
     }
 

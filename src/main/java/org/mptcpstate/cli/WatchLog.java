@@ -3,6 +3,7 @@ package org.mptcpstate.cli;
 import org.mptcpstate.plan.Change;
 import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.reconcile.ApplyResult;
+import org.mptcpstate.reconcile.WatchCause;
 import org.mptcpstate.reconcile.Watcher;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
@@ -59,18 +60,18 @@ final class WatchLog implements Watcher.Listener {
     }
 
     @Override
-    public void applied(String cause, ApplyResult result) {
+    public void applied(WatchCause cause, ApplyResult result) {
         for (Change change : result.applied()) {
             if (json) {
                 StringWriter line = new StringWriter();
                 try (JsonGenerator g = open(line, "change")) {
-                    g.writeStringProperty("cause", cause);
+                    g.writeStringProperty("cause", cause.word());
                     PlanPrinter.changeFields(g, change);
                     g.writeEndObject();
                 }
                 emit(line);
             } else {
-                out.println(cause + ": " + change.describe());
+                out.println(cause.word() + ": " + change.describe());
             }
         }
         if (!json) {
@@ -86,20 +87,20 @@ final class WatchLog implements Watcher.Listener {
     }
 
     @Override
-    public void failed(String cause, RuntimeException failure, long retryMillis) {
-        record("error", cause, cause + ": " + ExitCodes.message(failure) + "; retrying in "
+    public void failed(WatchCause cause, RuntimeException failure, long retryMillis) {
+        record("error", cause, cause.word() + ": " + Failures.message(failure) + "; retrying in "
                 + seconds(retryMillis) + " s or at the next event");
     }
 
     @Override
     public void reloaded() {
-        record("reload", Watcher.RELOAD, "reloaded the state file");
+        record("reload", WatchCause.RELOAD, "reloaded the state file");
     }
 
     @Override
     public void reloadFailed(RuntimeException failure) {
-        record("reload-failed", Watcher.RELOAD, "reload failed, keeping the previous state: "
-                + ExitCodes.message(failure));
+        record("reload-failed", WatchCause.RELOAD, "reload failed, keeping the previous state: "
+                + Failures.message(failure));
     }
 
     private static String seconds(long millis) {
@@ -107,7 +108,7 @@ final class WatchLog implements Watcher.Listener {
     }
 
     /** A record that is no change: a stderr line in text mode, a JSON line on stdout with --json. */
-    private void record(String event, String cause, String text) {
+    private void record(String event, WatchCause cause, String text) {
         if (!json) {
             problem(text);
             return;
@@ -115,7 +116,7 @@ final class WatchLog implements Watcher.Listener {
         StringWriter line = new StringWriter();
         try (JsonGenerator g = open(line, event)) {
             if (cause != null) {
-                g.writeStringProperty("cause", cause);
+                g.writeStringProperty("cause", cause.word());
             }
             g.writeStringProperty("text", text);
             g.writeEndObject();
@@ -124,7 +125,7 @@ final class WatchLog implements Watcher.Listener {
     }
 
     private void problem(String text) {
-        // a file's problems come one per line, each already prefixed (ExitCodes.message)
+        // a file's problems come one per line, each already prefixed (Failures.message)
         err.println(Main.PROGRAM + ": " + text);
         err.flush();
     }

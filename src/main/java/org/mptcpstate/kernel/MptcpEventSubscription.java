@@ -3,6 +3,7 @@ package org.mptcpstate.kernel;
 import org.mptcpstate.netlink.Errno;
 import org.mptcpstate.netlink.GenericNetlink;
 import org.mptcpstate.netlink.KernelErrorException;
+import org.mptcpstate.netlink.NetlinkException;
 import org.mptcpstate.netlink.NetlinkMessage;
 import org.mptcpstate.netlink.NetlinkSocket;
 import org.mptcpstate.netlink.RtNetlink;
@@ -32,6 +33,14 @@ public final class MptcpEventSubscription implements AutoCloseable {
 
     /** Resolves mptcp_pm and its events group through the controller and joins the group. */
     public static MptcpEventSubscription open() {
+        try {
+            return subscribe();
+        } catch (NetlinkException e) {
+            throw NetlinkFailures.translate("subscribing to MPTCP events", e);
+        }
+    }
+
+    private static MptcpEventSubscription subscribe() {
         NetlinkSocket events = NetlinkSocket.open(NetlinkSocket.NETLINK_GENERIC);
         NetlinkSocket route = null;
         try {
@@ -74,10 +83,24 @@ public final class MptcpEventSubscription implements AutoCloseable {
 
     /**
      * Blocks until the next datagram and returns its events (usually one), with interface names resolved.
-     * Throws {@link SystemCallException} with ENOBUFS when the kernel dropped events because they were not read
-     * fast enough; the subscription stays usable.
+     * Throws {@link EventsLostException} when the kernel dropped events because they were not read fast enough;
+     * the subscription stays usable.
      */
     public List<MptcpEvent> next() {
+        try {
+            return receive();
+        } catch (SystemCallException e) {
+            if (e.errno() == Errno.ENOBUFS) {
+                throw new EventsLostException("events were lost: the kernel dropped them because they came faster"
+                        + " than they were read", e);
+            }
+            throw NetlinkFailures.translate("reading MPTCP events", e);
+        } catch (NetlinkException e) {
+            throw NetlinkFailures.translate("reading MPTCP events", e);
+        }
+    }
+
+    private List<MptcpEvent> receive() {
         List<MptcpEvent> out = new ArrayList<>(1);
         for (NetlinkMessage message : events.receive()) {
             if (message.type() != family.id()) {

@@ -1,12 +1,12 @@
 package org.mptcpstate.kernel;
 
 import org.mptcpstate.netlink.Errno;
+import org.mptcpstate.netlink.NetlinkException;
 import org.mptcpstate.netlink.NetlinkMessage;
 import org.mptcpstate.netlink.NetlinkSocket;
 import org.mptcpstate.netlink.RtNetlink;
 import org.mptcpstate.netlink.SystemCallException;
 import org.mptcpstate.netlink.Wakeup;
-import org.mptcpstate.reconcile.Watcher;
 
 import java.util.List;
 
@@ -16,7 +16,7 @@ import java.util.List;
  * not joined: the planner reads default routes for {@code show} only, endpoints never depend on them.
  * One socket, opened in the calling thread's namespace; an eventfd wakes a waiting thread from outside.
  */
-public final class NetlinkEvents implements Watcher.Events {
+public final class NetlinkEvents implements KernelEvents {
     static final int RTNLGRP_LINK = 1;
     static final int RTNLGRP_IPV4_IFADDR = 5;
     static final int RTNLGRP_IPV6_IFADDR = 9;
@@ -30,26 +30,38 @@ public final class NetlinkEvents implements Watcher.Events {
     }
 
     public static NetlinkEvents open() {
-        NetlinkSocket socket = NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE);
         try {
-            socket.joinGroup(RTNLGRP_LINK);
-            socket.joinGroup(RTNLGRP_IPV4_IFADDR);
-            socket.joinGroup(RTNLGRP_IPV6_IFADDR);
-            return new NetlinkEvents(socket, Wakeup.open());
-        } catch (RuntimeException e) {
-            socket.close();
-            throw e;
+            NetlinkSocket socket = NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE);
+            try {
+                socket.joinGroup(RTNLGRP_LINK);
+                socket.joinGroup(RTNLGRP_IPV4_IFADDR);
+                socket.joinGroup(RTNLGRP_IPV6_IFADDR);
+                return new NetlinkEvents(socket, Wakeup.open());
+            } catch (RuntimeException e) {
+                socket.close();
+                throw e;
+            }
+        } catch (NetlinkException e) {
+            throw NetlinkFailures.translate("listening to address and link events", e);
         }
     }
 
     @Override
-    public Watcher.Wait await(long timeoutMillis) {
+    public Wait await(long timeoutMillis) {
+        try {
+            return awaitEvents(timeoutMillis);
+        } catch (NetlinkException e) {
+            throw NetlinkFailures.translate("reading address and link events", e);
+        }
+    }
+
+    private Wait awaitEvents(long timeoutMillis) {
         NetlinkSocket.Readiness readiness = socket.await(timeoutMillis, wakeup);
         if (readiness == NetlinkSocket.Readiness.WOKEN) {
-            return Watcher.Wait.WOKEN;
+            return Wait.WOKEN;
         }
         if (readiness == NetlinkSocket.Readiness.TIMEOUT) {
-            return Watcher.Wait.TIMEOUT;
+            return Wait.TIMEOUT;
         }
         boolean relevant = false;
         try {
@@ -64,11 +76,11 @@ public final class NetlinkEvents implements Watcher.Events {
             }
         } catch (SystemCallException e) {
             if (e.errno() == Errno.ENOBUFS) {
-                return Watcher.Wait.LOST;
+                return Wait.LOST;
             }
             throw e;
         }
-        return relevant ? Watcher.Wait.CHANGED : Watcher.Wait.TIMEOUT;
+        return relevant ? Wait.CHANGED : Wait.TIMEOUT;
     }
 
     private static boolean relevant(int type) {

@@ -3,9 +3,10 @@ package org.mptcpstate.kernel;
 import org.mptcpstate.netlink.Errno;
 import org.mptcpstate.netlink.GenericNetlink;
 import org.mptcpstate.netlink.KernelErrorException;
+import org.mptcpstate.netlink.MalformedMessageException;
+import org.mptcpstate.netlink.NetlinkException;
 import org.mptcpstate.netlink.NetlinkSocket;
 import org.mptcpstate.netlink.RtNetlink;
-import org.mptcpstate.netlink.SystemCallException;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.Snapshot.DefaultRoutes;
@@ -15,7 +16,9 @@ import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
 import org.mptcpstate.state.Snapshot.OperState;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,7 +29,8 @@ import java.util.Set;
 /**
  * The kernel port over netlink, for the namespace of the thread that opened it: one rtnetlink and one generic
  * netlink socket, one dump per object kind; writes are acknowledged mptcp_pm requests, and a write of
- * /proc/sys/net/mptcp/enabled.
+ * /proc/sys/net/mptcp/enabled. It also reads the {@link NetworkFacts} check needs (rp_filter, route lookups).
+ * What the netlink layer throws leaves it as a {@link KernelException}.
  *
  * <p><b>One thread, one namespace.</b> A NetlinkKernel belongs to the network namespace of the thread that
  * opened it: its sockets were created there. The /proc/sys/net files it reads and writes, however, resolve per
@@ -36,7 +40,10 @@ import java.util.Set;
  * inside one {@link org.mptcpstate.netlink.NetworkNamespace#call} (open, query, write, verify, close).
  * {@link #close()} is the one call not checked, so that cleanup never throws; it belongs on that thread too.
  */
-public final class NetlinkKernel implements MptcpKernel {
+public final class NetlinkKernel implements MptcpKernel, NetworkFacts {
+    static final Path IPV4_CONF = Path.of("/proc/sys/net/ipv4/conf");
+    private static final int RT_TABLE_LOCAL = 255;
+
     private final NetlinkSocket route;
     private final NetlinkSocket generic;
     private final Path sysctlRoot;
@@ -51,30 +58,86 @@ public final class NetlinkKernel implements MptcpKernel {
         this.owner = Thread.currentThread();
     }
 
+    /**
+     * Starts loading the native binding in the background, so that the first socket does not wait for its
+     * start-up. Harmless when it is already loaded; a failure is reported by the first socket.
+     */
+    public static void prepare() {
+        NetlinkSocket.prepare();
+    }
+
     /** Opens the sockets in the calling thread's network namespace; use it on this thread only. */
     public static NetlinkKernel open() {
         return open(MptcpSysctls.DEFAULT_ROOT);
     }
 
     static NetlinkKernel open(Path sysctlRoot) {
-        NetlinkSocket route = NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE);
         try {
-            return new NetlinkKernel(route, NetlinkSocket.open(NetlinkSocket.NETLINK_GENERIC), sysctlRoot);
-        } catch (RuntimeException e) {
-            route.close();
-            throw e;
+            NetlinkSocket route = NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE);
+            try {
+                return new NetlinkKernel(route, NetlinkSocket.open(NetlinkSocket.NETLINK_GENERIC), sysctlRoot);
+            } catch (RuntimeException e) {
+                route.close();
+                throw e;
+            }
+        } catch (NetlinkException e) {
+            throw NetlinkFailures.translate("opening a netlink socket", e);
         }
     }
 
     @Override
     public Snapshot query() {
         checkUsable();
-        Snapshot.Sysctls sysctls = MptcpSysctls.read(sysctlRoot);
-        Limits limits = limits();
-        List<KernelEndpoint> endpoints = endpoints();
-        List<Link> links = links();
-        List<LinkAddress> addresses = addresses();
-        return new Snapshot(sysctls, limits, endpoints, links, addresses, defaultRoutes());
+        try {
+            Snapshot.Sysctls sysctls = MptcpSysctls.read(sysctlRoot);
+            Limits limits = limits();
+            List<KernelEndpoint> endpoints = endpoints();
+            List<Link> links = links();
+            List<LinkAddress> addresses = addresses();
+            return new Snapshot(sysctls, limits, endpoints, links, addresses, defaultRoutes());
+        } catch (NetlinkException e) {
+            throw NetlinkFailures.translate("reading the network namespace", e);
+        }
+    }
+
+    @Override
+    public int rpFilter(String interfaceName) {
+        checkUsable();
+        try {
+            return Integer.parseInt(Files.readString(IPV4_CONF.resolve(interfaceName).resolve("rp_filter")).trim());
+        } catch (IOException | NumberFormatException | java.nio.file.InvalidPathException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public RouteLookup lookupRoute(InetAddress source, InetAddress destination) {
+        checkUsable();
+        try {
+            RtNetlink.Route found = RtNetlink.lookupRoute(route, source, destination);
+            return new RouteLookup(found.outputInterfaces().isEmpty() ? 0 : found.outputInterfaces().get(0), null);
+        } catch (KernelErrorException e) {
+            return new RouteLookup(0, e.getMessage());
+        } catch (NetlinkException e) {
+            throw NetlinkFailures.translate("looking up a route", e);
+        }
+    }
+
+    @Override
+    public Set<Integer> routedInterfaces(boolean ipv6) {
+        checkUsable();
+        Set<Integer> routed = new HashSet<>();
+        try {
+            for (RtNetlink.Route r : RtNetlink.dumpAllRoutes(route)) {
+                if (r.type() == RtNetlink.RTN_UNICAST && r.table() != RT_TABLE_LOCAL
+                        && r.family() == (ipv6 ? RtNetlink.AF_INET6 : RtNetlink.AF_INET)) {
+                    routed.addAll(r.outputInterfaces());
+                }
+            }
+        } catch (NetlinkException e) {
+            throw NetlinkFailures.translate("reading routes", e);
+        }
+        return routed;
     }
 
     @Override
@@ -174,7 +237,7 @@ public final class NetlinkKernel implements MptcpKernel {
         List<GenericNetlink.Message> replies = guarded("reading MPTCP limits", () ->
                 GenericNetlink.request(generic, family(), MptcpPm.CMD_GET_LIMITS, MptcpPm.noAttributes()));
         if (replies.isEmpty()) {
-            throw new org.mptcpstate.netlink.MalformedMessageException("mptcp_pm get-limits sent no reply");
+            throw new MalformedMessageException("mptcp_pm get-limits sent no reply");
         }
         return MptcpPm.decodeLimits(replies.get(0));
     }
@@ -216,20 +279,12 @@ public final class NetlinkKernel implements MptcpKernel {
         T run();
     }
 
-    /** Turns EPERM/EACCES into a message that names the capability that is missing. */
+    /** The port's failure for what the call throws; EPERM/EACCES name the capability that is missing. */
     private static <T> T guarded(String what, KernelCall<T> call) {
         try {
             return call.run();
-        } catch (KernelErrorException e) {
-            if (Errno.isPermission(e.errno())) {
-                throw new PermissionDeniedException(what + " needs root or CAP_NET_ADMIN on this kernel", e);
-            }
-            throw e;
-        } catch (SystemCallException e) {
-            if (Errno.isPermission(e.errno())) {
-                throw new PermissionDeniedException(what + " needs root or CAP_NET_ADMIN on this kernel", e);
-            }
-            throw e;
+        } catch (NetlinkException e) {
+            throw NetlinkFailures.translate(what, e);
         }
     }
 

@@ -1,107 +1,35 @@
 package org.mptcpstate.netlink;
 
-import com.sun.jna.LastErrorException;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
- * A netlink socket of one protocol, bound to a kernel-assigned port id, with CAP_ACK, EXT_ACK and strict
- * checking enabled. Requests are answered in full: dumps are read to NLMSG_DONE and redone when the kernel
- * flags them interrupted; a datagram larger than the buffer grows the buffer instead of being truncated.
- * Not thread-safe: one socket per thread (a namespace is entered per thread).
+ * A netlink socket of one protocol. Requests are answered in full: dumps are read to NLMSG_DONE and redone when the
+ * kernel flags them interrupted; replies are matched to their request by sequence number and port. The bytes go
+ * through a {@link Transport}: the kernel's socket, or a test's script. Not thread-safe: one socket per thread (a
+ * namespace is entered per thread).
  */
 public final class NetlinkSocket implements AutoCloseable {
     public static final int NETLINK_ROUTE = 0;
     public static final int NETLINK_GENERIC = 16;
 
-    private static final int SOCKADDR_NL_SIZE = 12;
-    private static final int INITIAL_BUFFER = 32 * 1024;
     private static final int DUMP_ATTEMPTS = 5;
 
-    private final int fd;
-    private final int portId;
-    /** Null for a real socket; set only by tests, which feed datagrams instead of the kernel. */
     private final Transport transport;
-    private ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(INITIAL_BUFFER);
-    private ByteBuffer sendBuffer = ByteBuffer.allocateDirect(4096);
     private int sequence;
     private boolean closed;
-    private Consumer<byte[]> tap;
 
-    private NetlinkSocket(int fd, int portId) {
-        this.fd = fd;
-        this.portId = portId;
-        this.transport = null;
-        this.sequence = (int) (System.nanoTime() & 0x3fffffff);
-    }
-
-    /**
-     * Where a test socket's requests go and its datagrams come from, in place of send(2) and recv(2). The
-     * test seam: the socket's logic (sequence matching, dump retries, error decoding) runs unchanged on it.
-     */
-    interface Transport {
-        /** One request, as it would be sent: a whole netlink message. */
-        void send(byte[] message);
-
-        /** The next datagram, as recv(2) would return it. */
-        byte[] receive();
-    }
-
-    /** A socket on {@code transport} with port id {@code portId}, for tests; no descriptor is opened. */
-    NetlinkSocket(Transport transport, int portId, int firstSequence) {
-        this.fd = -1;
-        this.portId = portId;
+    /** A socket over {@code transport}, numbering its requests from {@code firstSequence} + 1. */
+    NetlinkSocket(Transport transport, int firstSequence) {
         this.transport = transport;
         this.sequence = firstSequence;
     }
 
-    /** Opens and binds a socket of the given netlink protocol (NETLINK_ROUTE, NETLINK_GENERIC). */
+    /** Opens and binds a kernel socket of the given netlink protocol (NETLINK_ROUTE, NETLINK_GENERIC). */
     public static NetlinkSocket open(int protocol) {
-        int fd;
-        try {
-            fd = LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol);
-        } catch (LastErrorException e) {
-            throw new SystemCallException("socket(AF_NETLINK, protocol " + protocol + ")", e.getErrorCode());
-        }
-        try {
-            setOption(fd, LibC.NETLINK_CAP_ACK, "NETLINK_CAP_ACK");
-            setOption(fd, LibC.NETLINK_EXT_ACK, "NETLINK_EXT_ACK");
-            setOption(fd, LibC.NETLINK_GET_STRICT_CHK, "NETLINK_GET_STRICT_CHK");
-            byte[] address = new byte[SOCKADDR_NL_SIZE];
-            ByteBuffer.wrap(address).order(ByteOrder.nativeOrder()).putShort(0, (short) LibC.AF_NETLINK);
-            try {
-                LibC.bind(fd, address, address.length);
-            } catch (LastErrorException e) {
-                throw new SystemCallException("bind(AF_NETLINK)", e.getErrorCode());
-            }
-            int[] length = {SOCKADDR_NL_SIZE};
-            try {
-                LibC.getsockname(fd, address, length);
-            } catch (LastErrorException e) {
-                throw new SystemCallException("getsockname(AF_NETLINK)", e.getErrorCode());
-            }
-            int portId = ByteBuffer.wrap(address).order(ByteOrder.nativeOrder()).getInt(4);
-            return new NetlinkSocket(fd, portId);
-        } catch (RuntimeException e) {
-            LibC.close(fd);
-            throw e;
-        }
-    }
-
-    private static void setOption(int fd, int option, String name) {
-        setOption(fd, option, 1, name);
-    }
-
-    private static void setOption(int fd, int option, int value, String name) {
-        try {
-            LibC.setsockopt(fd, LibC.SOL_NETLINK, option, new int[] {value}, 4);
-        } catch (LastErrorException e) {
-            throw new SystemCallException("setsockopt(" + name + ")", e.getErrorCode());
-        }
+        return new NetlinkSocket(SocketTransport.open(protocol), (int) (System.nanoTime() & 0x3fffffff));
     }
 
     /**
@@ -113,17 +41,13 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     public int portId() {
-        return portId;
-    }
-
-    /** Sees every datagram received, as raw bytes; for capturing kernel replies in tests. */
-    public void tap(Consumer<byte[]> tap) {
-        this.tap = tap;
+        return transport.portId();
     }
 
     /** Joins a multicast group by number (rtnetlink groups, or a generic netlink family's group id). */
     public void joinGroup(int group) {
-        setOption(fd, LibC.NETLINK_ADD_MEMBERSHIP, group, "NETLINK_ADD_MEMBERSHIP " + group);
+        ensureOpen();
+        transport.joinGroup(group);
     }
 
     /**
@@ -189,31 +113,7 @@ public final class NetlinkSocket implements AutoCloseable {
      */
     public Readiness await(long timeoutMillis, Wakeup wakeup) {
         ensureOpen();
-        int count = wakeup == null ? 1 : 2;
-        byte[] fds = new byte[8 * count];
-        ByteBuffer view = ByteBuffer.wrap(fds).order(ByteOrder.nativeOrder());
-        view.putInt(0, fd).putShort(4, LibC.POLLIN);
-        if (wakeup != null) {
-            view.putInt(8, wakeup.fd()).putShort(12, LibC.POLLIN);
-        }
-        int timeout = timeoutMillis < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, timeoutMillis);
-        int ready;
-        try {
-            ready = LibC.poll(fds, count, timeout);
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == Errno.EINTR) {
-                return Readiness.TIMEOUT;
-            }
-            throw new SystemCallException("poll(netlink)", e.getErrorCode());
-        }
-        if (ready <= 0) {
-            return Readiness.TIMEOUT;
-        }
-        if (wakeup != null && view.getShort(14) != 0) {
-            wakeup.clear();
-            return Readiness.WOKEN;
-        }
-        return Readiness.READABLE;
+        return transport.await(timeoutMillis, wakeup);
     }
 
     /**
@@ -225,8 +125,9 @@ public final class NetlinkSocket implements AutoCloseable {
         if (timeoutMillis > 0 && await(timeoutMillis, null) != Readiness.READABLE) {
             return List.of();
         }
-        ByteBuffer datagram = receiveDatagram(LibC.MSG_DONTWAIT);
-        return datagram == null ? List.of() : NetlinkMessage.parseAll(datagram);
+        ensureOpen();
+        byte[] datagram = transport.receiveIfQueued();
+        return datagram == null ? List.of() : NetlinkMessage.parseAll(wrap(datagram));
     }
 
     private boolean receiveUntilDone(int seq, int requestType, List<NetlinkMessage> replies) {
@@ -267,9 +168,9 @@ public final class NetlinkSocket implements AutoCloseable {
             List<NetlinkMessage> all = NetlinkMessage.parseAll(receiveDatagram());
             List<NetlinkMessage> ours = new ArrayList<>(all.size());
             for (NetlinkMessage message : all) {
-                if (message.portId() != portId && message.portId() != 0) {
+                if (message.portId() != transport.portId() && message.portId() != 0) {
                     throw new MalformedMessageException("reply addressed to port " + message.portId()
-                            + ", this socket is port " + portId);
+                            + ", this socket is port " + transport.portId());
                 }
                 if (message.sequence() != seq) {
                     continue; // answers an earlier request that was abandoned
@@ -287,70 +188,18 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     private ByteBuffer receiveDatagram() {
-        return receiveDatagram(0);
+        ensureOpen();
+        return wrap(transport.receive());
     }
 
-    /** One datagram; with MSG_DONTWAIT in {@code flags}, null when none is queued. */
-    private ByteBuffer receiveDatagram(int flags) {
-        ensureOpen();
-        if (transport != null) {
-            byte[] datagram = transport.receive();
-            if (tap != null) {
-                tap.accept(datagram.clone());
-            }
-            return ByteBuffer.wrap(datagram).order(ByteOrder.nativeOrder());
-        }
-        while (true) {
-            long size;
-            try {
-                size = LibC.recv(fd, receiveBuffer, receiveBuffer.capacity(), LibC.MSG_PEEK | LibC.MSG_TRUNC | flags);
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() == Errno.EAGAIN && (flags & LibC.MSG_DONTWAIT) != 0) {
-                    return null;
-                }
-                throw new SystemCallException("recv(netlink, peek)", e.getErrorCode());
-            }
-            if (size > receiveBuffer.capacity()) {
-                receiveBuffer = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE - 8, size + 4096));
-                continue;
-            }
-            long read;
-            try {
-                read = LibC.recv(fd, receiveBuffer, receiveBuffer.capacity(), flags);
-            } catch (LastErrorException e) {
-                throw new SystemCallException("recv(netlink)", e.getErrorCode());
-            }
-            byte[] copy = new byte[(int) read];
-            receiveBuffer.duplicate().position(0).limit((int) read).get(copy);
-            if (tap != null) {
-                tap.accept(copy.clone());
-            }
-            return ByteBuffer.wrap(copy).order(ByteOrder.nativeOrder());
-        }
+    private static ByteBuffer wrap(byte[] datagram) {
+        return ByteBuffer.wrap(datagram).order(ByteOrder.nativeOrder());
     }
 
     private int send(int type, int flags, byte[] payload) {
         ensureOpen();
         int seq = ++sequence;
-        byte[] message = NetlinkMessage.encode(type, flags, seq, payload);
-        if (transport != null) {
-            transport.send(message);
-            return seq;
-        }
-        if (sendBuffer.capacity() < message.length) {
-            sendBuffer = ByteBuffer.allocateDirect(message.length);
-        }
-        sendBuffer.clear();
-        sendBuffer.put(message).flip();
-        long sent;
-        try {
-            sent = LibC.send(fd, sendBuffer, message.length, 0);
-        } catch (LastErrorException e) {
-            throw new SystemCallException("send(netlink)", e.getErrorCode());
-        }
-        if (sent != message.length) {
-            throw new NetlinkException("netlink send wrote " + sent + " of " + message.length + " bytes");
-        }
+        transport.send(NetlinkMessage.encode(type, flags, seq, payload));
         return seq;
     }
 
@@ -401,14 +250,7 @@ public final class NetlinkSocket implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            if (transport != null) {
-                return;
-            }
-            try {
-                LibC.close(fd);
-            } catch (LastErrorException e) {
-                // nothing useful to do: the descriptor is gone either way
-            }
+            transport.close();
         }
     }
 }

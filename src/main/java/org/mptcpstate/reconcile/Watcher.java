@@ -1,5 +1,7 @@
 package org.mptcpstate.reconcile;
 
+import org.mptcpstate.kernel.KernelEvents;
+import org.mptcpstate.kernel.KernelEvents.Wait;
 import org.mptcpstate.kernel.MptcpKernel;
 import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.state.DesiredState;
@@ -16,36 +18,27 @@ import java.util.List;
  * {@link #requestStop()} and {@link #requestReload()} may be called from others.
  */
 public final class Watcher {
-    /** Why a step ran; the log says so. */
-    public static final String START = "start";
-    public static final String EVENTS = "events";
-    public static final String EVENTS_LOST = "events-lost";
-    public static final String RESYNC = "resync";
-    public static final String RELOAD = "reload";
-    public static final String RETRY = "retry";
+    /**
+     * Time as the watcher sees it: monotonic milliseconds, and waiting. Injected, so that tests run the loop on
+     * a virtual clock (their events port advances it) instead of sleeping.
+     */
+    public interface Clock {
+        long millis();
 
-    /** What a wait for kernel events ended with. */
-    public enum Wait {
-        /** Address or link events came (and were read). */
-        CHANGED,
-        /** The kernel dropped events (ENOBUFS): the state must be re-read. */
-        LOST,
-        /** {@link Events#wakeUp()} was called. */
-        WOKEN,
-        /** Nothing within the timeout. */
-        TIMEOUT
-    }
+        void sleep(long millis) throws InterruptedException;
 
-    /** The kernel's address and link events. */
-    public interface Events extends AutoCloseable {
-        /** Waits at most {@code timeoutMillis} (0: only look) for events or a wake-up. */
-        Wait await(long timeoutMillis);
+        /** The JVM's monotonic clock. */
+        Clock SYSTEM = new Clock() {
+            @Override
+            public long millis() {
+                return System.nanoTime() / 1_000_000;
+            }
 
-        /** Makes a current or the next {@link #await} return {@link Wait#WOKEN}; safe from any thread. */
-        void wakeUp();
-
-        @Override
-        void close();
+            @Override
+            public void sleep(long millis) throws InterruptedException {
+                Thread.sleep(millis);
+            }
+        };
     }
 
     /** Opens kernel connections and takes the namespace lock; both on the watcher's thread. */
@@ -70,13 +63,13 @@ public final class Watcher {
 
     /** Where the watcher reports; quiet unless something changed or failed. */
     public interface Listener {
-        void applied(String cause, ApplyResult result);
+        void applied(WatchCause cause, ApplyResult result);
 
         /** The planner's warnings that the previous plan did not have. */
         void warnings(List<Diagnostic> warnings);
 
         /** A step failed; it is retried after {@code retryMillis} (or at the next event). */
-        void failed(String cause, RuntimeException failure, long retryMillis);
+        void failed(WatchCause cause, RuntimeException failure, long retryMillis);
 
         void reloaded();
 
@@ -97,18 +90,25 @@ public final class Watcher {
     }
 
     private final Access access;
-    private final Events events;
+    private final KernelEvents events;
     private final Source source;
     private final Listener listener;
     private final Settings settings;
+    private final Clock clock;
     private volatile boolean stop;
     private volatile boolean reload;
     private DesiredState desired;
     private MptcpKernel kernel;
     private List<Diagnostic> lastWarnings = List.of();
 
-    public Watcher(Access access, Events events, Source source, Listener listener, Settings settings,
+    public Watcher(Access access, KernelEvents events, Source source, Listener listener, Settings settings,
                    DesiredState initial) {
+        this(access, events, source, listener, settings, initial, Clock.SYSTEM);
+    }
+
+    public Watcher(Access access, KernelEvents events, Source source, Listener listener, Settings settings,
+                   DesiredState initial, Clock clock) {
+        this.clock = clock;
         this.access = access;
         this.events = events;
         this.source = source;
@@ -137,7 +137,7 @@ public final class Watcher {
     /** Runs until {@link #requestStop()}; returns normally then. */
     public void run() {
         boolean pending = true;
-        String cause = START;
+        WatchCause cause = WatchCause.START;
         long retryAt = 0;
         long backoff = settings.firstRetryMillis();
         long nextResync = now() + settings.resyncMillis();
@@ -149,7 +149,7 @@ public final class Watcher {
                         desired = source.load();
                         listener.reloaded();
                         pending = true;
-                        cause = RELOAD;
+                        cause = WatchCause.RELOAD;
                         retryAt = 0;
                     } catch (RuntimeException e) {
                         listener.reloadFailed(e);
@@ -164,20 +164,20 @@ public final class Watcher {
                         nextResync = now() + settings.resyncMillis();
                     } catch (RuntimeException e) {
                         closeKernel();
-                        if (START.equals(cause) && access.fatalAtStart(e)) {
+                        if (cause == WatchCause.START && access.fatalAtStart(e)) {
                             throw e;
                         }
                         if (e instanceof ApplyFailedException && changedMeanwhile()) {
                             // addresses changed while the step ran (its check saw them), and it was rolled
                             // back: not a fault, plan again for the new addresses
-                            cause = EVENTS;
+                            cause = WatchCause.EVENTS;
                             drain();
                             continue;
                         }
                         listener.failed(cause, e, backoff);
                         retryAt = now() + backoff;
                         backoff = Math.min(backoff * 2, settings.maxRetryMillis());
-                        cause = RETRY;
+                        cause = WatchCause.RETRY;
                     }
                     continue;
                 }
@@ -190,7 +190,7 @@ public final class Watcher {
                     }
                 } catch (RuntimeException e) {
                     // the event socket failed: treat as lost events, and do not spin
-                    listener.failed(EVENTS, e, backoff);
+                    listener.failed(WatchCause.EVENTS, e, backoff);
                     sleep(backoff);
                     backoff = Math.min(backoff * 2, settings.maxRetryMillis());
                     wait = Wait.LOST;
@@ -198,18 +198,18 @@ public final class Watcher {
                 switch (wait) {
                     case CHANGED -> {
                         pending = true;
-                        cause = EVENTS;
+                        cause = WatchCause.EVENTS;
                         retryAt = 0;
                     }
                     case LOST -> {
                         pending = true;
-                        cause = EVENTS_LOST;
+                        cause = WatchCause.EVENTS_LOST;
                         retryAt = 0;
                     }
                     case TIMEOUT -> {
                         if (!pending && now() >= nextResync) {
                             pending = true;
-                            cause = RESYNC;
+                            cause = WatchCause.RESYNC;
                         }
                     }
                     case WOKEN -> {
@@ -260,7 +260,7 @@ public final class Watcher {
         }
     }
 
-    private void step(String cause) {
+    private void step(WatchCause cause) {
         ApplyResult result;
         try (AutoCloseable lock = access.lock()) {
             if (kernel == null) {
@@ -304,15 +304,15 @@ public final class Watcher {
         }
     }
 
-    private static long now() {
-        return System.nanoTime() / 1_000_000;
+    private long now() {
+        return clock.millis();
     }
 
     private void sleep(long millis) {
         long end = now() + millis;
         while (!stop && !reload && now() < end) {
             try {
-                Thread.sleep(Math.min(50, Math.max(1, end - now())));
+                clock.sleep(Math.min(50, Math.max(1, end - now())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 stop = true;

@@ -107,7 +107,7 @@ class ApplyIT {
             for (String flags : List.of("signal, fullmesh", "signal, subflow, fullmesh", "signal, backup, fullmesh",
                     "signal, subflow, backup, fullmesh")) {
                 Run run = apply(ns, "interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [" + flags + "]\n");
-                assertThat(run.exitCode()).as(flags).isEqualTo(ExitCodes.INVALID_INPUT);
+                assertThat(run.exitCode()).as(flags).isEqualTo(ExitCode.INVALID_INPUT.code());
                 assertThat(run.stderr()).as(flags).matches(
                         "mptcpstate: .*:4:20: MPTCP flags mustn't have both signal and fullmesh\n");
                 assertThat(run.stdout()).isEmpty();
@@ -125,10 +125,10 @@ class ApplyIT {
                     + "interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [subflow]\n");
             Run dryRun = Mptcpstate.inProcess("apply", "--dry-run", file.toString(), "--netns", ns.name());
             Run diff = Mptcpstate.inProcess("diff", file.toString(), "--netns", ns.name());
-            assertThat(dryRun.exitCode()).as(dryRun.stderr()).isEqualTo(ExitCodes.CHANGES_PENDING);
+            assertThat(dryRun.exitCode()).as(dryRun.stderr()).isEqualTo(ExitCode.CHANGES_PENDING.code());
             assertThat(dryRun.stdout()).contains("+ endpoint 192.0.2.2 on eth1 [subflow]").isEqualTo(diff.stdout());
             assertThat(dryRun.stderr()).isEqualTo(diff.stderr());
-            assertThat(diff.exitCode()).isEqualTo(ExitCodes.CHANGES_PENDING);
+            assertThat(diff.exitCode()).isEqualTo(ExitCode.CHANGES_PENDING.code());
             assertThat(ns.mptcpText()).isEqualTo(before);
         }
     }
@@ -145,7 +145,7 @@ class ApplyIT {
                     return Mptcpstate.jar("apply", file.toString(), "--netns", ns.name(), "--lock-wait", "1");
                 }
             });
-            assertThat(blocked.exitCode()).isEqualTo(ExitCodes.FAILED);
+            assertThat(blocked.exitCode()).isEqualTo(ExitCode.FAILED.code());
             assertThat(blocked.stderr()).startsWith("mptcpstate: another mptcpstate apply holds /run/mptcpstate/net-")
                     .contains("(pid " + ProcessHandle.current().pid() + ")").contains("gave up after 1 s");
             assertThat(ns.ip("-j", "mptcp", "endpoint", "show")).isEqualTo(before);
@@ -191,7 +191,7 @@ class ApplyIT {
             Path file = Mptcpstate.stateFile("interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [subflow]\n");
             String before = ns.ip("-j", "mptcp", "endpoint", "show");
             Run diff = Mptcpstate.inProcess("diff", file.toString(), "--netns", ns.name());
-            assertThat(diff.exitCode()).isEqualTo(ExitCodes.CHANGES_PENDING);
+            assertThat(diff.exitCode()).isEqualTo(ExitCode.CHANGES_PENDING.code());
             assertThat(diff.stdout()).contains("- endpoint", "+ endpoint 192.0.2.2 on eth1 [subflow]",
                     "+ endpoint 2001:db8::2 on eth1 [subflow]", "--- current", "+++ desired");
             assertThat(ns.ip("-j", "mptcp", "endpoint", "show")).as("diff writes nothing").isEqualTo(before);
@@ -202,7 +202,7 @@ class ApplyIT {
             assertThat(fedBack.exitCode()).as(fedBack.stdout() + fedBack.stderr()).isZero();
             assertThat(fedBack.stdout()).isEqualTo("no changes\n");
             Run json = Mptcpstate.jar("diff", "--json", file.toString(), "--netns", ns.name());
-            assertThat(json.exitCode()).isEqualTo(ExitCodes.CHANGES_PENDING);
+            assertThat(json.exitCode()).isEqualTo(ExitCode.CHANGES_PENDING.code());
             assertThat(Documents.json(json.stdout()).path("changes").size()).isEqualTo(3);
         }
     }
@@ -220,7 +220,7 @@ class ApplyIT {
             Run run = apply(ns, "mptcp:\n  limits:\n    subflows: 4\n  endpoints:\n  - address: 203.0.113.50\n"
                     + "    port: 8443\n    flags: [signal]\ninterfaces:\n- name: eth1\n  mptcp:\n"
                     + "    address-flags: [subflow]\n");
-            assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isEqualTo(ExitCodes.FAILED);
+            assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isEqualTo(ExitCode.FAILED.code());
             assertThat(run.stderr()).contains("kernel refused").contains("rolled back");
             assertThat(run.stderr().lines().filter(line -> !line.startsWith("mptcpstate: warning: ")).count())
                     .as("one error line besides warnings").isEqualTo(1);

@@ -125,7 +125,7 @@ class ConcurrentApplyIT {
                         StandardCharsets.UTF_8));
                 assertThat(reader.readLine()).isEqualTo("locked");
                 Run blocked = Mptcpstate.jar("apply", a.toString(), "--netns", ns.name(), "--lock-wait", "0");
-                assertThat(blocked.exitCode()).as("the lock is really held").isEqualTo(ExitCodes.FAILED);
+                assertThat(blocked.exitCode()).as("the lock is really held").isEqualTo(ExitCode.FAILED.code());
                 assertThat(blocked.stderr()).contains("(pid " + holder.pid() + ")");
             } finally {
                 holder.destroyForcibly();

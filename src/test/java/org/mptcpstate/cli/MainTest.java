@@ -66,7 +66,7 @@ class MainTest {
     @Test
     void noArgumentsPrintsUsageOnStderrWithExit64() {
         Run run = run();
-        assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.code()).isEqualTo(ExitCode.USAGE.code());
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).startsWith("Usage: mptcpstate");
     }
@@ -80,7 +80,7 @@ class MainTest {
         };
         for (String[] args : bad) {
             Run run = run(args);
-            assertThat(run.code()).as(String.join(" ", args)).isEqualTo(ExitCodes.USAGE);
+            assertThat(run.code()).as(String.join(" ", args)).isEqualTo(ExitCode.USAGE.code());
             assertThat(run.out()).as(String.join(" ", args)).isEmpty();
             List<String> lines = run.err().lines().toList();
             assertThat(lines).as(String.join(" ", args)).hasSize(2);
@@ -122,7 +122,7 @@ class MainTest {
     @Test
     void missingNamespaceIsAOneLineFailure() {
         Run run = run("show", "--netns", "mst-does-not-exist-" + ProcessHandle.current().pid());
-        assertThat(run.code()).isEqualTo(ExitCodes.FAILED);
+        assertThat(run.code()).isEqualTo(ExitCode.FAILED.code());
         assertThat(run.out()).isEmpty();
         assertThat(run.err().lines().toList()).hasSize(1);
         assertThat(run.err()).startsWith("mptcpstate: no network namespace at /run/netns/mst-does-not-exist-");
@@ -143,7 +143,7 @@ class MainTest {
         assertThat(valid.out()).isEqualTo("-: valid\n");
 
         Run invalid = runWithInput("mptcp:\n  limits:\n    subflows: 9\n    add-addr-acepted: 1\n", "validate", "-");
-        assertThat(invalid.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(invalid.code()).isEqualTo(ExitCode.INVALID_INPUT.code());
         assertThat(invalid.out()).isEmpty();
         assertThat(invalid.err()).isEqualTo("-:3:15: subflows must be from 0 to 8, got 9\n"
                 + "-:4:5: unknown key 'add-addr-acepted'; did you mean 'add-addr-accepted'?\n");
@@ -152,7 +152,7 @@ class MainTest {
     @Test
     void aMissingFileIsInvalidInput() {
         Run run = run("diff", "/nonexistent/state.yml");
-        assertThat(run.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(run.code()).isEqualTo(ExitCode.INVALID_INPUT.code());
         assertThat(run.err()).isEqualTo("mptcpstate: /nonexistent/state.yml: no such file\n");
     }
 }

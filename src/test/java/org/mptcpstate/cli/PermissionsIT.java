@@ -149,7 +149,7 @@ class PermissionsIT {
     void diffInsideTheNamespaceNeedsNoPrivilegeAndChangesNothing() {
         Netns.MptcpText before = kernel();
         Run run = insideAsNobody("diff", state.toString());
-        assertThat(run.exitCode()).as("exit code (stderr: %s)", run.stderr()).isEqualTo(ExitCodes.CHANGES_PENDING);
+        assertThat(run.exitCode()).as("exit code (stderr: %s)", run.stderr()).isEqualTo(ExitCode.CHANGES_PENDING.code());
         assertThat(run.stdout()).contains("~ limits: subflows 3 -> 5");
         assertThat(kernel()).isEqualTo(before);
     }
@@ -165,7 +165,7 @@ class PermissionsIT {
         List<String> prefix = List.of("ip", "netns", "exec", ns.name(), "setpriv", "--bounding-set=-net_admin",
                 "--inh-caps=-net_admin", "--");
         Run run = Mptcpstate.jarVia(prefix, jar, "apply", state.toString());
-        assertThat(run.exitCode()).as("exit code (stderr: %s)", run.stderr()).isEqualTo(ExitCodes.PERMISSION);
+        assertThat(run.exitCode()).as("exit code (stderr: %s)", run.stderr()).isEqualTo(ExitCode.PERMISSION.code());
         assertThat(run.stdout()).isEmpty();
         List<String> problems = run.stderr().lines().filter(l -> !l.startsWith("mptcpstate: warning: ")).toList();
         assertThat(problems).as(run.stderr()).hasSize(1);
@@ -179,7 +179,7 @@ class PermissionsIT {
      * without --once says first that it is watching: a line before the failure.)
      */
     private static void assertRefused(Run run) {
-        assertThat(run.exitCode()).as("exit code (stderr: %s)", run.stderr()).isEqualTo(ExitCodes.PERMISSION);
+        assertThat(run.exitCode()).as("exit code (stderr: %s)", run.stderr()).isEqualTo(ExitCode.PERMISSION.code());
         assertThat(run.stdout()).as("stdout").isEmpty();
         assertThat(run.stderr()).endsWith("\n").doesNotContain("\tat ", "Exception", "Caused by", "internal error");
         assertThat(run.stderr().lines()).allMatch(l -> l.startsWith("mptcpstate: "));

@@ -324,7 +324,7 @@ class ShowIT {
             Path dir = readableJarCopy();
             try {
                 Run run = Mptcpstate.jarVia(Nobody.prefix(), dir.resolve("mptcpstate.jar"), "show", "--json",
-                        "--netns", ns.name()).assertFailsWithOneLine(ExitCodes.PERMISSION);
+                        "--netns", ns.name()).assertFailsWithOneLine(ExitCode.PERMISSION.code());
                 assertThat(run.stderr()).containsAnyOf("root", "CAP_SYS_ADMIN");
             } finally {
                 deleteTree(dir);

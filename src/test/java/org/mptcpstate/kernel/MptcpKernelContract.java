@@ -2,7 +2,6 @@ package org.mptcpstate.kernel;
 
 import org.junit.jupiter.api.Test;
 import org.mptcpstate.netlink.Errno;
-import org.mptcpstate.netlink.KernelErrorException;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.KernelEndpoint;
@@ -86,7 +85,7 @@ abstract class MptcpKernelContract {
     /** Runs a write the kernel refuses: errno, text and message as the kernel's, and nothing changed. */
     void refused(MptcpKernel kernel, int errno, String text, Write write) {
         MptcpState before = MptcpState.of(kernel.query());
-        assertThatThrownBy(write::run).isInstanceOfSatisfying(KernelErrorException.class, e -> {
+        assertThatThrownBy(write::run).isInstanceOfSatisfying(KernelRefusedException.class, e -> {
             assertThat(e.errno()).as("errno of %s", e.getMessage()).isEqualTo(errno);
             assertThat(e.kernelMessage()).as("kernel text").isEqualTo(text);
             assertThat(e.getMessage()).isEqualTo("kernel refused: " + text + " (" + Errno.name(errno) + ")");

@@ -26,7 +26,7 @@ class NetlinkSocketTest {
     private static final int NLM_F_MULTI = 0x2;
 
     /** Answers each request with the datagrams a script makes for it, given the request's sequence number. */
-    private static final class Scripted implements NetlinkSocket.Transport {
+    private static final class Scripted implements Transport {
         final List<byte[]> sent = new ArrayList<>();
         final Deque<byte[]> queued = new ArrayDeque<>();
         final List<IntFunction<List<byte[]>>> answers;
@@ -46,6 +46,30 @@ class NetlinkSocketTest {
         public byte[] receive() {
             assertThat(queued).as("a datagram is waiting (the socket reads no more than was sent)").isNotEmpty();
             return queued.poll();
+        }
+
+        @Override
+        public int portId() {
+            return PORT;
+        }
+
+        @Override
+        public byte[] receiveIfQueued() {
+            return queued.poll();
+        }
+
+        @Override
+        public NetlinkSocket.Readiness await(long timeoutMillis, Wakeup wakeup) {
+            return queued.isEmpty() ? NetlinkSocket.Readiness.TIMEOUT : NetlinkSocket.Readiness.READABLE;
+        }
+
+        @Override
+        public void joinGroup(int group) {
+            throw new UnsupportedOperationException("a scripted socket joins no group");
+        }
+
+        @Override
+        public void close() {
         }
     }
 
@@ -83,7 +107,7 @@ class NetlinkSocketTest {
     }
 
     private static NetlinkSocket socket(Scripted transport) {
-        return new NetlinkSocket(transport, PORT, 100);
+        return new NetlinkSocket(transport, 100);
     }
 
     @Test

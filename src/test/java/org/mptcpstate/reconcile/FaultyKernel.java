@@ -1,7 +1,7 @@
 package org.mptcpstate.reconcile;
 
 import org.mptcpstate.kernel.MptcpKernel;
-import org.mptcpstate.netlink.KernelErrorException;
+import org.mptcpstate.kernel.KernelRefusedException;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.Snapshot;
 
@@ -30,11 +30,11 @@ class FaultyKernel implements MptcpKernel {
     private void write(Runnable action) {
         boolean fail = ++writes == failingWrite;
         if (fail && !afterWriting) {
-            throw new KernelErrorException(5, "injected fault at write " + writes);
+            throw new KernelRefusedException(5, "injected fault at write " + writes);
         }
         action.run();
         if (fail) {
-            throw new KernelErrorException(5, "injected fault at write " + writes);
+            throw new KernelRefusedException(5, "injected fault at write " + writes);
         }
     }
 

@@ -1,35 +1,39 @@
 package org.mptcpstate.reconcile;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.mptcpstate.document.StateLoader;
 import org.mptcpstate.kernel.FakeKernel;
+import org.mptcpstate.kernel.KernelEvents;
+import org.mptcpstate.kernel.KernelEvents.Wait;
+import org.mptcpstate.kernel.KernelRefusedException;
 import org.mptcpstate.kernel.MptcpKernel;
-import org.mptcpstate.netlink.KernelErrorException;
-import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.state.DesiredState;
+import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.state.EndpointFlags;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.Snapshot.DefaultRoutes;
-import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
-import org.mptcpstate.document.StateLoader;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The watch loop against the in-memory kernel: events, debounce, resync, reload, back-off, stop. */
+/**
+ * The watch loop against the in-memory kernel: events, debounce, resync, reload, back-off, stop. The loop runs on
+ * the test's thread on a virtual clock: the scripted events port advances it to the next scripted event or by the
+ * whole wait, so a test covers minutes of watching in milliseconds and nothing is proven by sleeping.
+ */
 class WatcherTest {
     private static final String SUBFLOW = """
             interfaces:
@@ -43,144 +47,131 @@ class WatcherTest {
               mptcp:
                 address-flags: [subflow, backup]
             """;
+    /** Resync never, unless a test asks for it. */
+    private static final long HOUR = 3_600_000;
 
     private final World world = new World();
     private final ScriptedEvents events = new ScriptedEvents();
     private final Recorder log = new Recorder();
     private final AtomicReference<Object> nextLoad = new AtomicReference<>();
     private Watcher watcher;
-    private Thread thread;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (watcher != null) {
-            watcher.requestStop();
-            thread.join(5000);
-            assertThat(thread.isAlive()).as("watcher stopped").isFalse();
-        }
-    }
 
     private static DesiredState state(String yaml) {
         return StateLoader.load("state.yml", yaml.getBytes(StandardCharsets.UTF_8)).state();
     }
 
-    private void start(long resyncMillis) {
-        Watcher.Settings settings = new Watcher.Settings(10, 200, resyncMillis, 20, 80);
-        watcher = new Watcher(world, events, new Source(), log, settings, state(SUBFLOW));
-        thread = new Thread(watcher::run, "watcher");
-        thread.setDaemon(true);
-        thread.start();
+    private Watcher watcher(Watcher.Access access, Watcher.Settings settings) {
+        watcher = new Watcher(access, events, new Source(), log, settings, state(SUBFLOW), events.clock);
+        return watcher;
     }
 
-    /** The log line follows the kernel write the test saw: wait for it rather than race it. */
-    private void awaitCauses(String... causes) throws InterruptedException {
-        await("log causes " + List.of(causes), () -> log.causes().equals(List.of(causes)));
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for: %s", what).isLessThan(deadline);
-            Thread.sleep(2);
-        }
+    /** Runs the watch until the script's last entry, then stops it; returns normally. */
+    private void run(long resyncMillis) {
+        watcher(world, new Watcher.Settings(10, 200, resyncMillis, 20, 80)).run();
     }
 
     @Test
-    void appliesAtStartThenAddsAndRemovesEndpointsAsAddressesComeAndGo() throws Exception {
-        start(3_600_000);
-        await("start endpoint", () -> world.hasEndpoint("192.0.2.2"));
-        awaitCauses(Watcher.START);
-
-        world.addAddress("198.51.100.2");
-        events.fire(Watcher.Wait.CHANGED);
-        await("new endpoint", () -> world.hasEndpoint("198.51.100.2"));
-
-        world.removeAddress("198.51.100.2");
-        events.fire(Watcher.Wait.CHANGED);
-        await("endpoint removed", () -> !world.hasEndpoint("198.51.100.2"));
-        awaitCauses(Watcher.START, Watcher.EVENTS, Watcher.EVENTS);
+    void appliesAtStartThenAddsAndRemovesEndpointsAsAddressesComeAndGo() {
+        events.at(1000, () -> assertThat(world.hasEndpoint("192.0.2.2")).as("start endpoint").isTrue());
+        events.at(1000, () -> world.addAddress("198.51.100.2"), Wait.CHANGED);
+        events.at(2000, () -> assertThat(world.hasEndpoint("198.51.100.2")).as("new endpoint").isTrue());
+        events.at(2000, () -> world.removeAddress("198.51.100.2"), Wait.CHANGED);
+        events.stopAt(3000, () -> watcher.requestStop());
+        run(HOUR);
+        assertThat(world.hasEndpoint("198.51.100.2")).as("endpoint removed").isFalse();
+        assertThat(log.causes()).containsExactly(WatchCause.START, WatchCause.EVENTS, WatchCause.EVENTS);
         assertThat(log.failures).isEmpty();
     }
 
     @Test
-    void aBurstOfEventsIsOneStep() throws Exception {
-        start(3_600_000);
-        await("start endpoint", () -> world.hasEndpoint("192.0.2.2"));
-        int queriesBefore = world.queries.get();
-        world.addAddress("198.51.100.2");
+    void aBurstOfEventsIsOneStep() {
+        int[] queriesBefore = new int[1];
+        events.at(1000, () -> {
+            queriesBefore[0] = world.queries.get();
+            world.addAddress("198.51.100.2");
+        });
         for (int i = 0; i < 20; i++) {
-            events.fire(Watcher.Wait.CHANGED);
+            events.at(1000 + i, null, Wait.CHANGED); // 1 ms apart, within the 10 ms quiet period
         }
-        await("new endpoint", () -> world.hasEndpoint("198.51.100.2"));
-        Thread.sleep(100);
+        events.stopAt(5000, () -> watcher.requestStop());
+        run(HOUR);
+        assertThat(world.hasEndpoint("198.51.100.2")).isTrue();
         // one step: a query to plan, a query to verify
-        assertThat(world.queries.get() - queriesBefore).isEqualTo(2);
-        assertThat(events.queue).isEmpty();
+        assertThat(world.queries.get() - queriesBefore[0]).isEqualTo(2);
+        assertThat(log.causes()).containsExactly(WatchCause.START, WatchCause.EVENTS);
+        assertThat(events.pending()).isEmpty();
     }
 
     @Test
-    void resyncCorrectsWhatOthersChanged() throws Exception {
-        start(50);
-        await("start endpoint", () -> world.hasEndpoint("192.0.2.2"));
-        world.deleteEndpointBehindItsBack("192.0.2.2");
-        await("endpoint restored", () -> world.hasEndpoint("192.0.2.2"));
-        awaitCauses(Watcher.START, Watcher.RESYNC);
+    void resyncCorrectsWhatOthersChanged() {
+        events.at(10, () -> world.deleteEndpointBehindItsBack("192.0.2.2"));
+        events.stopAt(200, () -> watcher.requestStop());
+        run(50);
+        assertThat(world.hasEndpoint("192.0.2.2")).as("endpoint restored").isTrue();
+        assertThat(log.causes()).containsExactly(WatchCause.START, WatchCause.RESYNC);
     }
 
     @Test
-    void lostEventsMeanAResync() throws Exception {
-        start(3_600_000);
-        await("start endpoint", () -> world.hasEndpoint("192.0.2.2"));
-        world.addAddress("198.51.100.2");
-        events.fire(Watcher.Wait.LOST);
-        await("new endpoint", () -> world.hasEndpoint("198.51.100.2"));
-        awaitCauses(Watcher.START, Watcher.EVENTS_LOST);
+    void lostEventsMeanAResync() {
+        events.at(1000, () -> world.addAddress("198.51.100.2"), Wait.LOST);
+        events.stopAt(2000, () -> watcher.requestStop());
+        run(HOUR);
+        assertThat(world.hasEndpoint("198.51.100.2")).isTrue();
+        assertThat(log.causes()).containsExactly(WatchCause.START, WatchCause.EVENTS_LOST);
     }
 
     @Test
-    void reloadAppliesAValidFileAndKeepsTheOldStateOnAnInvalidOne() throws Exception {
-        start(50);
-        await("start endpoint", () -> world.hasEndpoint("192.0.2.2"));
-        nextLoad.set(new IllegalArgumentException("state.yml:3:5: unknown key 'adress-flags'"));
-        watcher.requestReload();
-        await("reload failure reported", () -> log.reloadFailures.size() == 1);
-        DesiredState kept = watcher.desired();
-        // the old state is still kept: drift is still corrected by it
-        world.deleteEndpointBehindItsBack("192.0.2.2");
-        await("endpoint restored", () -> world.hasEndpoint("192.0.2.2"));
-        assertThat(watcher.desired()).isSameAs(kept);
-
-        nextLoad.set(state(BACKUP));
-        watcher.requestReload();
-        await("backup flag", () -> world.flags("192.0.2.2").equals(List.of("subflow", "backup")));
+    void reloadAppliesAValidFileAndKeepsTheOldStateOnAnInvalidOne() {
+        DesiredState[] kept = new DesiredState[1];
+        events.at(100, () -> {
+            nextLoad.set(new IllegalArgumentException("state.yml:3:5: unknown key 'adress-flags'"));
+            watcher.requestReload();
+        });
+        events.at(120, () -> {
+            assertThat(log.reloadFailures).as("reload failure reported").hasSize(1);
+            kept[0] = watcher.desired();
+            // the old state is still kept: drift is still corrected by it
+            world.deleteEndpointBehindItsBack("192.0.2.2");
+        });
+        events.at(300, () -> {
+            assertThat(world.hasEndpoint("192.0.2.2")).as("endpoint restored").isTrue();
+            assertThat(watcher.desired()).isSameAs(kept[0]);
+            nextLoad.set(state(BACKUP));
+            watcher.requestReload();
+        });
+        events.stopAt(400, () -> watcher.requestStop());
+        run(50);
+        assertThat(world.flags("192.0.2.2")).containsExactly("subflow", "backup");
         assertThat(log.reloads.get()).isEqualTo(1);
-        await("reload logged", () -> log.causes().contains(Watcher.RELOAD));
+        assertThat(log.causes()).contains(WatchCause.RESYNC).endsWith(WatchCause.RELOAD);
     }
 
     @Test
-    void kernelErrorsAreRetriedWithADoublingBackoff() throws Exception {
+    void kernelErrorsAreRetriedWithADoublingBackoff() {
         world.failingOpens.set(3);
-        start(3_600_000);
-        await("endpoint after retries", () -> world.hasEndpoint("192.0.2.2"));
+        events.stopAt(1000, () -> watcher.requestStop());
+        run(HOUR);
+        assertThat(world.hasEndpoint("192.0.2.2")).as("endpoint after retries").isTrue();
         assertThat(log.retryMillis).containsExactly(20L, 40L, 80L);
         assertThat(log.failures).hasSize(3);
-        awaitCauses(Watcher.RETRY);
+        assertThat(log.causes()).containsExactly(WatchCause.RETRY);
+        // the retries came after 20, 40 and 80 ms: the endpoint was there at 140 ms
+        assertThat(world.firstEndpointAt).isEqualTo(140);
     }
 
     @Test
-    void aFailingStepIsRetriedAtTheNextEvent() throws Exception {
-        Watcher.Settings settings = new Watcher.Settings(10, 200, 3_600_000, 3_600_000, 3_600_000);
+    void aFailingStepIsRetriedAtTheNextEvent() {
         world.failingOpens.set(1);
-        watcher = new Watcher(world, events, new Source(), log, settings, state(SUBFLOW));
-        thread = new Thread(watcher::run, "watcher");
-        thread.start();
-        await("failure", () -> log.failures.size() == 1);
-        events.fire(Watcher.Wait.CHANGED);
-        await("endpoint", () -> world.hasEndpoint("192.0.2.2"));
+        events.at(500, () -> assertThat(log.failures).as("failure").hasSize(1), Wait.CHANGED);
+        events.stopAt(1000, () -> watcher.requestStop());
+        watcher(world, new Watcher.Settings(10, 200, HOUR, HOUR, HOUR)).run();
+        assertThat(world.hasEndpoint("192.0.2.2")).isTrue();
+        // the event at 500 ms, then the 10 ms quiet period that ends a burst; not after the hour-long back-off
+        assertThat(world.firstEndpointAt).isEqualTo(510);
     }
 
     @Test
-    void aFatalFailureAtStartEndsTheWatch() throws Exception {
+    void aFatalFailureAtStartEndsTheWatch() {
         World refusing = new World() {
             @Override
             public MptcpKernel open() {
@@ -192,46 +183,43 @@ class WatcherTest {
                 return true;
             }
         };
-        Watcher once = new Watcher(refusing, events, new Source(), log, Watcher.Settings.withResync(1000),
-                state(SUBFLOW));
-        org.assertj.core.api.Assertions.assertThatThrownBy(once::run).hasMessage("no permission");
+        Watcher once = watcher(refusing, Watcher.Settings.withResync(1000));
+        assertThatThrownBy(once::run).hasMessage("no permission");
         assertThat(log.failures).isEmpty();
     }
 
     @Test
-    void aLastingWarningIsReportedOnce() throws Exception {
+    void aLastingWarningIsReportedOnce() {
         world.addAddress("fe80::1");
-        start(30);
-        await("start endpoint", () -> world.hasEndpoint("192.0.2.2"));
-        world.addAddress("198.51.100.2");
-        events.fire(Watcher.Wait.CHANGED);
-        await("new endpoint", () -> world.hasEndpoint("198.51.100.2"));
-        Thread.sleep(100); // a few resyncs
+        events.at(50, () -> world.addAddress("198.51.100.2"), Wait.CHANGED);
+        events.stopAt(300, () -> watcher.requestStop()); // a few resyncs
+        run(30);
+        assertThat(world.hasEndpoint("198.51.100.2")).isTrue();
+        assertThat(log.causes()).contains(WatchCause.EVENTS);
+        assertThat(world.queries.get()).as("several resyncs ran").isGreaterThan(10);
         assertThat(log.warnings).hasSize(1);
         assertThat(log.warnings.get(0).message()).contains("fe80::1", "link-local");
     }
 
     @Test
-    void anAddressChangingDuringAStepIsPlannedAgainWithoutAnError() throws Exception {
+    void anAddressChangingDuringAStepIsPlannedAgainWithoutAnError() {
         world.duringWrite.set(() -> {
             world.addAddress("198.51.100.2"); // the step's check will see an address it did not plan for
-            events.fire(Watcher.Wait.CHANGED);
+            events.now(Wait.CHANGED);
         });
-        start(3_600_000);
-        await("both endpoints", () -> world.hasEndpoint("192.0.2.2") && world.hasEndpoint("198.51.100.2"));
+        events.stopAt(1000, () -> watcher.requestStop());
+        run(HOUR);
+        assertThat(world.hasEndpoint("192.0.2.2") && world.hasEndpoint("198.51.100.2")).as("both endpoints").isTrue();
         assertThat(log.failures).isEmpty();
-        awaitCauses(Watcher.EVENTS);
+        assertThat(log.causes()).containsExactly(WatchCause.EVENTS);
     }
 
     @Test
-    void stopWakesTheLoopAtOnce() throws Exception {
-        start(3_600_000);
-        await("start endpoint", () -> world.hasEndpoint("192.0.2.2"));
-        long before = System.nanoTime();
-        watcher.requestStop();
-        thread.join(2000);
-        assertThat(thread.isAlive()).isFalse();
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before)).isLessThan(500);
+    void stopWakesTheLoopAtOnce() {
+        events.stopAt(1000, () -> watcher.requestStop());
+        run(HOUR);
+        assertThat(world.hasEndpoint("192.0.2.2")).isTrue();
+        assertThat(events.clock.millis()).as("no wait after the stop").isEqualTo(1000);
     }
 
     private final class Source implements Watcher.Source {
@@ -245,28 +233,78 @@ class WatcherTest {
         }
     }
 
-    /** A queue of wait results; an empty queue times out after the asked time. */
-    static final class ScriptedEvents implements Watcher.Events {
-        final LinkedBlockingQueue<Watcher.Wait> queue = new LinkedBlockingQueue<>();
+    /**
+     * The events port on a virtual clock: a script of entries, each at a virtual time, that runs an action (a
+     * change of the world, an assertion, a stop) and may deliver a wait result. A wait returns the next entry due
+     * within its timeout, advancing the clock to it, or times out, advancing the clock by the whole timeout.
+     */
+    static final class ScriptedEvents implements KernelEvents {
+        private record Entry(long at, Runnable action, Wait result) {
+        }
 
-        void fire(Watcher.Wait wait) {
-            queue.add(wait);
+        final VirtualClock clock = new VirtualClock();
+        private final Deque<Entry> script = new ArrayDeque<>();
+        private final Deque<Wait> immediate = new ArrayDeque<>();
+        private long stopAt = -1;
+
+        void at(long millis, Runnable action, Wait result) {
+            script.add(new Entry(millis, action, result));
+        }
+
+        void at(long millis, Runnable action) {
+            at(millis, action, null);
+        }
+
+        /** The last entry: the test's stop; a loop still waiting after it fails the test. */
+        void stopAt(long millis, Runnable stop) {
+            stopAt = millis;
+            at(millis, stop, null);
+        }
+
+        /** A result delivered at the current time (from inside a step). */
+        void now(Wait result) {
+            immediate.add(result);
+        }
+
+        List<Wait> pending() {
+            List<Wait> left = new ArrayList<>(immediate);
+            for (Entry entry : script) {
+                if (entry.result() != null) {
+                    left.add(entry.result());
+                }
+            }
+            return left;
         }
 
         @Override
-        public Watcher.Wait await(long timeoutMillis) {
-            try {
-                Watcher.Wait next = queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);
-                return next == null ? Watcher.Wait.TIMEOUT : next;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Watcher.Wait.WOKEN;
+        public Wait await(long timeoutMillis) {
+            long deadline = clock.now + timeoutMillis;
+            while (true) {
+                if (!immediate.isEmpty()) {
+                    return immediate.poll();
+                }
+                Entry next = script.peek();
+                if (next == null || next.at() > deadline) {
+                    if (next == null && stopAt >= 0 && clock.now >= stopAt) {
+                        throw new AssertionError("the watch waited on after it was stopped");
+                    }
+                    clock.now = Math.max(clock.now, deadline);
+                    return Wait.TIMEOUT;
+                }
+                script.poll();
+                clock.now = Math.max(clock.now, next.at());
+                if (next.action() != null) {
+                    next.action().run();
+                }
+                if (next.result() != null) {
+                    return next.result();
+                }
             }
         }
 
         @Override
         public void wakeUp() {
-            queue.add(Watcher.Wait.WOKEN);
+            immediate.add(Wait.WOKEN);
         }
 
         @Override
@@ -274,23 +312,36 @@ class WatcherTest {
         }
     }
 
+    static final class VirtualClock implements Watcher.Clock {
+        long now;
+
+        @Override
+        public long millis() {
+            return now;
+        }
+
+        @Override
+        public void sleep(long millis) {
+            now += millis;
+        }
+    }
+
     static final class Recorder implements Watcher.Listener {
-        final List<String> applied = new CopyOnWriteArrayList<>();
-        final List<RuntimeException> failures = new CopyOnWriteArrayList<>();
-        final List<Long> retryMillis = new CopyOnWriteArrayList<>();
-        final List<RuntimeException> reloadFailures = new CopyOnWriteArrayList<>();
+        final List<WatchCause> applied = new ArrayList<>();
+        final List<RuntimeException> failures = new ArrayList<>();
+        final List<Long> retryMillis = new ArrayList<>();
+        final List<RuntimeException> reloadFailures = new ArrayList<>();
+        final List<Diagnostic> warnings = new ArrayList<>();
         final AtomicInteger reloads = new AtomicInteger();
 
-        List<String> causes() {
+        List<WatchCause> causes() {
             return new ArrayList<>(applied);
         }
 
         @Override
-        public void applied(String cause, ApplyResult result) {
+        public void applied(WatchCause cause, ApplyResult result) {
             applied.add(cause);
         }
-
-        final List<Diagnostic> warnings = new CopyOnWriteArrayList<>();
 
         @Override
         public void warnings(List<Diagnostic> fresh) {
@@ -298,7 +349,7 @@ class WatcherTest {
         }
 
         @Override
-        public void failed(String cause, RuntimeException failure, long retry) {
+        public void failed(WatchCause cause, RuntimeException failure, long retry) {
             failures.add(failure);
             retryMillis.add(retry);
         }
@@ -319,8 +370,10 @@ class WatcherTest {
      * rebuilt with the new addresses (endpoints and limits carried over). Synchronized: the test thread and the
      * watcher thread both use it.
      */
-    static class World implements Watcher.Access {
+    class World implements Watcher.Access {
         final AtomicInteger failingOpens = new AtomicInteger();
+        /** The virtual time of the first endpoint write, or -1. */
+        long firstEndpointAt = -1;
         final AtomicInteger queries = new AtomicInteger();
         /** Runs once, inside the next endpoint write: the namespace changing while a step runs. */
         final AtomicReference<Runnable> duringWrite = new AtomicReference<>();
@@ -386,7 +439,7 @@ class WatcherTest {
         @Override
         public MptcpKernel open() {
             if (failingOpens.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                throw new KernelErrorException(5, "injected fault");
+                throw new KernelRefusedException(5, "injected fault");
             }
             return new View();
         }
@@ -425,6 +478,9 @@ class WatcherTest {
             public void addEndpoint(int id, InetAddress address, int port, EndpointFlags flags, int interfaceIndex) {
                 synchronized (World.this) {
                     kernel.addEndpoint(id, address, port, flags, interfaceIndex);
+                    if (firstEndpointAt < 0) {
+                        firstEndpointAt = events.clock.millis();
+                    }
                     Runnable hook = duringWrite.getAndSet(null);
                     if (hook != null) {
                         hook.run();

@@ -29,10 +29,11 @@ import java.util.Set;
 /**
  * Run once at package time under -XX:ArchiveClassesAtExit: exercises the start-up paths of the common
  * commands (read-only) so that their classes land in the class-data-sharing archive the launcher uses.
- * Failures are expected on build machines without MPTCP and do not matter; only loaded classes do.
+ * Failures are expected on build machines without MPTCP and do not matter; only loaded classes do. It lives in
+ * its own source root (src/training/java) and jar: the product jar does not contain it.
  */
-public final class CdsTraining {
-    private CdsTraining() {
+public final class StartupTraining {
+    private StartupTraining() {
     }
 
     public static void main(String[] args) {
@@ -88,10 +89,10 @@ public final class CdsTraining {
         // the rest of apply's path is loaded, not run: it locks, handles signals and enters namespaces
         for (String name : APPLY_ONLY_CLASSES) {
             try {
-                Class.forName(name, false, CdsTraining.class.getClassLoader());
+                Class.forName(name, false, StartupTraining.class.getClassLoader());
             } catch (ClassNotFoundException e) {
                 // exit 1 is a training failure the build accepts (a machine without MPTCP); this one is a bug
-                System.err.println("CdsTraining names a class that is gone: " + name);
+                System.err.println("StartupTraining names a class that is gone: " + name);
                 System.exit(2);
             }
         }
@@ -114,6 +115,10 @@ public final class CdsTraining {
             "org.mptcpstate.cli.PendingQuery",
             "org.mptcpstate.cli.ApplySignals",
             "org.mptcpstate.cli.ApplySignals$Recorder",
+            "org.mptcpstate.cli.Signals",
+            "org.mptcpstate.cli.Signals$Adapter",
+            "org.mptcpstate.cli.Signals$Installed",
+            "org.mptcpstate.kernel.Namespaces",
             "org.mptcpstate.netlink.NetworkNamespace$InNamespace",
             "org.mptcpstate.reconcile.NamespaceLock",
             "org.mptcpstate.reconcile.NamespaceLock$LockTimeoutException",

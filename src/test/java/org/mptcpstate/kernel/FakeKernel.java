@@ -1,7 +1,6 @@
 package org.mptcpstate.kernel;
 
 import org.mptcpstate.netlink.Errno;
-import org.mptcpstate.netlink.KernelErrorException;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.KernelRules;
@@ -29,7 +28,7 @@ import java.util.TreeMap;
  * extended-ack text, the same id allocation, the same dump order.
  *
  * <p>Links, addresses and default routes are fixed: mptcpstate never changes them. Sysctls, limits and
- * endpoints start as given and change only through the writes. Not thread-safe; meant for tests.
+ * endpoints start as given and change only through the writes. Not thread-safe. Test code: the contract suite runs it, and the start-up training applies a file to it.
  */
 public final class FakeKernel implements MptcpKernel {
 
@@ -207,11 +206,11 @@ public final class FakeKernel implements MptcpKernel {
         return 0;
     }
 
-    private static KernelErrorException refused(int errno, String text) {
-        return new KernelErrorException(errno, text);
+    private static KernelRefusedException refused(int errno, String text) {
+        return new KernelRefusedException(errno, text);
     }
 
-    private static KernelErrorException tooMany(int errno) {
+    private static KernelRefusedException tooMany(int errno) {
         return refused(errno, "too many addresses or duplicate one: -" + errno);
     }
 

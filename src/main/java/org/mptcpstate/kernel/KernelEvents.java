@@ -1,0 +1,28 @@
+package org.mptcpstate.kernel;
+
+/**
+ * The kernel's address and link events of one network namespace, as {@code watch} waits for them: the event
+ * port. Implemented over rtnetlink by {@link NetlinkEvents}; tests script their own.
+ */
+public interface KernelEvents extends AutoCloseable {
+    /** What a wait for events ended with. */
+    enum Wait {
+        /** Address or link events came (and were read). */
+        CHANGED,
+        /** The kernel dropped events (ENOBUFS): the state must be re-read. */
+        LOST,
+        /** {@link #wakeUp()} was called. */
+        WOKEN,
+        /** Nothing within the timeout. */
+        TIMEOUT
+    }
+
+    /** Waits at most {@code timeoutMillis} (0: only look) for events or a wake-up. */
+    Wait await(long timeoutMillis);
+
+    /** Makes a current or the next {@link #await} return {@link Wait#WOKEN}; safe from any thread. */
+    void wakeUp();
+
+    @Override
+    void close();
+}
