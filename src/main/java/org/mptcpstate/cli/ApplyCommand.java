@@ -86,6 +86,7 @@ final class ApplyCommand implements Command {
         }
 
         @Override
+        @SuppressWarnings("try") // the lock is held for the apply, never read
         public ApplyResult call() {
             try (NamespaceLock lock = NamespaceLock.acquire(wait); NetlinkKernel kernel = NetlinkKernel.open()) {
                 // installed once the lock is held: until then a signal ends the process, having changed nothing

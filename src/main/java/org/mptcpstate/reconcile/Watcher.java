@@ -260,6 +260,7 @@ public final class Watcher {
         }
     }
 
+    @SuppressWarnings("try") // the lock is held for the step, never read
     private void step(WatchCause cause) {
         ApplyResult result;
         try (AutoCloseable lock = access.lock()) {

@@ -135,6 +135,7 @@ class ApplyIT {
 
     /** A second apply on the same namespace waits for the lock, then fails clearly. */
     @Test
+    @SuppressWarnings("try") // the lock is held for its effect on the other process
     void aSecondApplyWaitsForTheLockThenFailsClearly() throws Exception {
         try (Netns ns = namespace()) {
             String before = ns.ip("-j", "mptcp", "endpoint", "show");

@@ -99,9 +99,10 @@ public final class StartupTraining {
         // the JDK's file-lock classes (the apply lock), on a temporary file
         try {
             Path file = Files.createTempFile("mptcpstate-cds", ".lock");
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
-                 FileLock lock = channel.tryLock()) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                FileLock lock = channel.tryLock();
                 channel.truncate(0);
+                lock.release();
             } finally {
                 Files.delete(file);
             }
