@@ -46,8 +46,8 @@ class PackageGraphTest {
     }
 
     /** What of the kernel package others may use: its ports and their failures, not the netlink adapters. */
-    private static final Set<String> KERNEL_PORT = Set.of("MptcpKernel", "KernelEvents", "KernelEvents$Wait",
-            "NetworkFacts", "NetworkFacts$RouteLookup");
+    private static final Set<String> KERNEL_PORT =
+            Set.of("MptcpKernel", "KernelEvents", "KernelEvents$Wait", "NetworkFacts", "NetworkFacts$RouteLookup");
 
     private static final JavaClasses PRODUCT = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -64,7 +64,9 @@ class PackageGraphTest {
         for (String name : ALLOWED.keySet()) {
             known.add(ROOT + "." + name);
         }
-        assertThat(packages).as("packages of the product (give a new one its place in ALLOWED)").isEqualTo(known);
+        assertThat(packages)
+                .as("packages of the product (give a new one its place in ALLOWED)")
+                .isEqualTo(known);
     }
 
     @Test
@@ -82,14 +84,17 @@ class PackageGraphTest {
     @Test
     void checkAndReconcileReachTheKernelThroughItsPorts() {
         for (String user : List.of("check", "reconcile")) {
-            noClasses().that().resideInAPackage(ROOT + "." + user)
-                    .should().dependOnClassesThat(new DescribedPredicate<JavaClass>("kernel classes other than its ports"
-                            + " and failures") {
-                        @Override
-                        public boolean test(JavaClass type) {
-                            return type.getPackageName().equals(ROOT + ".kernel") && !isPort(type);
-                        }
-                    })
+            noClasses()
+                    .that()
+                    .resideInAPackage(ROOT + "." + user)
+                    .should()
+                    .dependOnClassesThat(
+                            new DescribedPredicate<JavaClass>("kernel classes other than its ports" + " and failures") {
+                                @Override
+                                public boolean test(JavaClass type) {
+                                    return type.getPackageName().equals(ROOT + ".kernel") && !isPort(type);
+                                }
+                            })
                     .check(PRODUCT);
         }
     }
@@ -101,11 +106,18 @@ class PackageGraphTest {
 
     @Test
     void onlySignalsUsesSunMisc() {
-        noClasses().that().resideOutsideOfPackage("sun.misc..")
-                .and().doNotHaveFullyQualifiedName(ROOT + ".cli.Signals")
-                .and().doNotHaveFullyQualifiedName(ROOT + ".cli.Signals$Adapter")
-                .and().doNotHaveFullyQualifiedName(ROOT + ".cli.Signals$Installed")
-                .should().dependOnClassesThat().resideInAPackage("sun.misc..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("sun.misc..")
+                .and()
+                .doNotHaveFullyQualifiedName(ROOT + ".cli.Signals")
+                .and()
+                .doNotHaveFullyQualifiedName(ROOT + ".cli.Signals$Adapter")
+                .and()
+                .doNotHaveFullyQualifiedName(ROOT + ".cli.Signals$Installed")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("sun.misc..")
                 .check(PRODUCT);
     }
 
@@ -115,7 +127,8 @@ class PackageGraphTest {
         String fixture = ROOT + ".graphfixture";
         JavaClasses classes = new ClassFileImporter().importPackages(fixture);
         assertThat(classes).as("fixture classes").isNotEmpty();
-        assertThatThrownBy(() -> cycles(fixture).check(classes)).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> cycles(fixture).check(classes))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("Cycle detected");
         Map<String, Set<String>> allowed = new LinkedHashMap<>();
         allowed.put("lower", Set.of());
@@ -129,7 +142,8 @@ class PackageGraphTest {
             }
         }
         assertThat(failures).as("the lower package uses the upper one").hasSize(1);
-        assertThat(failures.get(0)).hasMessageContaining("graphfixture.lower.Lower")
+        assertThat(failures.get(0))
+                .hasMessageContaining("graphfixture.lower.Lower")
                 .hasMessageContaining("graphfixture.upper.Upper");
     }
 
@@ -147,10 +161,16 @@ class PackageGraphTest {
                 }
             }
             if (!forbidden.isEmpty()) {
-                rules.add(noClasses().that().resideInAPackage(root + "." + entry.getKey() + "..")
-                        .should().dependOnClassesThat().resideInAnyPackage(forbidden.toArray(new String[0]))
-                        .because(entry.getKey() + " may use " + (entry.getValue().isEmpty() ? "nothing of ours"
-                                : String.join(", ", new TreeSet<>(entry.getValue())))));
+                rules.add(noClasses()
+                        .that()
+                        .resideInAPackage(root + "." + entry.getKey() + "..")
+                        .should()
+                        .dependOnClassesThat()
+                        .resideInAnyPackage(forbidden.toArray(new String[0]))
+                        .because(entry.getKey() + " may use "
+                                + (entry.getValue().isEmpty()
+                                        ? "nothing of ours"
+                                        : String.join(", ", new TreeSet<>(entry.getValue())))));
             }
         }
         return rules;

@@ -13,8 +13,12 @@ import java.util.Set;
  * @param routedIpv4   interfaces that are the output of at least one IPv4 unicast route (any table)
  * @param routedIpv6   the same for IPv6
  */
-public record CheckFacts(int rpFilterAll, Map<String, Integer> rpFilter, Map<InetAddress, Lookup> lookups,
-                         Set<Integer> routedIpv4, Set<Integer> routedIpv6) {
+public record CheckFacts(
+        int rpFilterAll,
+        Map<String, Integer> rpFilter,
+        Map<InetAddress, Lookup> lookups,
+        Set<Integer> routedIpv4,
+        Set<Integer> routedIpv6) {
     public CheckFacts {
         rpFilter = Map.copyOf(rpFilter);
         lookups = Map.copyOf(lookups);
@@ -26,6 +30,5 @@ public record CheckFacts(int rpFilterAll, Map<String, Integer> rpFilter, Map<Ine
      * One route lookup ({@code ip route get DESTINATION from SOURCE}): the output interface, or the kernel's
      * refusal ({@code failure}, e.g. "Network is unreachable") with interface 0.
      */
-    public record Lookup(InetAddress destination, int outputInterface, String failure) {
-    }
+    public record Lookup(InetAddress destination, int outputInterface, String failure) {}
 }

@@ -17,8 +17,7 @@ import java.util.Map;
  * probe address, and which interfaces have routes.
  */
 public final class FactsReader {
-    private FactsReader() {
-    }
+    private FactsReader() {}
 
     public static CheckFacts read(NetworkFacts kernel, Snapshot snapshot) {
         Map<Integer, String> names = new HashMap<>();
@@ -39,14 +38,20 @@ public final class FactsReader {
                 }
             }
             InetAddress probe = endpoint.address() instanceof Inet4Address ? probe4 : probe6;
-            if (index == 0 || probe == null || !endpoint.flags().has(MptcpFlag.SUBFLOW)
+            if (index == 0
+                    || probe == null
+                    || !endpoint.flags().has(MptcpFlag.SUBFLOW)
                     || Checker.homeOf(snapshot, endpoint) == null) {
                 continue;
             }
             NetworkFacts.RouteLookup found = kernel.lookupRoute(endpoint.address(), probe);
             lookups.put(endpoint.address(), new CheckFacts.Lookup(probe, found.outputInterface(), found.failure()));
         }
-        return new CheckFacts(kernel.rpFilter("all"), rpFilter, lookups, kernel.routedInterfaces(false),
+        return new CheckFacts(
+                kernel.rpFilter("all"),
+                rpFilter,
+                lookups,
+                kernel.routedInterfaces(false),
                 kernel.routedInterfaces(true));
     }
 }

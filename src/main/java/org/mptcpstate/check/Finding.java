@@ -12,8 +12,14 @@ package org.mptcpstate.check;
  * @param reason     why it stops or limits subflows
  * @param fix        the command or state-file change that fixes it
  */
-public record Finding(Severity severity, String code, String interfaceName, String address, String subject,
-                      String reason, String fix) {
+public record Finding(
+        Severity severity,
+        String code,
+        String interfaceName,
+        String address,
+        String subject,
+        String reason,
+        String fix) {
     public enum Severity {
         ERROR("error"),
         WARNING("warning");

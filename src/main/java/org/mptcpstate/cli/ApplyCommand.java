@@ -15,16 +15,18 @@ import java.util.concurrent.Callable;
 
 /** {@code apply FILE|-}: make the kernel match the file, verify, and roll back on any failure. */
 final class ApplyCommand implements Command {
-    private static final OptionSpec DRY_RUN = new OptionSpec("--dry-run", null, null,
-            "Only show what would change (the same as diff).");
-    private static final OptionSpec NO_VERIFY = new OptionSpec("--no-verify", null, null,
-            "Do not re-read the kernel after applying to check the result.");
-    private static final OptionSpec LOCK_WAIT = new OptionSpec("--lock-wait", null, "SECONDS",
-            "How long to wait for another apply on the same namespace (default 30).");
+    private static final OptionSpec DRY_RUN =
+            new OptionSpec("--dry-run", null, null, "Only show what would change (the same as diff).");
+    private static final OptionSpec NO_VERIFY =
+            new OptionSpec("--no-verify", null, null, "Do not re-read the kernel after applying to check the result.");
+    private static final OptionSpec LOCK_WAIT = new OptionSpec(
+            "--lock-wait", null, "SECONDS", "How long to wait for another apply on the same namespace (default 30).");
 
-    static final CommandSpec SPEC = new CommandSpec("apply",
+    static final CommandSpec SPEC = new CommandSpec(
+            "apply",
             "Make the kernel's MPTCP state match the file; on any failure restore it as it was.",
-            List.of("Exit codes: 0 applied or nothing to do, 1 failed and rolled back, 65 invalid input,",
+            List.of(
+                    "Exit codes: 0 applied or nothing to do, 1 failed and rolled back, 65 invalid input,",
                     "77 permission denied, 130/143 stopped by SIGINT/SIGTERM and rolled back."),
             List.of(DRY_RUN, NO_VERIFY, NamespaceOption.SPEC, LOCK_WAIT),
             StateInput.ONE_FILE);
@@ -40,7 +42,8 @@ final class ApplyCommand implements Command {
         if (arguments.has(DRY_RUN.longName())) {
             return DiffCommand.diff(arguments, false, streams);
         }
-        DesiredState desired = StateInput.load(arguments.operands().get(0), streams.in(), streams.err()).state();
+        DesiredState desired = StateInput.load(arguments.operands().get(0), streams.in(), streams.err())
+                .state();
         boolean verify = !arguments.has(NO_VERIFY.longName());
         ApplyResult result;
         LockedApply work = new LockedApply(desired, verify, wait);
@@ -56,9 +59,12 @@ final class ApplyCommand implements Command {
         }
 
         PlanPrinter.warnings(result.plan(), streams.err());
-        if (work.signals != null && work.signals.received() != null && !result.applied().isEmpty()) {
-            streams.err().println(Main.PROGRAM + ": warning: SIG" + work.signals.received()
-                    + " arrived after the last change; the apply was completed");
+        if (work.signals != null
+                && work.signals.received() != null
+                && !result.applied().isEmpty()) {
+            streams.err()
+                    .println(Main.PROGRAM + ": warning: SIG" + work.signals.received()
+                            + " arrived after the last change; the apply was completed");
         }
         if (result.applied().isEmpty()) {
             streams.out().println("no changes");
@@ -67,8 +73,10 @@ final class ApplyCommand implements Command {
         for (Change change : result.applied()) {
             streams.out().println(change.describe());
         }
-        streams.out().println("applied " + result.applied().size()
-                + (result.applied().size() == 1 ? " change" : " changes") + (result.verified() ? ", verified" : ""));
+        streams.out()
+                .println(
+                        "applied " + result.applied().size() + (result.applied().size() == 1 ? " change" : " changes")
+                                + (result.verified() ? ", verified" : ""));
         return ExitCode.OK;
     }
 
@@ -88,7 +96,8 @@ final class ApplyCommand implements Command {
         @Override
         @SuppressWarnings("try") // the lock is held for the apply, never read
         public ApplyResult call() {
-            try (NamespaceLock lock = NamespaceLock.acquire(wait); NetlinkKernel kernel = NetlinkKernel.open()) {
+            try (NamespaceLock lock = NamespaceLock.acquire(wait);
+                    NetlinkKernel kernel = NetlinkKernel.open()) {
                 // installed once the lock is held: until then a signal ends the process, having changed nothing
                 signals = ApplySignals.install();
                 return Reconciler.apply(kernel, desired, verify, signals);

@@ -17,8 +17,7 @@ import java.util.Set;
 final class ArgumentParser {
     static final String HELP = "--help";
 
-    private ArgumentParser() {
-    }
+    private ArgumentParser() {}
 
     /** A command line that does not fit the command's spec: exit 64 with the message and a hint. */
     static final class UsageException extends RuntimeException {
@@ -73,12 +72,16 @@ final class ArgumentParser {
             } else if (i + 1 < words.size()) {
                 value = words.get(++i);
             } else {
-                throw new UsageException(spec, "Missing required parameter for option '" + option.longName()
-                        + "' (" + option.valueLabel() + ")");
+                throw new UsageException(
+                        spec,
+                        "Missing required parameter for option '" + option.longName() + "' (" + option.valueLabel()
+                                + ")");
             }
             if (values.put(option.longName(), value) != null) {
-                throw new UsageException(spec, "option '" + option.longName() + "' (" + option.valueLabel()
-                        + ") should be specified only once");
+                throw new UsageException(
+                        spec,
+                        "option '" + option.longName() + "' (" + option.valueLabel()
+                                + ") should be specified only once");
             }
         }
         if (!switches.contains(HELP)) {
@@ -91,8 +94,14 @@ final class ArgumentParser {
         CommandSpec.PositionalSpec positional = spec.positional();
         if (positional == null) {
             if (!operands.isEmpty()) {
-                throw new UsageException(spec, "Unmatched argument" + (operands.size() > 1 ? "s" : "")
-                        + ": " + String.join(" ", operands.stream().map(o -> "'" + o + "'").toList()));
+                throw new UsageException(
+                        spec,
+                        "Unmatched argument" + (operands.size() > 1 ? "s" : "") + ": "
+                                + String.join(
+                                        " ",
+                                        operands.stream()
+                                                .map(o -> "'" + o + "'")
+                                                .toList()));
             }
             return;
         }
@@ -117,7 +126,7 @@ final class ArgumentParser {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new UsageException(spec, option + " takes a number of seconds from " + min + " to " + max + ", not '"
-                + text + "'");
+        throw new UsageException(
+                spec, option + " takes a number of seconds from " + min + " to " + max + ", not '" + text + "'");
     }
 }

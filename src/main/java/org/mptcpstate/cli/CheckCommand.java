@@ -28,9 +28,11 @@ import java.util.concurrent.Callable;
 final class CheckCommand implements Command {
     static final OptionSpec JSON = new OptionSpec("--json", null, null, "Print the findings as JSON.");
 
-    static final CommandSpec SPEC = new CommandSpec("check",
+    static final CommandSpec SPEC = new CommandSpec(
+            "check",
             "Find what stops MPTCP subflows: sysctls, limits, rp_filter, routing; writes nothing.",
-            List.of("With FILE, checks the state that applying FILE would produce.",
+            List.of(
+                    "With FILE, checks the state that applying FILE would produce.",
                     "One finding per line: severity, kind, what it concerns, why, and the fix.",
                     "Exit codes: 0 no errors (warnings allowed), 1 an error-level finding or failure,"
                             + " 65 invalid FILE."),
@@ -44,8 +46,10 @@ final class CheckCommand implements Command {
 
     @Override
     public ExitCode run(ParsedArguments arguments, Streams streams) throws Exception {
-        DesiredState desired = arguments.operands().isEmpty() ? null
-                : StateInput.load(arguments.operands().get(0), streams.in(), streams.err()).state();
+        DesiredState desired = arguments.operands().isEmpty()
+                ? null
+                : StateInput.load(arguments.operands().get(0), streams.in(), streams.err())
+                        .state();
         Inspection inspection = NamespaceOption.call(arguments, new Inspect(desired));
         if (inspection.plan() != null) {
             PlanPrinter.warnings(inspection.plan(), streams.err());
@@ -65,8 +69,7 @@ final class CheckCommand implements Command {
     }
 
     /** The state checked (current, or simulated from FILE's plan), the facts read with it, and the plan. */
-    private record Inspection(Snapshot snapshot, CheckFacts facts, Plan plan) {
-    }
+    private record Inspection(Snapshot snapshot, CheckFacts facts, Plan plan) {}
 
     /** The kernel work, on the namespace thread; a class, not a lambda (start-up time). */
     private static final class Inspect implements Callable<Inspection> {
@@ -99,7 +102,9 @@ final class CheckCommand implements Command {
 
     /** {"findings": [{"severity", "code", "interface", "address", "subject", "reason", "fix"}], "errors": N, ...}. */
     static void json(List<Finding> findings, PrintStream out) {
-        JsonFactory factory = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
+        JsonFactory factory = JsonFactory.builder()
+                .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+                .build();
         int errors = 0;
         int warnings = 0;
         try (JsonGenerator g = factory.createGenerator(ObjectWriteContext.empty(), out)) {

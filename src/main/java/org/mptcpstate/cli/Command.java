@@ -16,6 +16,5 @@ interface Command {
     }
 
     /** Standard input (for "-"), standard output for data, standard error for diagnostics. */
-    record Streams(InputStream in, PrintStream out, PrintStream err) {
-    }
+    record Streams(InputStream in, PrintStream out, PrintStream err) {}
 }

@@ -11,8 +11,8 @@ import java.util.List;
  * @param options     options besides -h/--help, which every command has
  * @param positional  the operands, or null when the command takes none
  */
-record CommandSpec(String name, String summary, List<String> details, List<OptionSpec> options,
-                   PositionalSpec positional) {
+record CommandSpec(
+        String name, String summary, List<String> details, List<OptionSpec> options, PositionalSpec positional) {
     CommandSpec {
         details = List.copyOf(details);
         options = List.copyOf(options);

@@ -12,7 +12,8 @@ import java.util.List;
 final class DiffCommand implements Command {
     static final OptionSpec JSON = new OptionSpec("--json", null, null, "Print the plan as JSON for bots.");
 
-    static final CommandSpec SPEC = new CommandSpec("diff",
+    static final CommandSpec SPEC = new CommandSpec(
+            "diff",
             "Show what apply would change, one line per change and a unified diff; writes nothing.",
             List.of("Exit codes: 0 no changes, 2 changes pending, 65 invalid input, 1 other failure."),
             List.of(JSON, NamespaceOption.SPEC),
@@ -31,7 +32,8 @@ final class DiffCommand implements Command {
     /** Loads the file named first among the operands, reads the kernel meanwhile, and prints the plan. */
     static ExitCode diff(ParsedArguments arguments, boolean json, Streams streams) throws Exception {
         PendingQuery query = PendingQuery.start(arguments);
-        DesiredState desired = StateInput.load(arguments.operands().get(0), streams.in(), streams.err()).state();
+        DesiredState desired = StateInput.load(arguments.operands().get(0), streams.in(), streams.err())
+                .state();
         Snapshot current = query.get();
         return print(Planner.plan(desired, current), current, json, streams);
     }

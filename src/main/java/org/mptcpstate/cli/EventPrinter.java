@@ -18,7 +18,11 @@ final class EventPrinter {
 
     EventPrinter(PrintStream out, boolean json) {
         this.out = out;
-        this.json = json ? JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build() : null;
+        this.json = json
+                ? JsonFactory.builder()
+                        .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+                        .build()
+                : null;
     }
 
     /** Prints the event and flushes, so that a reader sees each event as it happens. */

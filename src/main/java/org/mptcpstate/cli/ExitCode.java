@@ -15,17 +15,26 @@ public enum ExitCode {
     /** Bad command line (sysexits EX_USAGE). */
     USAGE(64, "usage error", "usage error: unknown option or command, missing value"),
     /** Bad state file (sysexits EX_DATAERR). */
-    INVALID_INPUT(65, "invalid input", "invalid input: a state file with problems, or one that does not fit the"
-            + " namespace (an interface or address that is not there, more than 8 endpoints as a result); nothing is"
-            + " changed"),
+    INVALID_INPUT(
+            65,
+            "invalid input",
+            "invalid input: a state file with problems, or one that does not fit the"
+                    + " namespace (an interface or address that is not there, more than 8 endpoints as a result); nothing is"
+                    + " changed"),
     /** Not allowed: root or CAP_NET_ADMIN needed (sysexits EX_NOPERM). */
-    PERMISSION(77, "permission denied: root or CAP_NET_ADMIN needed",
+    PERMISSION(
+            77,
+            "permission denied: root or CAP_NET_ADMIN needed",
             "permission denied: root, CAP_NET_ADMIN or, for `--netns`, CAP_SYS_ADMIN needed"),
     /** apply stopped by SIGINT and rolled back (128 + 2, as a shell reports a SIGINT death). */
-    INTERRUPTED_SIGINT(130, "apply stopped by SIGINT, rolled back",
+    INTERRUPTED_SIGINT(
+            130,
+            "apply stopped by SIGINT, rolled back",
             "`apply` stopped by SIGINT and rolled back: the namespace is as it was"),
     /** apply stopped by SIGTERM and rolled back (128 + 15). */
-    INTERRUPTED_SIGTERM(143, "apply stopped by SIGTERM, rolled back",
+    INTERRUPTED_SIGTERM(
+            143,
+            "apply stopped by SIGTERM, rolled back",
             "`apply` stopped by SIGTERM and rolled back: the namespace is as it was");
 
     private final int code;
@@ -68,7 +77,11 @@ public enum ExitCode {
     public static String markdownTable() {
         StringBuilder table = new StringBuilder("| code | meaning |\n|---|---|\n");
         for (ExitCode exit : values()) {
-            table.append("| ").append(exit.code).append(" | ").append(exit.meaning).append(" |\n");
+            table.append("| ")
+                    .append(exit.code)
+                    .append(" | ")
+                    .append(exit.meaning)
+                    .append(" |\n");
         }
         return table.toString();
     }

@@ -11,8 +11,7 @@ import java.io.UncheckedIOException;
 
 /** The one place that maps what a command throws to its exit code and the one-line message a user sees. */
 final class Failures {
-    private Failures() {
-    }
+    private Failures() {}
 
     /** A failure the commands raise on purpose, with the code it exits with. */
     static final class CommandFailure extends RuntimeException {
@@ -54,8 +53,10 @@ final class Failures {
             // one line per problem, each FILE:LINE:COLUMN: message
             return failure.getMessage().replace("\n", "\n" + Main.PROGRAM + ": ");
         }
-        if (failure instanceof CommandFailure || failure instanceof KernelException
-                || failure instanceof ApplyFailedException || failure instanceof NamespaceLock.LockTimeoutException) {
+        if (failure instanceof CommandFailure
+                || failure instanceof KernelException
+                || failure instanceof ApplyFailedException
+                || failure instanceof NamespaceLock.LockTimeoutException) {
             return failure.getMessage();
         }
         if (failure instanceof UncheckedIOException e) {

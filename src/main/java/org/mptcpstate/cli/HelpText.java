@@ -11,11 +11,13 @@ final class HelpText {
     private static final int WIDTH = 80;
     static final OptionSpec HELP_OPTION = new OptionSpec("--help", "-h", null, "Show this help message and exit.");
 
-    private HelpText() {
-    }
+    private HelpText() {}
 
     static String command(String program, CommandSpec spec) {
-        StringBuilder synopsis = new StringBuilder("Usage: ").append(program).append(' ').append(spec.name())
+        StringBuilder synopsis = new StringBuilder("Usage: ")
+                .append(program)
+                .append(' ')
+                .append(spec.name())
                 .append(" [-h]");
         for (OptionSpec option : spec.options()) {
             synopsis.append(" [").append(option.longName());
@@ -48,9 +50,16 @@ final class HelpText {
 
     static String program(String program, String summary, List<CommandSpec> commands, List<String> footer) {
         StringBuilder text = new StringBuilder();
-        text.append("Usage: ").append(program).append(" [-hV] COMMAND [OPTIONS]\n").append(summary).append('\n');
-        table(text, List.of(optionRow(HELP_OPTION),
-                optionRow(new OptionSpec("--version", "-V", null, "Print version information and exit."))));
+        text.append("Usage: ")
+                .append(program)
+                .append(" [-hV] COMMAND [OPTIONS]\n")
+                .append(summary)
+                .append('\n');
+        table(
+                text,
+                List.of(
+                        optionRow(HELP_OPTION),
+                        optionRow(new OptionSpec("--version", "-V", null, "Print version information and exit."))));
         text.append("Commands:\n");
         List<String[]> rows = new ArrayList<>();
         for (CommandSpec command : commands) {
@@ -64,7 +73,8 @@ final class HelpText {
     }
 
     private static String[] optionRow(OptionSpec option) {
-        String names = (option.shortName() == null ? "    " : option.shortName() + ", ") + option.longName()
+        String names = (option.shortName() == null ? "    " : option.shortName() + ", ")
+                + option.longName()
                 + (option.takesValue() ? "=" + option.valueLabel() : "");
         return new String[] {names, option.description()};
     }

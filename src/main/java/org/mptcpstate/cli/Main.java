@@ -19,15 +19,24 @@ import java.util.List;
 public final class Main {
     static final String PROGRAM = "mptcpstate";
     private static final String SUMMARY = "Declarative desired-state configuration for Linux Multipath TCP.";
-    private static final CommandSpec HELP = new CommandSpec("help",
-            "Display help information about the specified command.", List.of(), List.of(),
+    private static final CommandSpec HELP = new CommandSpec(
+            "help",
+            "Display help information about the specified command.",
+            List.of(),
+            List.of(),
             new PositionalSpec("COMMAND", 0, 1, "The command to describe."));
-    private static final List<Command> COMMANDS = List.of(new ShowCommand(), new DiffCommand(), new ApplyCommand(),
-            new ValidateCommand(), new WatchCommand(), new PersistCommand(), new UnpersistCommand(),
-            new MonitorCommand(), new CheckCommand());
+    private static final List<Command> COMMANDS = List.of(
+            new ShowCommand(),
+            new DiffCommand(),
+            new ApplyCommand(),
+            new ValidateCommand(),
+            new WatchCommand(),
+            new PersistCommand(),
+            new UnpersistCommand(),
+            new MonitorCommand(),
+            new CheckCommand());
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
@@ -49,8 +58,8 @@ public final class Main {
             return dispatch(args, streams).code();
         } catch (UsageException e) {
             err.println(PROGRAM + ": " + e.getMessage());
-            err.println("Try '" + PROGRAM + (e.command() == null ? "" : " " + e.command().name())
-                    + " --help' for more information.");
+            err.println("Try '" + PROGRAM
+                    + (e.command() == null ? "" : " " + e.command().name()) + " --help' for more information.");
             return ExitCode.USAGE.code();
         } catch (Exception | StackOverflowError | OutOfMemoryError e) {
             err.println(PROGRAM + ": " + Failures.message(e));
@@ -80,13 +89,15 @@ public final class Main {
                 return ExitCode.OK;
             }
             case "help" -> {
-                ParsedArguments parsed = ArgumentParser.parse(HELP, Arrays.asList(args).subList(1, args.length));
+                ParsedArguments parsed =
+                        ArgumentParser.parse(HELP, Arrays.asList(args).subList(1, args.length));
                 if (parsed.operands().isEmpty() || parsed.has(ArgumentParser.HELP)) {
-                    streams.out().print(parsed.operands().isEmpty() ? programHelp()
-                            : HelpText.command(PROGRAM, HELP));
+                    streams.out().print(parsed.operands().isEmpty() ? programHelp() : HelpText.command(PROGRAM, HELP));
                     return ExitCode.OK;
                 }
-                streams.out().print(HelpText.command(PROGRAM, command(parsed.operands().get(0)).spec()));
+                streams.out()
+                        .print(HelpText.command(
+                                PROGRAM, command(parsed.operands().get(0)).spec()));
                 return ExitCode.OK;
             }
             default -> {
@@ -99,7 +110,8 @@ public final class Main {
         if (command.usesKernel()) {
             NetlinkKernel.prepare();
         }
-        ParsedArguments parsed = ArgumentParser.parse(command.spec(), Arrays.asList(args).subList(1, args.length));
+        ParsedArguments parsed =
+                ArgumentParser.parse(command.spec(), Arrays.asList(args).subList(1, args.length));
         if (parsed.has(ArgumentParser.HELP)) {
             streams.out().print(HelpText.command(PROGRAM, command.spec()));
             return ExitCode.OK;

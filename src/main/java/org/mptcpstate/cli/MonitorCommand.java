@@ -16,11 +16,14 @@ import java.util.concurrent.Callable;
 final class MonitorCommand implements Command {
     private static final OptionSpec JSON = new OptionSpec("--json", null, null, "One JSON object per line.");
 
-    static final CommandSpec SPEC = new CommandSpec("monitor",
+    static final CommandSpec SPEC = new CommandSpec(
+            "monitor",
             "Print MPTCP connection, subflow and address events as they happen.",
-            List.of("Needs root or CAP_NET_ADMIN. Once subscribed it says so on stderr; events go",
+            List.of(
+                    "Needs root or CAP_NET_ADMIN. Once subscribed it says so on stderr; events go",
                     "to stdout, one line each, until SIGINT or SIGTERM (exit 0)."),
-            List.of(JSON, NamespaceOption.SPEC), null);
+            List.of(JSON, NamespaceOption.SPEC),
+            null);
 
     @Override
     public CommandSpec spec() {
@@ -30,8 +33,11 @@ final class MonitorCommand implements Command {
     @Override
     public ExitCode run(ParsedArguments arguments, Streams streams) throws Exception {
         String namespace = arguments.value(NamespaceOption.SPEC.longName());
-        Loop loop = new Loop(new EventPrinter(streams.out(), arguments.has(JSON.longName())), streams.out(),
-                streams.err(), namespace);
+        Loop loop = new Loop(
+                new EventPrinter(streams.out(), arguments.has(JSON.longName())),
+                streams.out(),
+                streams.err(),
+                namespace);
         try {
             return NamespaceOption.call(arguments, loop);
         } finally {

@@ -1,8 +1,8 @@
 package org.mptcpstate.cli;
 
 import org.mptcpstate.cli.CommandSpec.OptionSpec;
-import org.mptcpstate.kernel.NetlinkKernel;
 import org.mptcpstate.kernel.Namespaces;
+import org.mptcpstate.kernel.NetlinkKernel;
 import org.mptcpstate.state.Snapshot;
 
 import java.nio.file.Path;
@@ -10,12 +10,14 @@ import java.util.concurrent.Callable;
 
 /** {@code --netns NAME|PATH}: the command's kernel work runs inside that network namespace. */
 final class NamespaceOption {
-    static final OptionSpec SPEC = new OptionSpec("--netns", null, "NAME|PATH",
+    static final OptionSpec SPEC = new OptionSpec(
+            "--netns",
+            null,
+            "NAME|PATH",
             "Network namespace: a name under /run/netns (as made by `ip netns add`) or a path such as"
                     + " /proc/PID/ns/net. Default: the namespace mptcpstate runs in.");
 
-    private NamespaceOption() {
-    }
+    private NamespaceOption() {}
 
     /** Reads the kernel's state in the chosen namespace. */
     static Snapshot query(ParsedArguments arguments) throws Exception {

@@ -1,10 +1,10 @@
 package org.mptcpstate.cli;
 
 import org.mptcpstate.cli.CommandSpec.OptionSpec;
+import org.mptcpstate.document.LoadedState;
 import org.mptcpstate.persist.Installation;
 import org.mptcpstate.persist.SystemdUnit;
 import org.mptcpstate.state.DesiredState;
-import org.mptcpstate.document.LoadedState;
 
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -19,19 +19,25 @@ import java.util.List;
  * starts a service: it prints the systemctl commands to run.
  */
 final class PersistCommand implements Command {
-    static final OptionSpec ROOT = new OptionSpec("--root", null, "DIR",
-            "Install under DIR instead of / (for images and tests).");
-    static final OptionSpec EXEC = new OptionSpec("--exec", null, "PATH",
+    static final OptionSpec ROOT =
+            new OptionSpec("--root", null, "DIR", "Install under DIR instead of / (for images and tests).");
+    static final OptionSpec EXEC = new OptionSpec(
+            "--exec",
+            null,
+            "PATH",
             "The mptcpstate launcher the unit runs (default: the ./mptcpstate script next to the running jar's"
                     + " target/ directory).");
 
-    static final CommandSpec SPEC = new CommandSpec("persist",
+    static final CommandSpec SPEC = new CommandSpec(
+            "persist",
             "Install a state file and a systemd unit that keeps it applied across reboots.",
-            List.of("Writes DIR/etc/mptcpstate/state.yml, DIR/etc/systemd/system/mptcpstate.service",
+            List.of(
+                    "Writes DIR/etc/mptcpstate/state.yml, DIR/etc/systemd/system/mptcpstate.service",
                     "and, when the file sets mptcp.enabled, DIR/etc/sysctl.d/90-mptcpstate.conf;",
                     "records them in DIR/etc/mptcpstate/persisted.manifest for unpersist.",
                     "Starts nothing: prints the systemctl commands to run."),
-            List.of(ROOT, EXEC), StateInput.ONE_FILE);
+            List.of(ROOT, EXEC),
+            StateInput.ONE_FILE);
 
     @Override
     public boolean usesKernel() {
@@ -55,12 +61,14 @@ final class PersistCommand implements Command {
         files.add(new Installation.FileContent(Installation.STATE_FILE, content));
         DesiredState.Mptcp mptcp = loaded.state().mptcp();
         if (mptcp != null && mptcp.enabled() != null) {
-            files.add(new Installation.FileContent(Installation.SYSCTL_FILE,
+            files.add(new Installation.FileContent(
+                    Installation.SYSCTL_FILE,
                     ("# Written by `mptcpstate persist` from /" + Installation.STATE_FILE + "\n"
-                            + "net.mptcp.enabled = " + (mptcp.enabled() ? 1 : 0) + "\n")
+                                    + "net.mptcp.enabled = " + (mptcp.enabled() ? 1 : 0) + "\n")
                             .getBytes(StandardCharsets.UTF_8)));
         }
-        files.add(new Installation.FileContent(Installation.UNIT_FILE,
+        files.add(new Installation.FileContent(
+                Installation.UNIT_FILE,
                 SystemdUnit.text(launcher, "/" + Installation.STATE_FILE).getBytes(StandardCharsets.UTF_8)));
 
         Installation.Result result = install(installation, files);
@@ -88,8 +96,7 @@ final class PersistCommand implements Command {
         try {
             return installation.install(files);
         } catch (Installation.RefusedException e) {
-            throw new Failures.CommandFailure(e.permission() ? ExitCode.PERMISSION : ExitCode.FAILED,
-                    e.getMessage());
+            throw new Failures.CommandFailure(e.permission() ? ExitCode.PERMISSION : ExitCode.FAILED, e.getMessage());
         }
     }
 
@@ -104,16 +111,23 @@ final class PersistCommand implements Command {
         }
         Path code;
         try {
-            code = Path.of(PersistCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            code = Path.of(PersistCommand.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (URISyntaxException | RuntimeException e) {
             code = null;
         }
         // target/mptcpstate.jar (or target/classes) -> the repository -> ./mptcpstate
-        Path repository = code == null || code.getParent() == null ? null : code.getParent().getParent();
+        Path repository = code == null || code.getParent() == null
+                ? null
+                : code.getParent().getParent();
         Path script = repository == null ? null : repository.resolve("mptcpstate");
         if (script == null || !Files.isRegularFile(script) || !Files.isExecutable(script)) {
-            throw new Failures.CommandFailure(ExitCode.FAILED, "cannot find the mptcpstate launcher next to "
-                    + code + "; give its path with --exec PATH");
+            throw new Failures.CommandFailure(
+                    ExitCode.FAILED,
+                    "cannot find the mptcpstate launcher next to " + code + "; give its path with --exec PATH");
         }
         try {
             return script.toRealPath();

@@ -3,14 +3,14 @@ package org.mptcpstate.cli;
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import com.github.difflib.patch.Patch;
+import org.mptcpstate.document.ShowWriter;
 import org.mptcpstate.plan.Change;
 import org.mptcpstate.plan.Plan;
 import org.mptcpstate.plan.Simulation;
 import org.mptcpstate.state.Diagnostic;
-import org.mptcpstate.state.ShowDocument;
 import org.mptcpstate.state.IpAddresses;
+import org.mptcpstate.state.ShowDocument;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.document.ShowWriter;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.StreamWriteFeature;
@@ -30,8 +30,7 @@ final class PlanPrinter {
     private static final String CYAN = "\u001b[36m";
     private static final String RESET = "\u001b[0m";
 
-    private PlanPrinter() {
-    }
+    private PlanPrinter() {}
 
     static void warnings(Plan plan, PrintStream err) {
         for (Diagnostic warning : plan.warnings()) {
@@ -87,31 +86,39 @@ final class PlanPrinter {
     private static ShowDocument withoutIds(ShowDocument state) {
         List<ShowDocument.StandaloneEndpoint> endpoints = new ArrayList<>();
         for (ShowDocument.StandaloneEndpoint e : state.mptcp().endpoints()) {
-            endpoints.add(new ShowDocument.StandaloneEndpoint(e.address(), null, e.port(), e.flags(), e.interfaceName(),
-                    e.interfaceIndex()));
+            endpoints.add(new ShowDocument.StandaloneEndpoint(
+                    e.address(), null, e.port(), e.flags(), e.interfaceName(), e.interfaceIndex()));
         }
         List<ShowDocument.Interface> interfaces = new ArrayList<>();
         for (ShowDocument.Interface i : state.interfaces()) {
-            interfaces.add(new ShowDocument.Interface(i.name(), i.type(), i.state(), i.operState(), i.addressFlags(),
-                    withoutIds(i.ipv4()), withoutIds(i.ipv6())));
+            interfaces.add(new ShowDocument.Interface(
+                    i.name(),
+                    i.type(),
+                    i.state(),
+                    i.operState(),
+                    i.addressFlags(),
+                    withoutIds(i.ipv4()),
+                    withoutIds(i.ipv6())));
         }
         ShowDocument.Mptcp m = state.mptcp();
-        return new ShowDocument(new ShowDocument.Mptcp(m.enabled(), m.pathManager(), m.limits(), endpoints),
-                interfaces);
+        return new ShowDocument(
+                new ShowDocument.Mptcp(m.enabled(), m.pathManager(), m.limits(), endpoints), interfaces);
     }
 
     private static ShowDocument.IpFamily withoutIds(ShowDocument.IpFamily ip) {
         List<ShowDocument.Address> addresses = new ArrayList<>();
         for (ShowDocument.Address a : ip.addresses()) {
-            addresses.add(new ShowDocument.Address(a.ip(), a.prefixLength(), a.mptcpFlags(), null, a.ineligible(),
-                    a.kernelFlags()));
+            addresses.add(new ShowDocument.Address(
+                    a.ip(), a.prefixLength(), a.mptcpFlags(), null, a.ineligible(), a.kernelFlags()));
         }
         return new ShowDocument.IpFamily(ip.defaultRoute(), addresses);
     }
 
     /** The plan as JSON: {"changes": [...], "warnings": [...]}. */
     static void json(Plan plan, PrintStream out) {
-        JsonFactory factory = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
+        JsonFactory factory = JsonFactory.builder()
+                .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+                .build();
         try (JsonGenerator g = factory.createGenerator(ObjectWriteContext.empty(), out)) {
             g.writeStartObject();
             g.writeArrayPropertyStart("changes");
@@ -148,13 +155,16 @@ final class PlanPrinter {
         } else if (change instanceof Change.RemoveEndpoint remove) {
             g.writeStringProperty("action", "remove-endpoint");
             g.writeNumberProperty("id", remove.endpoint().id());
-            endpoint(g, remove.endpoint().address(), remove.endpoint().port(), remove.endpoint().flags(),
+            endpoint(
+                    g,
+                    remove.endpoint().address(),
+                    remove.endpoint().port(),
+                    remove.endpoint().flags(),
                     remove.interfaceName());
         } else if (change instanceof Change.ChangeFlags flags) {
             g.writeStringProperty("action", "change-flags");
             g.writeNumberProperty("id", flags.endpoint().id());
-            endpoint(g, flags.endpoint().address(), flags.endpoint().port(), flags.to(),
-                    flags.interfaceName());
+            endpoint(g, flags.endpoint().address(), flags.endpoint().port(), flags.to(), flags.interfaceName());
         } else if (change instanceof Change.AddEndpoint add) {
             g.writeStringProperty("action", "add-endpoint");
             endpoint(g, add.address(), add.port(), add.flags(), add.interfaceName());
@@ -162,8 +172,12 @@ final class PlanPrinter {
         g.writeStringProperty("text", change.describe());
     }
 
-    private static void endpoint(JsonGenerator g, java.net.InetAddress address, int port,
-                                 org.mptcpstate.state.EndpointFlags flags, String interfaceName) {
+    private static void endpoint(
+            JsonGenerator g,
+            java.net.InetAddress address,
+            int port,
+            org.mptcpstate.state.EndpointFlags flags,
+            String interfaceName) {
         g.writeStringProperty("address", IpAddresses.format(address));
         if (port != 0) {
             g.writeNumberProperty("port", port);

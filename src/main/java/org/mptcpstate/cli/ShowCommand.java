@@ -2,9 +2,9 @@ package org.mptcpstate.cli;
 
 import org.mptcpstate.cli.CommandSpec.OptionSpec;
 import org.mptcpstate.cli.CommandSpec.PositionalSpec;
+import org.mptcpstate.document.ShowWriter;
 import org.mptcpstate.state.ShowDocument;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.document.ShowWriter;
 
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,7 +14,8 @@ import java.util.Set;
 final class ShowCommand implements Command {
     private static final OptionSpec JSON = new OptionSpec("--json", null, null, "Print JSON instead of YAML.");
 
-    static final CommandSpec SPEC = new CommandSpec("show",
+    static final CommandSpec SPEC = new CommandSpec(
+            "show",
             "Print the MPTCP state the kernel holds, as an nmstate-style YAML document.",
             List.of("Every endpoint appears once: under its address, or under mptcp.endpoints."),
             List.of(JSON, NamespaceOption.SPEC),
@@ -37,12 +38,14 @@ final class ShowCommand implements Command {
         if (state.interfaces().size() < wanted.size()) {
             Set<String> missing = new LinkedHashSet<>(wanted);
             state.interfaces().forEach(iface -> missing.remove(iface.name()));
-            throw new Failures.CommandFailure(ExitCode.FAILED, (missing.size() == 1 ? "no interface named "
-                    : "no interfaces named ") + String.join(", ", missing) + " in this network namespace");
+            throw new Failures.CommandFailure(
+                    ExitCode.FAILED,
+                    (missing.size() == 1 ? "no interface named " : "no interfaces named ") + String.join(", ", missing)
+                            + " in this network namespace");
         }
         warmUp.join();
-        ShowWriter.write(state, arguments.has(JSON.longName()) ? ShowWriter.Format.JSON : ShowWriter.Format.YAML,
-                streams.out());
+        ShowWriter.write(
+                state, arguments.has(JSON.longName()) ? ShowWriter.Format.JSON : ShowWriter.Format.YAML, streams.out());
 
         return ExitCode.OK;
     }

@@ -8,8 +8,7 @@ import sun.misc.SignalHandler;
  * this is the one class that uses it (a test holds that).
  */
 final class Signals {
-    private Signals() {
-    }
+    private Signals() {}
 
     /** What a signal does; called on the JVM's signal thread, so it should only set a flag or wake a loop. */
     interface Handler {

@@ -1,8 +1,8 @@
 package org.mptcpstate.cli;
 
 import org.mptcpstate.document.LoadedState;
-import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.document.StateLoader;
+import org.mptcpstate.state.Diagnostic;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,11 +17,10 @@ final class StateInput {
     private static final int READ_LIMIT = (1 << 20) + 1;
 
     /** The operand of diff, apply and persist. */
-    static final CommandSpec.PositionalSpec ONE_FILE = new CommandSpec.PositionalSpec("FILE", 1, 1,
-            "The state file (YAML or JSON), - for stdin.");
+    static final CommandSpec.PositionalSpec ONE_FILE =
+            new CommandSpec.PositionalSpec("FILE", 1, 1, "The state file (YAML or JSON), - for stdin.");
 
-    private StateInput() {
-    }
+    private StateInput() {}
 
     static LoadedState load(String name, InputStream stdin, PrintStream err) {
         return load(name, read(name, stdin), err);

@@ -8,12 +8,14 @@ import java.util.List;
 
 /** {@code unpersist}: removes exactly the files persist wrote (as its manifest records them, unchanged). */
 final class UnpersistCommand implements Command {
-    private static final CommandSpec.OptionSpec ROOT = new CommandSpec.OptionSpec("--root", null, "DIR",
-            "Remove what persist --root DIR installed (default: /).");
-    static final CommandSpec SPEC = new CommandSpec("unpersist",
+    private static final CommandSpec.OptionSpec ROOT =
+            new CommandSpec.OptionSpec("--root", null, "DIR", "Remove what persist --root DIR installed (default: /).");
+    static final CommandSpec SPEC = new CommandSpec(
+            "unpersist",
             "Remove the files persist installed; files changed since are left in place.",
             List.of("Run `systemctl disable --now mptcpstate.service` first (it prints that again)."),
-            List.of(ROOT), null);
+            List.of(ROOT),
+            null);
 
     @Override
     public boolean usesKernel() {
@@ -29,16 +31,15 @@ final class UnpersistCommand implements Command {
     public ExitCode run(ParsedArguments arguments, Streams streams) {
         Installation installation = new Installation(Path.of(PersistCommand.rootOf(arguments)));
         if (!installation.persisted()) {
-            streams.err().println(Main.PROGRAM + ": nothing to remove: no "
-                    + installation.resolve(Installation.MANIFEST));
+            streams.err()
+                    .println(Main.PROGRAM + ": nothing to remove: no " + installation.resolve(Installation.MANIFEST));
             return ExitCode.OK;
         }
         Installation.Result result;
         try {
             result = installation.uninstall();
         } catch (Installation.RefusedException e) {
-            throw new Failures.CommandFailure(e.permission() ? ExitCode.PERMISSION : ExitCode.FAILED,
-                    e.getMessage());
+            throw new Failures.CommandFailure(e.permission() ? ExitCode.PERMISSION : ExitCode.FAILED, e.getMessage());
         }
         for (String kept : result.kept()) {
             streams.err().println(Main.PROGRAM + ": warning: " + kept);

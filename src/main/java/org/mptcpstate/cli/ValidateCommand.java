@@ -7,10 +7,12 @@ import java.util.List;
 
 /** {@code validate FILE...}: offline checks of state files; no kernel access. */
 final class ValidateCommand implements Command {
-    static final CommandSpec SPEC = new CommandSpec("validate",
+    static final CommandSpec SPEC = new CommandSpec(
+            "validate",
             "Check state files without touching the kernel.",
             List.of("Reports every problem as FILE:LINE:COLUMN: message; exits 65 when any file is invalid."),
-            List.of(), new PositionalSpec("FILE", 1, PositionalSpec.UNBOUNDED, "State files (YAML or JSON), - for stdin."));
+            List.of(),
+            new PositionalSpec("FILE", 1, PositionalSpec.UNBOUNDED, "State files (YAML or JSON), - for stdin."));
 
     @Override
     public boolean usesKernel() {

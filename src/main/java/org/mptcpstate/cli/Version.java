@@ -6,8 +6,7 @@ import java.util.Properties;
 
 /** The version Maven wrote into version.properties at build time. */
 final class Version {
-    private Version() {
-    }
+    private Version() {}
 
     static String get() {
         Properties properties = new Properties();

@@ -22,18 +22,20 @@ import java.util.concurrent.Callable;
  * on SIGTERM or SIGINT after the current step.
  */
 final class WatchCommand implements Command {
-    private static final OptionSpec RESYNC = new OptionSpec("--resync", null, "SECONDS",
-            "Re-read the kernel this often and correct what others changed (default 30).");
-    private static final OptionSpec ONCE = new OptionSpec("--once", null, null,
-            "Apply once and exit, as apply does (for oneshot units).");
-    private static final OptionSpec JSON = new OptionSpec("--json", null, null,
-            "Log one JSON object per line on stdout.");
+    private static final OptionSpec RESYNC = new OptionSpec(
+            "--resync", null, "SECONDS", "Re-read the kernel this often and correct what others changed (default 30).");
+    private static final OptionSpec ONCE =
+            new OptionSpec("--once", null, null, "Apply once and exit, as apply does (for oneshot units).");
+    private static final OptionSpec JSON =
+            new OptionSpec("--json", null, null, "Log one JSON object per line on stdout.");
     /** How long a step waits for another apply holding the namespace lock before it counts as failed. */
     private static final Duration LOCK_WAIT = Duration.ofSeconds(10);
 
-    static final CommandSpec SPEC = new CommandSpec("watch",
+    static final CommandSpec SPEC = new CommandSpec(
+            "watch",
             "Apply the file and keep the kernel's MPTCP state matching it as addresses come and go.",
-            List.of("Changes made are printed on stdout (CAUSE: CHANGE), problems on stderr. SIGHUP reloads the",
+            List.of(
+                    "Changes made are printed on stdout (CAUSE: CHANGE), problems on stderr. SIGHUP reloads the",
                     "file (an invalid file is reported and the previous state kept); SIGTERM and SIGINT exit 0.",
                     "Exit codes: 0 stopped by a signal, 65 invalid file at start, 77 permission denied;",
                     "with --once those of apply."),
@@ -56,10 +58,11 @@ final class WatchCommand implements Command {
         }
         long resync = resyncSeconds(arguments.value(RESYNC.longName()));
         boolean json = arguments.has(JSON.longName());
-        DesiredState initial = StateInput.load(file, streams.in(), streams.err()).state();
+        DesiredState initial =
+                StateInput.load(file, streams.in(), streams.err()).state();
         WatchLog log = new WatchLog(streams.out(), streams.err(), json);
-        Loop loop = new Loop(file, arguments.value(NamespaceOption.SPEC.longName()), resync, initial, log,
-                streams.err());
+        Loop loop =
+                new Loop(file, arguments.value(NamespaceOption.SPEC.longName()), resync, initial, log, streams.err());
         NamespaceOption.call(arguments, loop);
         return ExitCode.OK;
     }
@@ -73,8 +76,7 @@ final class WatchCommand implements Command {
         private final WatchLog log;
         private final PrintStream err;
 
-        Loop(String file, String namespace, long resyncSeconds, DesiredState initial, WatchLog log,
-             PrintStream err) {
+        Loop(String file, String namespace, long resyncSeconds, DesiredState initial, WatchLog log, PrintStream err) {
             this.file = file;
             this.namespace = namespace;
             this.resyncSeconds = resyncSeconds;
@@ -86,8 +88,13 @@ final class WatchCommand implements Command {
         @Override
         public Void call() {
             try (NetlinkEvents events = NetlinkEvents.open()) {
-                Watcher watcher = new Watcher(new KernelAccess(), events, new FileSource(file, err), log,
-                        Watcher.Settings.withResync(resyncSeconds * 1000), initial);
+                Watcher watcher = new Watcher(
+                        new KernelAccess(),
+                        events,
+                        new FileSource(file, err),
+                        log,
+                        Watcher.Settings.withResync(resyncSeconds * 1000),
+                        initial);
                 Handler handler = new Handler(watcher);
                 Signals.Installed previousTerm = Signals.handle("TERM", handler);
                 Signals.Installed previousInt = Signals.handle("INT", handler);
@@ -159,7 +166,8 @@ final class WatchCommand implements Command {
 
         @Override
         public DesiredState load() {
-            return StateInput.load(file, new ByteArrayInputStream(new byte[0]), err).state();
+            return StateInput.load(file, new ByteArrayInputStream(new byte[0]), err)
+                    .state();
         }
     }
 

@@ -1,10 +1,10 @@
 package org.mptcpstate.cli;
 
 import org.mptcpstate.plan.Change;
-import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.reconcile.ApplyResult;
 import org.mptcpstate.reconcile.WatchCause;
 import org.mptcpstate.reconcile.Watcher;
+import org.mptcpstate.state.Diagnostic;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.StreamWriteFeature;
@@ -32,7 +32,11 @@ final class WatchLog implements Watcher.Listener {
         this.out = out;
         this.err = err;
         this.json = json;
-        this.factory = json ? JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build() : null;
+        this.factory = json
+                ? JsonFactory.builder()
+                        .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+                        .build()
+                : null;
     }
 
     void started(String file, String namespace, long resyncSeconds) {
@@ -88,8 +92,11 @@ final class WatchLog implements Watcher.Listener {
 
     @Override
     public void failed(WatchCause cause, RuntimeException failure, long retryMillis) {
-        record("error", cause, cause.word() + ": " + Failures.message(failure) + "; retrying in "
-                + seconds(retryMillis) + " s or at the next event");
+        record(
+                "error",
+                cause,
+                cause.word() + ": " + Failures.message(failure) + "; retrying in " + seconds(retryMillis)
+                        + " s or at the next event");
     }
 
     @Override
@@ -99,8 +106,10 @@ final class WatchLog implements Watcher.Listener {
 
     @Override
     public void reloadFailed(RuntimeException failure) {
-        record("reload-failed", WatchCause.RELOAD, "reload failed, keeping the previous state: "
-                + Failures.message(failure));
+        record(
+                "reload-failed",
+                WatchCause.RELOAD,
+                "reload failed, keeping the previous state: " + Failures.message(failure));
     }
 
     private static String seconds(long millis) {
@@ -133,7 +142,8 @@ final class WatchLog implements Watcher.Listener {
     private JsonGenerator open(StringWriter line, String event) {
         JsonGenerator g = factory.createGenerator(ObjectWriteContext.empty(), line);
         g.writeStartObject();
-        g.writeStringProperty("time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+        g.writeStringProperty(
+                "time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
         g.writeStringProperty("event", event);
         return g;
     }

@@ -91,7 +91,8 @@ final class DesiredStateReader {
                 node = NodeReader.value(limitFields, "subflows");
                 subflows = node == null ? null : read.integer(node, "subflows", 0, KernelRules.MAX_LIMIT, "");
                 node = NodeReader.value(limitFields, "add-addr-accepted");
-                addAddrAccepted = node == null ? null : read.integer(node, "add-addr-accepted", 0, KernelRules.MAX_LIMIT, "");
+                addAddrAccepted =
+                        node == null ? null : read.integer(node, "add-addr-accepted", 0, KernelRules.MAX_LIMIT, "");
             }
         }
         node = NodeReader.value(fields, "endpoints");
@@ -109,8 +110,10 @@ final class DesiredStateReader {
         int count = 0;
         for (Node item : list.getValue()) {
             if (++count == KernelRules.MAX_ENDPOINTS + 1) {
-                diagnostics.error(item, "more than " + KernelRules.MAX_ENDPOINTS + " endpoints: the kernel holds at most "
-                        + KernelRules.MAX_ENDPOINTS + " per network namespace");
+                diagnostics.error(
+                        item,
+                        "more than " + KernelRules.MAX_ENDPOINTS + " endpoints: the kernel holds at most "
+                                + KernelRules.MAX_ENDPOINTS + " per network namespace");
             }
             StandaloneEndpoint endpoint = endpoint(item, seen);
             if (endpoint != null) {
@@ -126,7 +129,8 @@ final class DesiredStateReader {
             return null;
         }
         Map<String, NodeTuple> fields = read.fields(map, Vocabulary.ENDPOINT);
-        read.readOnlyInteger(NodeReader.value(fields, "id"), "id", KernelRules.MIN_ENDPOINT_ID, KernelRules.MAX_ENDPOINT_ID);
+        read.readOnlyInteger(
+                NodeReader.value(fields, "id"), "id", KernelRules.MIN_ENDPOINT_ID, KernelRules.MAX_ENDPOINT_ID);
         read.readOnlyInteger(NodeReader.value(fields, "interface-index"), "interface-index", 1, Integer.MAX_VALUE);
         Node addressNode = NodeReader.value(fields, "address");
         InetAddress address = null;
@@ -142,16 +146,20 @@ final class DesiredStateReader {
         Node interfaceNode = NodeReader.value(fields, "interface");
         String interfaceName = interfaceNode == null ? null : read.interfaceName(interfaceNode);
         if (port != null && flags != null && (!flags.has(MptcpFlag.SIGNAL) || flags.has(MptcpFlag.SUBFLOW))) {
-            diagnostics.error(portNode, "a port needs flags with signal and without subflow"
-                    + " (the kernel listens on the port for such endpoints only)");
+            diagnostics.error(
+                    portNode,
+                    "a port needs flags with signal and without subflow"
+                            + " (the kernel listens on the port for such endpoints only)");
         }
         if (address != null) {
             String key = NodeReader.canonical(address);
             String text = IpAddresses.format(address) + (port == null ? "" : " port " + port);
-            Position first = seen.putIfAbsent(key + " " + (port == null ? 0 : port.intValue()),
-                    diagnostics.position(addressNode));
+            Position first = seen.putIfAbsent(
+                    key + " " + (port == null ? 0 : port.intValue()), diagnostics.position(addressNode));
             if (first != null) {
-                diagnostics.error(addressNode, "endpoint " + text + " is listed twice (first at " + LoadDiagnostics.where(first) + ")");
+                diagnostics.error(
+                        addressNode,
+                        "endpoint " + text + " is listed twice (first at " + LoadDiagnostics.where(first) + ")");
             } else if (port == null) {
                 portlessEndpoints.add(new PortlessEndpoint(key, text, diagnostics.position(addressNode)));
             }
@@ -189,7 +197,9 @@ final class DesiredStateReader {
             if (name != null) {
                 Position first = interfaceNames.putIfAbsent(name, diagnostics.position(nameNode));
                 if (first != null) {
-                    diagnostics.error(nameNode, "interface '" + name + "' is listed twice (first at " + LoadDiagnostics.where(first) + ")");
+                    diagnostics.error(
+                            nameNode,
+                            "interface '" + name + "' is listed twice (first at " + LoadDiagnostics.where(first) + ")");
                 }
             }
         }
@@ -202,8 +212,10 @@ final class DesiredStateReader {
             // down is accepted so that show output of a host with a link down loads; the planner warns when
             // the file and the link disagree, since mptcpstate never changes links
             if (state != null && !state.equals("up") && !state.equals("down")) {
-                diagnostics.error(node2, "state '" + NodeReader.shorten(state) + "': mptcpstate does not manage links, so only 'up' or"
-                        + " 'down' as show prints them is accepted (or leave state out)");
+                diagnostics.error(
+                        node2,
+                        "state '" + NodeReader.shorten(state) + "': mptcpstate does not manage links, so only 'up' or"
+                                + " 'down' as show prints them is accepted (or leave state out)");
             }
         }
         read.readOnlyString(NodeReader.value(fields, "oper-state"));
@@ -254,7 +266,10 @@ final class DesiredStateReader {
             return null;
         }
         Map<String, NodeTuple> fields = read.fields(map, Vocabulary.ADDRESS);
-        read.readOnlyInteger(NodeReader.value(fields, "mptcp-endpoint-id"), "mptcp-endpoint-id", KernelRules.MIN_ENDPOINT_ID,
+        read.readOnlyInteger(
+                NodeReader.value(fields, "mptcp-endpoint-id"),
+                "mptcp-endpoint-id",
+                KernelRules.MIN_ENDPOINT_ID,
                 KernelRules.MAX_ENDPOINT_ID);
         read.readOnlyString(NodeReader.value(fields, "mptcp-ineligible"));
         read.readOnlyStrings(NodeReader.value(fields, "kernel-flags"));
@@ -268,13 +283,16 @@ final class DesiredStateReader {
             if (ip != null) {
                 familyMatches = (ip instanceof Inet6Address) == v6;
                 if (!familyMatches) {
-                    diagnostics.error(ipNode, IpAddresses.format(ip) + " is an " + (v6 ? "IPv4" : "IPv6")
-                            + " address; it belongs under " + (v6 ? "ipv4" : "ipv6"));
+                    diagnostics.error(
+                            ipNode,
+                            IpAddresses.format(ip) + " is an " + (v6 ? "IPv4" : "IPv6") + " address; it belongs under "
+                                    + (v6 ? "ipv4" : "ipv6"));
                 }
             }
         }
         Node prefixNode = NodeReader.value(fields, "prefix-length");
-        Integer prefixLength = prefixNode == null ? null
+        Integer prefixLength = prefixNode == null
+                ? null
                 : read.integer(prefixNode, "prefix-length", 0, v6 ? 128 : 32, v6 ? " for IPv6" : " for IPv4");
         Node flagsNode = NodeReader.value(fields, "mptcp-flags");
         EndpointFlags flags = flagsNode == null ? null : read.flags(flagsNode);
@@ -282,12 +300,16 @@ final class DesiredStateReader {
             String key = NodeReader.canonical(ip);
             SeenAddress first = addresses.get(key);
             if (first != null) {
-                diagnostics.error(ipNode, "address " + IpAddresses.format(ip) + " is listed twice (first"
-                        + (first.interfaceName == null ? "" : " under '" + first.interfaceName + "'") + " at "
-                        + LoadDiagnostics.where(first.position) + ")");
+                diagnostics.error(
+                        ipNode,
+                        "address " + IpAddresses.format(ip) + " is listed twice (first"
+                                + (first.interfaceName == null ? "" : " under '" + first.interfaceName + "'") + " at "
+                                + LoadDiagnostics.where(first.position) + ")");
             } else {
-                addresses.put(key, new SeenAddress(diagnostics.position(ipNode), interfaceName,
-                        flags != null && !flags.isEmpty()));
+                addresses.put(
+                        key,
+                        new SeenAddress(
+                                diagnostics.position(ipNode), interfaceName, flags != null && !flags.isEmpty()));
             }
         }
         return new Address(ip, prefixLength, flags, diagnostics.position(map));
@@ -298,13 +320,16 @@ final class DesiredStateReader {
         for (PortlessEndpoint endpoint : portlessEndpoints) {
             SeenAddress address = addresses.get(endpoint.key);
             if (address != null && address.hasFlags) {
-                diagnostics.error(endpoint.position, "endpoint " + endpoint.text + " is also an address with mptcp-flags"
-                        + (address.interfaceName == null ? "" : " under '" + address.interfaceName + "'") + " (at "
-                        + LoadDiagnostics.where(address.position) + "); the kernel holds one endpoint per address");
+                diagnostics.error(
+                        endpoint.position,
+                        "endpoint " + endpoint.text + " is also an address with mptcp-flags"
+                                + (address.interfaceName == null ? "" : " under '" + address.interfaceName + "'")
+                                + " (at "
+                                + LoadDiagnostics.where(address.position)
+                                + "); the kernel holds one endpoint per address");
             }
         }
     }
-
 
     private static final class SeenAddress {
         final Position position;
@@ -329,5 +354,4 @@ final class DesiredStateReader {
             this.position = position;
         }
     }
-
 }

@@ -20,7 +20,9 @@ final class JsonSink implements DocumentSink {
 
     JsonSink(OutputStream out) {
         this.out = out;
-        JsonFactory factory = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
+        JsonFactory factory = JsonFactory.builder()
+                .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+                .build();
         this.g = factory.createGenerator(new PrettyContext(), out);
     }
 

@@ -82,7 +82,9 @@ final class LoadDiagnostics {
         @Override
         public int compare(Diagnostic a, Diagnostic b) {
             int line = Integer.compare(a.position().line(), b.position().line());
-            return line != 0 ? line : Integer.compare(a.position().column(), b.position().column());
+            return line != 0
+                    ? line
+                    : Integer.compare(a.position().column(), b.position().column());
         }
     }
 }

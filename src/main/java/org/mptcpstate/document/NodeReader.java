@@ -1,11 +1,11 @@
 package org.mptcpstate.document;
 
+import org.mptcpstate.document.Vocabulary.Keys;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.KernelRules;
 import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Printable;
-import org.mptcpstate.document.Vocabulary.Keys;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -48,19 +48,27 @@ final class NodeReader {
             String key = ((ScalarNode) keyNode).getValue();
             Node first = firstKeys.putIfAbsent(key, keyNode);
             if (first != null) {
-                diagnostics.error(keyNode, "duplicate key '" + shorten(key) + "' (first at " + LoadDiagnostics.where(diagnostics.position(first)) + ")");
+                diagnostics.error(
+                        keyNode,
+                        "duplicate key '" + shorten(key) + "' (first at "
+                                + LoadDiagnostics.where(diagnostics.position(first)) + ")");
                 continue;
             }
             switch (keys.kind(key)) {
                 case MANAGED, READ_ONLY -> fields.put(key, tuple);
-                case NMSTATE -> diagnostics.warning(keyNode, "'" + key
-                        + "' is an nmstate setting that mptcpstate does not manage; ignored");
-                case ELSEWHERE -> diagnostics.error(keyNode, "'" + key + "' belongs under " + keys.elsewhereSection()
-                        + " (nmstate refuses it here)");
+                case NMSTATE ->
+                    diagnostics.warning(
+                            keyNode, "'" + key + "' is an nmstate setting that mptcpstate does not manage; ignored");
+                case ELSEWHERE ->
+                    diagnostics.error(
+                            keyNode,
+                            "'" + key + "' belongs under " + keys.elsewhereSection() + " (nmstate refuses it here)");
                 case UNKNOWN -> {
                     String nearest = keys.nearest(key);
-                    diagnostics.error(keyNode, "unknown key '" + shorten(key) + "'"
-                            + (nearest == null ? "" : "; did you mean '" + nearest + "'?"));
+                    diagnostics.error(
+                            keyNode,
+                            "unknown key '" + shorten(key) + "'"
+                                    + (nearest == null ? "" : "; did you mean '" + nearest + "'?"));
                 }
             }
         }
@@ -189,9 +197,11 @@ final class NodeReader {
     /** A list of flags; null (recorded) when anything in it is wrong. */
     EndpointFlags flags(Node node) {
         if (!(node instanceof SequenceNode)) {
-            String hint = node instanceof ScalarNode && isString((ScalarNode) node)
-                    && !((ScalarNode) node).getValue().isEmpty()
-                    ? " (write [" + shorten(((ScalarNode) node).getValue()) + "])" : "";
+            String hint = node instanceof ScalarNode
+                            && isString((ScalarNode) node)
+                            && !((ScalarNode) node).getValue().isEmpty()
+                    ? " (write [" + shorten(((ScalarNode) node).getValue()) + "])"
+                    : "";
             diagnostics.error(node, "expected a list of flags, got " + describe(node) + hint);
             return null;
         }
@@ -207,9 +217,12 @@ final class NodeReader {
             MptcpFlag flag = MptcpFlag.named(name);
             if (flag == null) {
                 String nearest = Suggestions.nearest(name, Vocabulary.SETTABLE_FLAGS);
-                diagnostics.error(item, "unknown flag '" + shorten(name) + "'" + (nearest != null
-                        ? "; did you mean '" + nearest + "'?"
-                        : " (flags: " + String.join(", ", Vocabulary.SETTABLE_FLAGS) + ")"));
+                diagnostics.error(
+                        item,
+                        "unknown flag '" + shorten(name) + "'"
+                                + (nearest != null
+                                        ? "; did you mean '" + nearest + "'?"
+                                        : " (flags: " + String.join(", ", Vocabulary.SETTABLE_FLAGS) + ")"));
                 valid = false;
             } else if ((bits & flag.bit()) != 0) {
                 diagnostics.error(item, "flag '" + name + "' is listed twice");
@@ -271,7 +284,6 @@ final class NodeReader {
         }
     }
 
-
     static boolean isString(ScalarNode node) {
         Tag tag = node.getTag();
         // the core schema tags a plain ${...} as an environment variable; nothing here expands it
@@ -315,7 +327,6 @@ final class NodeReader {
     static String shorten(String text) {
         return Printable.shortened(text);
     }
-
 
     /** IPv4-mapped IPv6 addresses count as their IPv4 address, as in the kernel's duplicate check. */
     static String canonical(InetAddress address) {

@@ -47,8 +47,7 @@ final class SafeYaml {
     /** The deepest nesting of lists and mappings accepted. */
     static final int MAX_DEPTH = 32;
 
-    private SafeYaml() {
-    }
+    private SafeYaml() {}
 
     private static LoadSettings settings() {
         return LoadSettings.builder()
@@ -78,26 +77,32 @@ final class SafeYaml {
             }
             Node root = composer.next();
             if (composer.hasNext()) {
-                diagnostics.error(diagnostics.position(parser.peekEvent().getStartMark()),
+                diagnostics.error(
+                        diagnostics.position(parser.peekEvent().getStartMark()),
                         "a second YAML document starts here; a state file holds one");
             }
             return root;
         } catch (TooDeepException e) {
-            diagnostics.error(diagnostics.position(e.mark), "lists and mappings nested deeper than " + MAX_DEPTH + " levels");
+            diagnostics.error(
+                    diagnostics.position(e.mark), "lists and mappings nested deeper than " + MAX_DEPTH + " levels");
         } catch (MarkedYamlEngineException e) {
             syntaxError(e, diagnostics);
         } catch (ReaderException e) {
-            diagnostics.error(SourceText.positionOfCodePoint(diagnostics.file(), text, e.getPosition()), "character U+" + hex4(e.getCodePoint())
-                    + " is not allowed in YAML");
+            diagnostics.error(
+                    SourceText.positionOfCodePoint(diagnostics.file(), text, e.getPosition()),
+                    "character U+" + hex4(e.getCodePoint()) + " is not allowed in YAML");
         } catch (YamlVersionException e) {
             // the directive opens the file, and the exception has no position
-            diagnostics.error(diagnostics.start(), "%YAML " + e.getSpecVersion().getRepresentation()
-                    + " is not a YAML version this reader takes (1.x)");
+            diagnostics.error(
+                    diagnostics.start(),
+                    "%YAML " + e.getSpecVersion().getRepresentation()
+                            + " is not a YAML version this reader takes (1.x)");
         } catch (YamlEngineException e) {
             String message = String.valueOf(e.getMessage());
             if (message.startsWith("Number of aliases")) {
-                diagnostics.error(diagnostics.position(parser.lastAlias), "more than " + MAX_ALIASES_FOR_COLLECTIONS
-                        + " aliases to lists or mappings (a safety limit)");
+                diagnostics.error(
+                        diagnostics.position(parser.lastAlias),
+                        "more than " + MAX_ALIASES_FOR_COLLECTIONS + " aliases to lists or mappings (a safety limit)");
             } else {
                 diagnostics.error(diagnostics.start(), "YAML: " + Printable.of(message));
             }
@@ -107,13 +112,15 @@ final class SafeYaml {
 
     private static void syntaxError(MarkedYamlEngineException e, LoadDiagnostics diagnostics) {
         Optional<Mark> mark = e.getProblemMark().isPresent() ? e.getProblemMark() : e.getContextMark();
-        String problem = e.getProblem() == null ? "" : Printable.of(e.getProblem().trim());
+        String problem =
+                e.getProblem() == null ? "" : Printable.of(e.getProblem().trim());
         String message;
         if (problem.contains("\\t(TAB)")) {
             message = "a tab character where YAML takes spaces only: indent with spaces";
         } else {
             message = "YAML syntax: " + problem;
-            String context = e.getContext() == null ? "" : Printable.of(e.getContext().trim());
+            String context =
+                    e.getContext() == null ? "" : Printable.of(e.getContext().trim());
             if (!context.isEmpty()) {
                 message += " (" + context;
                 if (e.getContextMark().isPresent() && e.getProblemMark().isPresent()) {
@@ -187,8 +194,13 @@ final class SafeYaml {
                 return node; // an anchored node stays the one its aliases share
             }
             // the end mark has no setter on a scalar: a copy with the start mark only
-            return new ScalarNode(scalar.getTag(), true, scalar.getValue(), scalar.getScalarStyle(),
-                    scalar.getStartMark(), Optional.empty());
+            return new ScalarNode(
+                    scalar.getTag(),
+                    true,
+                    scalar.getValue(),
+                    scalar.getScalarStyle(),
+                    scalar.getStartMark(),
+                    Optional.empty());
         }
 
         @Override
@@ -224,7 +236,6 @@ final class SafeYaml {
             this.mark = mark;
         }
     }
-
 
     private static String hex4(int value) {
         StringBuilder hex = new StringBuilder(Integer.toHexString(value).toUpperCase(java.util.Locale.ROOT));

@@ -1,8 +1,8 @@
 package org.mptcpstate.document;
 
+import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.ShowDocument;
-import org.mptcpstate.state.EndpointFlags;
 
 import java.io.OutputStream;
 import java.util.List;
@@ -12,17 +12,28 @@ import java.util.List;
  * state for both formats, keys in a fixed order, null (unstated) fields left out.
  */
 public final class ShowWriter {
-    public enum Format { YAML, JSON }
-
-    private ShowWriter() {
+    public enum Format {
+        YAML,
+        JSON
     }
+
+    private ShowWriter() {}
 
     /** Loads and initialises the writer's classes by writing a small document to nowhere. */
     public static void warmUp() {
-        ShowDocument sample = new ShowDocument(new ShowDocument.Mptcp(true, "kernel", new ShowDocument.Limits(2, 0), List.of()),
-                List.of(new ShowDocument.Interface("eth0", null, null, null, null, null, new ShowDocument.IpFamily(null,
-                        List.of(new ShowDocument.Address(IpAddresses.parse("192.0.2.1"), 24, null, null, null,
-                                List.of()))))));
+        ShowDocument sample = new ShowDocument(
+                new ShowDocument.Mptcp(true, "kernel", new ShowDocument.Limits(2, 0), List.of()),
+                List.of(new ShowDocument.Interface(
+                        "eth0",
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        new ShowDocument.IpFamily(
+                                null,
+                                List.of(new ShowDocument.Address(
+                                        IpAddresses.parse("192.0.2.1"), 24, null, null, null, List.of()))))));
         write(sample, Format.YAML, OutputStream.nullOutputStream());
     }
 

@@ -15,8 +15,7 @@ import java.nio.charset.StandardCharsets;
  * strictly so that a byte that is not text is reported at its line and column rather than replaced.
  */
 final class SourceText {
-    private SourceText() {
-    }
+    private SourceText() {}
 
     /** The text, or null when the bytes are not valid text (the error is recorded). */
     static String decode(byte[] content, LoadDiagnostics diagnostics) {
@@ -28,7 +27,9 @@ final class SourceText {
         } else if (content.length >= 2 && (content[0] & 0xff) == 0xff && (content[1] & 0xff) == 0xfe) {
             charset = StandardCharsets.UTF_16LE;
             skip = 2;
-        } else if (content.length >= 3 && (content[0] & 0xff) == 0xef && (content[1] & 0xff) == 0xbb
+        } else if (content.length >= 3
+                && (content[0] & 0xff) == 0xef
+                && (content[1] & 0xff) == 0xbb
                 && (content[2] & 0xff) == 0xbf) {
             skip = 3;
         }
@@ -45,8 +46,9 @@ final class SourceText {
         if (result.isError()) {
             int bad = in.position();
             String byteText = bad < content.length ? " (byte 0x" + hex2(content[bad] & 0xff) + ")" : "";
-            diagnostics.error(positionAt(diagnostics.file(), out, out.length()), "not valid " + charset.name()
-                    + " text" + byteText + "; a state file is UTF-8");
+            diagnostics.error(
+                    positionAt(diagnostics.file(), out, out.length()),
+                    "not valid " + charset.name() + " text" + byteText + "; a state file is UTF-8");
             return null;
         }
         return out.toString();

@@ -29,8 +29,7 @@ public final class StateLoader {
 
     private static final DesiredState EMPTY = new DesiredState(null, List.of());
 
-    private StateLoader() {
-    }
+    private StateLoader() {}
 
     /**
      * Loads a state file.
@@ -51,8 +50,9 @@ public final class StateLoader {
 
     private static DesiredState read(byte[] content, LoadDiagnostics diagnostics) {
         if (content.length > MAX_BYTES) {
-            diagnostics.error(diagnostics.start(), "the file is larger than 1 MiB (" + MAX_BYTES
-                    + " bytes); a state file is far smaller");
+            diagnostics.error(
+                    diagnostics.start(),
+                    "the file is larger than 1 MiB (" + MAX_BYTES + " bytes); a state file is far smaller");
             return null;
         }
         String text = SourceText.decode(content, diagnostics);

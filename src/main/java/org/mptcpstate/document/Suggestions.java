@@ -4,8 +4,7 @@ import java.util.Locale;
 
 /** "Did you mean": the known word closest to a misspelt one. */
 final class Suggestions {
-    private Suggestions() {
-    }
+    private Suggestions() {}
 
     /**
      * The candidate closest to {@code word} (case-insensitive edit distance, a swap of two neighbours counting

@@ -23,29 +23,80 @@ final class Vocabulary {
     private static final String[] NONE = {};
 
     /** nmstate's top level: hostname, DNS, routes, route rules, Open vSwitch and OVN settings. */
-    private static final String[] NMSTATE_TOP = {"hostname", "dns-resolver", "routes", "route-rules", "ovs-db",
-        "ovn"};
+    private static final String[] NMSTATE_TOP = {"hostname", "dns-resolver", "routes", "route-rules", "ovs-db", "ovn"};
 
     /** nmstate's interface keys: BaseInterface's, then the section each interface type adds. */
     private static final String[] NMSTATE_INTERFACE = {
-        "profile-name", "description", "identifier", "mac-address", "permanent-mac-address", "pci-address",
-        "alt-names", "mtu", "min-mtu", "max-mtu", "wait-ip", "controller", "accept-all-mac-addresses",
-        "copy-mac-from", "ovs-db", "802.1x", "lldp", "ethtool", "dispatch",
+        "profile-name",
+        "description",
+        "identifier",
+        "mac-address",
+        "permanent-mac-address",
+        "pci-address",
+        "alt-names",
+        "mtu",
+        "min-mtu",
+        "max-mtu",
+        "wait-ip",
+        "controller",
+        "accept-all-mac-addresses",
+        "copy-mac-from",
+        "ovs-db",
+        "802.1x",
+        "lldp",
+        "ethtool",
+        "dispatch",
         // type-specific sections: ethernet/veth, linux-bridge and ovs-bridge, bond, ovs-interface, the rest
-        "ethernet", "veth", "bridge", "link-aggregation", "patch", "dpdk", "vlan", "vxlan", "mac-vlan",
-        "mac-vtap", "vrf", "infiniband", "macsec", "libreswan", "hsr", "ipvlan", "ip-tunnel", "team",
+        "ethernet",
+        "veth",
+        "bridge",
+        "link-aggregation",
+        "patch",
+        "dpdk",
+        "vlan",
+        "vxlan",
+        "mac-vlan",
+        "mac-vtap",
+        "vrf",
+        "infiniband",
+        "macsec",
+        "libreswan",
+        "hsr",
+        "ipvlan",
+        "ip-tunnel",
+        "team",
     };
 
     /** nmstate's {@code ipv4} section (nmstate refuses autoconf and dhcp-duid there). */
     private static final String[] NMSTATE_IPV4 = {
-        "enabled", "dhcp", "dhcp-client-id", "auto-dns", "auto-gateway", "auto-routes", "auto-route-table-id",
-        "auto-route-metric", "allow-extra-address", "dhcp-send-hostname", "dhcp-custom-hostname",
+        "enabled",
+        "dhcp",
+        "dhcp-client-id",
+        "auto-dns",
+        "auto-gateway",
+        "auto-routes",
+        "auto-route-table-id",
+        "auto-route-metric",
+        "allow-extra-address",
+        "dhcp-send-hostname",
+        "dhcp-custom-hostname",
     };
 
     /** nmstate's {@code ipv6} section. */
     private static final String[] NMSTATE_IPV6 = {
-        "enabled", "dhcp", "autoconf", "dhcp-duid", "addr-gen-mode", "token", "auto-dns", "auto-gateway",
-        "auto-routes", "auto-route-table-id", "auto-route-metric", "allow-extra-address", "dhcp-send-hostname",
+        "enabled",
+        "dhcp",
+        "autoconf",
+        "dhcp-duid",
+        "addr-gen-mode",
+        "token",
+        "auto-dns",
+        "auto-gateway",
+        "auto-routes",
+        "auto-route-table-id",
+        "auto-route-metric",
+        "allow-extra-address",
+        "dhcp-send-hostname",
         "dhcp-custom-hostname",
     };
 
@@ -54,27 +105,32 @@ final class Vocabulary {
 
     static final Keys TOP = new Keys(new String[] {"mptcp", "interfaces"}, NONE, NMSTATE_TOP);
     /** The top-level mptcp section is mptcpstate's own: nmstate defines nothing there. */
-    static final Keys MPTCP = new Keys(new String[] {"enabled", "limits", "endpoints"},
-            new String[] {"path-manager"}, NONE);
+    static final Keys MPTCP =
+            new Keys(new String[] {"enabled", "limits", "endpoints"}, new String[] {"path-manager"}, NONE);
+
     static final Keys LIMITS = new Keys(new String[] {"subflows", "add-addr-accepted"}, NONE, NONE);
-    static final Keys ENDPOINT = new Keys(new String[] {"address", "port", "flags", "interface"},
-            new String[] {"id", "interface-index"}, NONE);
-    static final Keys INTERFACE = new Keys(new String[] {"name", "type", "state", "mptcp", "ipv4", "ipv6"},
-            new String[] {"oper-state"}, NMSTATE_INTERFACE);
+    static final Keys ENDPOINT = new Keys(
+            new String[] {"address", "port", "flags", "interface"}, new String[] {"id", "interface-index"}, NONE);
+    static final Keys INTERFACE = new Keys(
+            new String[] {"name", "type", "state", "mptcp", "ipv4", "ipv6"},
+            new String[] {"oper-state"},
+            NMSTATE_INTERFACE);
     /** An interface's mptcp section: nmstate's one key there, address-flags, is mptcpstate's too. */
     static final Keys INTERFACE_MPTCP = new Keys(new String[] {"address-flags"}, NONE, NONE);
+
     static final Keys IPV4 = new Keys(new String[] {"address"}, new String[] {"default-route"}, NMSTATE_IPV4)
             .elsewhere(minus(NMSTATE_IPV6, NMSTATE_IPV4), "ipv6");
     static final Keys IPV6 = new Keys(new String[] {"address"}, new String[] {"default-route"}, NMSTATE_IPV6)
             .elsewhere(minus(NMSTATE_IPV4, NMSTATE_IPV6), "ipv4");
-    static final Keys ADDRESS = new Keys(new String[] {"ip", "prefix-length", "mptcp-flags"},
-            new String[] {"mptcp-endpoint-id", "mptcp-ineligible", "kernel-flags"}, NMSTATE_ADDRESS);
+    static final Keys ADDRESS = new Keys(
+            new String[] {"ip", "prefix-length", "mptcp-flags"},
+            new String[] {"mptcp-endpoint-id", "mptcp-ineligible", "kernel-flags"},
+            NMSTATE_ADDRESS);
 
     /** The flags a state file may ask for: every named one but implicit, which only the kernel sets. */
     static final String[] SETTABLE_FLAGS = settableFlags();
 
-    private Vocabulary() {
-    }
+    private Vocabulary() {}
 
     /** What a key is at its level. */
     enum KeyKind {
@@ -100,6 +156,7 @@ final class Vocabulary {
         final String[] nmstate;
         /** nmstate's keys of a sibling section (ipv6's under ipv4). */
         private String[] elsewhere = NONE;
+
         private String elsewhereSection;
 
         Keys(String[] managed, String[] readOnly, String[] nmstate) {

@@ -29,6 +29,7 @@ final class YamlEmitter implements DocumentSink {
     private final boolean[] open = new boolean[16];
     /** A mapping that is a sequence entry: its first key follows the "- " on the same line. */
     private final boolean[] inline = new boolean[16];
+
     private int depth = -1;
     private String key;
 
@@ -198,8 +199,13 @@ final class YamlEmitter implements DocumentSink {
         }
         for (int i = 0; i < length; i++) {
             char c = value.charAt(i);
-            boolean safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-                    || c == ':' || c == '/' || (i > 0 && (c == '.' || c == '-'));
+            boolean safe = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '_'
+                    || c == ':'
+                    || c == '/'
+                    || (i > 0 && (c == '.' || c == '-'));
             if (!safe) {
                 return false;
             }
@@ -208,7 +214,8 @@ final class YamlEmitter implements DocumentSink {
         if (first >= '0' && first <= '9') {
             // Go's YAML readers drop every '_' and then parse with any-case 0x/0b/0o prefixes
             return value.indexOf('_') < 0
-                    && !(mayBeNumberOrDate(value) && OtherTypes.NUMBER_OR_DATE.matcher(value).matches());
+                    && !(mayBeNumberOrDate(value)
+                            && OtherTypes.NUMBER_OR_DATE.matcher(value).matches());
         }
         if (first == ':') {
             return false; // Ruby's Psych reads a plain :name as a Symbol
@@ -227,8 +234,14 @@ final class YamlEmitter implements DocumentSink {
         boolean prefixed = value.length() > 1 && "xXoObB".indexOf(value.charAt(1)) >= 0;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            boolean numeric = (c >= '0' && c <= '9') || c == '.' || c == ':' || c == '+' || c == '-' || c == 'e'
-                    || c == 'E' || (prefixed && (i == 1 || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')));
+            boolean numeric = (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == ':'
+                    || c == '+'
+                    || c == '-'
+                    || c == 'e'
+                    || c == 'E'
+                    || (prefixed && (i == 1 || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')));
             if (!numeric) {
                 return false;
             }
@@ -256,11 +269,13 @@ final class YamlEmitter implements DocumentSink {
 
     /** Compiled on first use: only strings that start with a digit need it. */
     private static final class OtherTypes {
-        static final Pattern NUMBER_OR_DATE = Pattern.compile("(?:"
-                + "0b[01]*|0x[0-9a-f]*|0o?[0-7]*"
-                + "|[0-9]+(?:\\.[0-9]*)?(?:e[-+]?[0-9]+)?"
-                + "|[0-9]+(?::[0-5]?[0-9])+(?:\\.[0-9]*)?"
-                + "|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)", Pattern.CASE_INSENSITIVE);
+        static final Pattern NUMBER_OR_DATE = Pattern.compile(
+                "(?:"
+                        + "0b[01]*|0x[0-9a-f]*|0o?[0-7]*"
+                        + "|[0-9]+(?:\\.[0-9]*)?(?:e[-+]?[0-9]+)?"
+                        + "|[0-9]+(?::[0-5]?[0-9])+(?:\\.[0-9]*)?"
+                        + "|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*)",
+                Pattern.CASE_INSENSITIVE);
     }
 
     /** A YAML double-quoted scalar: JSON's escapes plus YAML's for what it does not count as printable. */
@@ -276,15 +291,21 @@ final class YamlEmitter implements DocumentSink {
                 case '\r' -> text.append("\\r");
                 default -> {
                     if (Character.isSurrogate(c)) {
-                        boolean pair = Character.isHighSurrogate(c) && i + 1 < value.length()
+                        boolean pair = Character.isHighSurrogate(c)
+                                && i + 1 < value.length()
                                 && Character.isLowSurrogate(value.charAt(i + 1));
                         if (pair) {
                             text.append(c).append(value.charAt(++i));
                         } else {
                             appendEscape(text, c);
                         }
-                    } else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029
-                            || c == 0xfeff || c >= 0xfffe) {
+                    } else if (c < 0x20
+                            || c == 0x7f
+                            || (c >= 0x80 && c < 0xa0)
+                            || c == 0x2028
+                            || c == 0x2029
+                            || c == 0xfeff
+                            || c >= 0xfffe) {
                         appendEscape(text, c);
                     } else {
                         text.append(c);

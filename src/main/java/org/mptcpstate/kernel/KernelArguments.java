@@ -11,8 +11,7 @@ import java.util.Objects;
  * refuse the same programming errors with the same words.
  */
 final class KernelArguments {
-    private KernelArguments() {
-    }
+    private KernelArguments() {}
 
     static void checkNewEndpoint(int id, InetAddress address, int port, EndpointFlags flags, int interfaceIndex) {
         Objects.requireNonNull(address, "address");

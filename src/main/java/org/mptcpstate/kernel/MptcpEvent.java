@@ -8,10 +8,25 @@ import java.net.InetAddress;
  * plain numbers). {@code interfaceName} is resolved from {@code interfaceIndex} through rtnetlink, null when
  * the link is gone.
  */
-public record MptcpEvent(int type, Long token, Integer family, Integer localId, Integer remoteId,
-                         InetAddress localAddress, Integer localPort, InetAddress remoteAddress, Integer remotePort,
-                         Boolean backup, Integer interfaceIndex, String interfaceName, Integer error, Integer flags,
-                         Long timeout, Long resetReason, Long resetFlags, Boolean serverSide) {
+public record MptcpEvent(
+        int type,
+        Long token,
+        Integer family,
+        Integer localId,
+        Integer remoteId,
+        InetAddress localAddress,
+        Integer localPort,
+        InetAddress remoteAddress,
+        Integer remotePort,
+        Boolean backup,
+        Integer interfaceIndex,
+        String interfaceName,
+        Integer error,
+        Integer flags,
+        Long timeout,
+        Long resetReason,
+        Long resetFlags,
+        Boolean serverSide) {
     public static final int CREATED = 1;
     public static final int ESTABLISHED = 2;
     public static final int CLOSED = 3;
@@ -54,7 +69,24 @@ public record MptcpEvent(int type, Long token, Integer family, Integer localId, 
     }
 
     public MptcpEvent withInterfaceName(String name) {
-        return new MptcpEvent(type, token, family, localId, remoteId, localAddress, localPort, remoteAddress,
-                remotePort, backup, interfaceIndex, name, error, flags, timeout, resetReason, resetFlags, serverSide);
+        return new MptcpEvent(
+                type,
+                token,
+                family,
+                localId,
+                remoteId,
+                localAddress,
+                localPort,
+                remoteAddress,
+                remotePort,
+                backup,
+                interfaceIndex,
+                name,
+                error,
+                flags,
+                timeout,
+                resetReason,
+                resetFlags,
+                serverSide);
     }
 }

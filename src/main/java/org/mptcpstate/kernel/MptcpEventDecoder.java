@@ -14,27 +14,26 @@ import java.net.UnknownHostException;
  * newer kernels are skipped; a malformed attribute throws {@link org.mptcpstate.netlink.MalformedMessageException}.
  */
 public final class MptcpEventDecoder {
-    static final int ATTR_TOKEN = 1;          // u32
-    static final int ATTR_FAMILY = 2;         // u16
-    static final int ATTR_LOC_ID = 3;         // u8
-    static final int ATTR_REM_ID = 4;         // u8
-    static final int ATTR_SADDR4 = 5;         // be32
-    static final int ATTR_SADDR6 = 6;         // in6_addr
-    static final int ATTR_DADDR4 = 7;         // be32
-    static final int ATTR_DADDR6 = 8;         // in6_addr
-    static final int ATTR_SPORT = 9;          // be16
-    static final int ATTR_DPORT = 10;         // be16
-    static final int ATTR_BACKUP = 11;        // u8
-    static final int ATTR_ERROR = 12;         // u8
-    static final int ATTR_FLAGS = 13;         // u16
-    static final int ATTR_TIMEOUT = 14;       // u32
-    static final int ATTR_IF_IDX = 15;        // s32
-    static final int ATTR_RESET_REASON = 16;  // u32
-    static final int ATTR_RESET_FLAGS = 17;   // u32
-    static final int ATTR_SERVER_SIDE = 18;   // u8
+    static final int ATTR_TOKEN = 1; // u32
+    static final int ATTR_FAMILY = 2; // u16
+    static final int ATTR_LOC_ID = 3; // u8
+    static final int ATTR_REM_ID = 4; // u8
+    static final int ATTR_SADDR4 = 5; // be32
+    static final int ATTR_SADDR6 = 6; // in6_addr
+    static final int ATTR_DADDR4 = 7; // be32
+    static final int ATTR_DADDR6 = 8; // in6_addr
+    static final int ATTR_SPORT = 9; // be16
+    static final int ATTR_DPORT = 10; // be16
+    static final int ATTR_BACKUP = 11; // u8
+    static final int ATTR_ERROR = 12; // u8
+    static final int ATTR_FLAGS = 13; // u16
+    static final int ATTR_TIMEOUT = 14; // u32
+    static final int ATTR_IF_IDX = 15; // s32
+    static final int ATTR_RESET_REASON = 16; // u32
+    static final int ATTR_RESET_FLAGS = 17; // u32
+    static final int ATTR_SERVER_SIDE = 18; // u8
 
-    private MptcpEventDecoder() {
-    }
+    private MptcpEventDecoder() {}
 
     public static MptcpEvent decode(GenericNetlink.Message message) {
         AttributeDecoder attributes = message.decoder("mptcp_pm event " + message.command());
@@ -80,8 +79,25 @@ public final class MptcpEventDecoder {
             }
         }
         attributes.check();
-        return new MptcpEvent(message.command(), token, family, localId, remoteId, local, localPort, remote,
-                remotePort, backup, interfaceIndex, null, error, flags, timeout, resetReason, resetFlags, serverSide);
+        return new MptcpEvent(
+                message.command(),
+                token,
+                family,
+                localId,
+                remoteId,
+                local,
+                localPort,
+                remote,
+                remotePort,
+                backup,
+                interfaceIndex,
+                null,
+                error,
+                flags,
+                timeout,
+                resetReason,
+                resetFlags,
+                serverSide);
     }
 
     private static InetAddress address(AttributeDecoder attributes, int length, String what) {
@@ -92,7 +108,8 @@ public final class MptcpEventDecoder {
         }
         try {
             // keep a v4-mapped IPv6 address as IPv6, as the kernel sent it
-            return length == 16 ? Inet6Address.getByAddress(null, bytes, (NetworkInterface) null)
+            return length == 16
+                    ? Inet6Address.getByAddress(null, bytes, (NetworkInterface) null)
                     : InetAddress.getByAddress(bytes);
         } catch (UnknownHostException e) {
             attributes.reject(what + " is unreadable");

@@ -56,15 +56,15 @@ public final class MptcpEventSubscription implements AutoCloseable {
             }
             Integer group = family.multicastGroups().get(MptcpPm.EVENTS_GROUP);
             if (group == null) {
-                throw new MptcpUnsupportedException("the kernel's mptcp_pm family has no " + MptcpPm.EVENTS_GROUP
-                        + " multicast group");
+                throw new MptcpUnsupportedException(
+                        "the kernel's mptcp_pm family has no " + MptcpPm.EVENTS_GROUP + " multicast group");
             }
             try {
                 events.joinGroup(group);
             } catch (SystemCallException e) {
                 if (Errno.isPermission(e.errno())) {
-                    throw new PermissionDeniedException("joining the " + MptcpPm.EVENTS_GROUP
-                            + " multicast group needs root or CAP_NET_ADMIN", e);
+                    throw new PermissionDeniedException(
+                            "joining the " + MptcpPm.EVENTS_GROUP + " multicast group needs root or CAP_NET_ADMIN", e);
                 }
                 throw e;
             }
@@ -91,8 +91,9 @@ public final class MptcpEventSubscription implements AutoCloseable {
             return receive();
         } catch (SystemCallException e) {
             if (e.errno() == Errno.ENOBUFS) {
-                throw new EventsLostException("events were lost: the kernel dropped them because they came faster"
-                        + " than they were read", e);
+                throw new EventsLostException(
+                        "events were lost: the kernel dropped them because they came faster" + " than they were read",
+                        e);
             }
             throw NetlinkFailures.translate("reading MPTCP events", e);
         } catch (NetlinkException e) {

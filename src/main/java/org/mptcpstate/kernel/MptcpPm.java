@@ -42,8 +42,7 @@ final class MptcpPm {
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
 
-    private MptcpPm() {
-    }
+    private MptcpPm() {}
 
     /** Decodes one get-addr reply: a top-level ADDR nest holding the endpoint. */
     static KernelEndpoint decodeEndpoint(GenericNetlink.Message message) {
@@ -90,7 +89,8 @@ final class MptcpPm {
             try {
                 // Inet6Address keeps a v4-mapped ::ffff:a.b.c.d as IPv6, as the kernel holds it;
                 // InetAddress.getByAddress would turn it into the IPv4 address
-                inet = family == AF_INET6 ? Inet6Address.getByAddress(null, address, (NetworkInterface) null)
+                inet = family == AF_INET6
+                        ? Inet6Address.getByAddress(null, address, (NetworkInterface) null)
                         : InetAddress.getByAddress(address);
             } catch (UnknownHostException e) {
                 nest.reject("endpoint " + id + " has an unreadable address");
@@ -109,8 +109,7 @@ final class MptcpPm {
             switch (top.type()) {
                 case ATTR_SUBFLOWS -> subflows = top.u32();
                 case ATTR_RCV_ADD_ADDRS -> addAddrAccepted = top.u32();
-                default -> {
-                }
+                default -> {}
             }
         }
         if (subflows < 0 || addAddrAccepted < 0) {
@@ -150,7 +149,9 @@ final class MptcpPm {
      * address of live connections and be acknowledged without deleting anything.
      */
     static byte[] encodeEndpointId(int id) {
-        return new AttributeEncoder().nested(ATTR_ADDR, new AttributeEncoder().u8(ADDR_ID, id)).toBytes();
+        return new AttributeEncoder()
+                .nested(ATTR_ADDR, new AttributeEncoder().u8(ADDR_ID, id))
+                .toBytes();
     }
 
     /**
@@ -159,9 +160,9 @@ final class MptcpPm {
      * both. The flags are sent even when 0 (iproute2 leaves them out then, which the kernel reads as 0 too).
      */
     static byte[] encodeSetFlags(int id, EndpointFlags flags) {
-        return new AttributeEncoder().nested(ATTR_ADDR, new AttributeEncoder()
-                .u8(ADDR_ID, id)
-                .u32(ADDR_FLAGS, flags.bits())).toBytes();
+        return new AttributeEncoder()
+                .nested(ATTR_ADDR, new AttributeEncoder().u8(ADDR_ID, id).u32(ADDR_FLAGS, flags.bits()))
+                .toBytes();
     }
 
     /** set-limits: each limit only when given, add_addr_accepted first as iproute2 does. */

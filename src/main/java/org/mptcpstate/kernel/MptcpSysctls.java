@@ -3,9 +3,9 @@ package org.mptcpstate.kernel;
 import org.mptcpstate.state.Snapshot.Sysctls;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,8 +19,7 @@ import java.nio.file.StandardOpenOption;
 final class MptcpSysctls {
     static final Path DEFAULT_ROOT = Path.of("/proc/sys/net/mptcp");
 
-    private MptcpSysctls() {
-    }
+    private MptcpSysctls() {}
 
     static Sysctls read(Path root) {
         if (!Files.isDirectory(root)) {
@@ -33,7 +32,8 @@ final class MptcpSysctls {
             pathManager = readValue(named);
         } else {
             String pmType = readValue(root.resolve("pm_type"));
-            pathManager = pmType == null || "0".equals(pmType) ? Sysctls.KERNEL
+            pathManager = pmType == null || "0".equals(pmType)
+                    ? Sysctls.KERNEL
                     : "1".equals(pmType) ? Sysctls.USERSPACE : "pm_type " + pmType;
         }
         return new Sysctls(enabled, pathManager == null ? Sysctls.KERNEL : pathManager);
@@ -64,8 +64,9 @@ final class MptcpSysctls {
     }
 
     private static PermissionDeniedException denied(Path file, IOException cause) {
-        return new PermissionDeniedException("writing net.mptcp.enabled (" + file
-                + ") needs root or CAP_NET_ADMIN over the network namespace", cause);
+        return new PermissionDeniedException(
+                "writing net.mptcp.enabled (" + file + ") needs root or CAP_NET_ADMIN over the network namespace",
+                cause);
     }
 
     private static String readValue(Path file) {

@@ -13,8 +13,7 @@ import java.util.concurrent.Callable;
  * that entered it, so that sockets it opens and /proc/sys/net files it reads belong to that namespace.
  */
 public final class Namespaces {
-    private Namespaces() {
-    }
+    private Namespaces() {}
 
     /**
      * A namespace argument as users give it: a name under /run/netns (as {@code ip netns} makes them), or a
@@ -34,8 +33,12 @@ public final class Namespaces {
             throw new NamespaceNotFoundException(e.getMessage(), e);
         } catch (SystemCallException e) {
             if (Errno.isPermission(e.errno())) {
-                throw new PermissionDeniedException(e.getMessage() + (e.getMessage().startsWith("setns")
-                        ? ": entering another network namespace needs root (CAP_SYS_ADMIN)" : ""), e);
+                throw new PermissionDeniedException(
+                        e.getMessage()
+                                + (e.getMessage().startsWith("setns")
+                                        ? ": entering another network namespace needs root (CAP_SYS_ADMIN)"
+                                        : ""),
+                        e);
             }
             throw NetlinkFailures.translate("entering the network namespace", e);
         } catch (NetlinkException e) {

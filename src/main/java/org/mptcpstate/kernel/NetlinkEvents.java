@@ -84,7 +84,9 @@ public final class NetlinkEvents implements KernelEvents {
     }
 
     private static boolean relevant(int type) {
-        return type == RtNetlink.RTM_NEWADDR || type == RtNetlink.RTM_DELADDR || type == RtNetlink.RTM_NEWLINK
+        return type == RtNetlink.RTM_NEWADDR
+                || type == RtNetlink.RTM_DELADDR
+                || type == RtNetlink.RTM_NEWLINK
                 || type == RtNetlink.RTM_DELLINK;
     }
 

@@ -7,8 +7,7 @@ import org.mptcpstate.netlink.SystemCallException;
 
 /** What the netlink layer throws, as the kernel port's failures: the one place they are translated. */
 final class NetlinkFailures {
-    private NetlinkFailures() {
-    }
+    private NetlinkFailures() {}
 
     /**
      * The port's failure for {@code failure}; a refusal for want of privilege names what needed it

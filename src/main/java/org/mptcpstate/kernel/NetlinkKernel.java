@@ -8,9 +8,9 @@ import org.mptcpstate.netlink.NetlinkException;
 import org.mptcpstate.netlink.NetlinkSocket;
 import org.mptcpstate.netlink.RtNetlink;
 import org.mptcpstate.state.EndpointFlags;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.Snapshot.DefaultRoutes;
-import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Limits;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
@@ -104,7 +104,9 @@ public final class NetlinkKernel implements MptcpKernel, NetworkFacts {
     public int rpFilter(String interfaceName) {
         checkUsable();
         try {
-            return Integer.parseInt(Files.readString(IPV4_CONF.resolve(interfaceName).resolve("rp_filter")).trim());
+            return Integer.parseInt(
+                    Files.readString(IPV4_CONF.resolve(interfaceName).resolve("rp_filter"))
+                            .trim());
         } catch (IOException | NumberFormatException | java.nio.file.InvalidPathException e) {
             return -1;
         }
@@ -115,7 +117,11 @@ public final class NetlinkKernel implements MptcpKernel, NetworkFacts {
         checkUsable();
         try {
             RtNetlink.Route found = RtNetlink.lookupRoute(route, source, destination);
-            return new RouteLookup(found.outputInterfaces().isEmpty() ? 0 : found.outputInterfaces().get(0), null);
+            return new RouteLookup(
+                    found.outputInterfaces().isEmpty()
+                            ? 0
+                            : found.outputInterfaces().get(0),
+                    null);
         } catch (KernelErrorException e) {
             return new RouteLookup(0, e.getMessage());
         } catch (NetlinkException e) {
@@ -129,7 +135,8 @@ public final class NetlinkKernel implements MptcpKernel, NetworkFacts {
         Set<Integer> routed = new HashSet<>();
         try {
             for (RtNetlink.Route r : RtNetlink.dumpAllRoutes(route)) {
-                if (r.type() == RtNetlink.RTN_UNICAST && r.table() != RT_TABLE_LOCAL
+                if (r.type() == RtNetlink.RTN_UNICAST
+                        && r.table() != RT_TABLE_LOCAL
                         && r.family() == (ipv6 ? RtNetlink.AF_INET6 : RtNetlink.AF_INET)) {
                     routed.addAll(r.outputInterfaces());
                 }
@@ -158,7 +165,9 @@ public final class NetlinkKernel implements MptcpKernel, NetworkFacts {
     public void addEndpoint(int id, InetAddress address, int port, EndpointFlags flags, int interfaceIndex) {
         checkUsable();
         KernelArguments.checkNewEndpoint(id, address, port, flags, interfaceIndex);
-        write("adding an MPTCP endpoint", MptcpPm.CMD_ADD_ADDR,
+        write(
+                "adding an MPTCP endpoint",
+                MptcpPm.CMD_ADD_ADDR,
                 MptcpPm.encodeAddEndpoint(id, address, port, flags, interfaceIndex));
     }
 
@@ -226,16 +235,18 @@ public final class NetlinkKernel implements MptcpKernel, NetworkFacts {
 
     List<KernelEndpoint> endpoints() {
         List<KernelEndpoint> endpoints = new ArrayList<>();
-        for (GenericNetlink.Message message : guarded("reading MPTCP endpoints", () ->
-                GenericNetlink.dump(generic, family(), MptcpPm.CMD_GET_ADDR, MptcpPm.noAttributes()))) {
+        for (GenericNetlink.Message message : guarded(
+                "reading MPTCP endpoints",
+                () -> GenericNetlink.dump(generic, family(), MptcpPm.CMD_GET_ADDR, MptcpPm.noAttributes()))) {
             endpoints.add(MptcpPm.decodeEndpoint(message));
         }
         return endpoints;
     }
 
     Limits limits() {
-        List<GenericNetlink.Message> replies = guarded("reading MPTCP limits", () ->
-                GenericNetlink.request(generic, family(), MptcpPm.CMD_GET_LIMITS, MptcpPm.noAttributes()));
+        List<GenericNetlink.Message> replies = guarded(
+                "reading MPTCP limits",
+                () -> GenericNetlink.request(generic, family(), MptcpPm.CMD_GET_LIMITS, MptcpPm.noAttributes()));
         if (replies.isEmpty()) {
             throw new MalformedMessageException("mptcp_pm get-limits sent no reply");
         }
@@ -245,10 +256,15 @@ public final class NetlinkKernel implements MptcpKernel, NetworkFacts {
     private List<Link> links() {
         List<Link> links = new ArrayList<>();
         for (RtNetlink.Link link : RtNetlink.dumpLinks(route)) {
-            links.add(new Link(link.index(), link.name(), link.kind(), (link.flags() & RtNetlink.Link.IFF_UP) != 0,
+            links.add(new Link(
+                    link.index(),
+                    link.name(),
+                    link.kind(),
+                    (link.flags() & RtNetlink.Link.IFF_UP) != 0,
                     (link.flags() & RtNetlink.Link.IFF_LOOPBACK) != 0
                             || link.hardwareType() == RtNetlink.Link.ARPHRD_LOOPBACK,
-                    link.hardwareType(), OperState.of(link.operState())));
+                    link.hardwareType(),
+                    OperState.of(link.operState())));
         }
         return links;
     }
@@ -257,8 +273,8 @@ public final class NetlinkKernel implements MptcpKernel, NetworkFacts {
         List<LinkAddress> addresses = new ArrayList<>();
         for (RtNetlink.Address address : RtNetlink.dumpAddresses(route)) {
             if (address.family() == RtNetlink.AF_INET || address.family() == RtNetlink.AF_INET6) {
-                addresses.add(new LinkAddress(address.index(), address.local(), address.prefixLength(),
-                        address.scope(), address.flags()));
+                addresses.add(new LinkAddress(
+                        address.index(), address.local(), address.prefixLength(), address.scope(), address.flags()));
             }
         }
         return addresses;

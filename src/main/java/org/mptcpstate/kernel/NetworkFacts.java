@@ -21,6 +21,5 @@ public interface NetworkFacts {
     Set<Integer> routedInterfaces(boolean ipv6);
 
     /** A route lookup's answer: the output interface, or the kernel's refusal with interface 0. */
-    record RouteLookup(int outputInterface, String failure) {
-    }
+    record RouteLookup(int outputInterface, String failure) {}
 }

@@ -24,6 +24,7 @@ public final class AttributeDecoder {
     private boolean nested;
     /** Where the current attribute's value starts in {@code area}; -1 when there is none. */
     private int valueStart = -1;
+
     private int valueLength;
 
     private AttributeDecoder(ByteBuffer area, String context, FirstError error) {
@@ -50,8 +51,8 @@ public final class AttributeDecoder {
         int length = Short.toUnsignedInt(area.getShort(start));
         int rawType = Short.toUnsignedInt(area.getShort(start + 2));
         if (length < HEADER || length > area.remaining()) {
-            return fail("attribute " + (rawType & TYPE_MASK) + " claims length " + length + " with "
-                    + area.remaining() + " bytes left");
+            return fail("attribute " + (rawType & TYPE_MASK) + " claims length " + length + " with " + area.remaining()
+                    + " bytes left");
         }
         type = rawType & TYPE_MASK;
         nested = (rawType & NESTED_BIT) != 0;
@@ -108,7 +109,8 @@ public final class AttributeDecoder {
 
     /** A 16-bit value in network byte order (big-endian), as ports are in MPTCP events. */
     public int u16BigEndian() {
-        return want(2) ? Byte.toUnsignedInt(area.get(valueStart)) << 8 | Byte.toUnsignedInt(area.get(valueStart + 1))
+        return want(2)
+                ? Byte.toUnsignedInt(area.get(valueStart)) << 8 | Byte.toUnsignedInt(area.get(valueStart + 1))
                 : 0;
     }
 
@@ -153,7 +155,9 @@ public final class AttributeDecoder {
 
     /** The raw value, read-only, in native byte order. */
     public ByteBuffer value() {
-        return valueStart < 0 ? ByteBuffer.allocate(0) : slice().asReadOnlyBuffer().order(ByteOrder.nativeOrder());
+        return valueStart < 0
+                ? ByteBuffer.allocate(0)
+                : slice().asReadOnlyBuffer().order(ByteOrder.nativeOrder());
     }
 
     /** The value as a nest of attributes; its errors are this decoder's errors. */
@@ -163,7 +167,10 @@ public final class AttributeDecoder {
     }
 
     private ByteBuffer slice() {
-        return area.duplicate().position(valueStart).limit(valueStart + valueLength).slice()
+        return area.duplicate()
+                .position(valueStart)
+                .limit(valueStart + valueLength)
+                .slice()
                 .order(ByteOrder.nativeOrder());
     }
 

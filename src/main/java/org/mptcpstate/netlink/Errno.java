@@ -21,8 +21,7 @@ public final class Errno {
     public static final int EADDRNOTAVAIL = 99;
     public static final int ENOBUFS = 105;
 
-    private Errno() {
-    }
+    private Errno() {}
 
     /** The C name, for example {@code EINVAL}; {@code errno N} for values not listed here. */
     public static String name(int errno) {

@@ -20,8 +20,7 @@ public final class GenericNetlink {
     private static final int CTRL_ATTR_MCAST_GRP_NAME = 1;
     private static final int CTRL_ATTR_MCAST_GRP_ID = 2;
 
-    private GenericNetlink() {
-    }
+    private GenericNetlink() {}
 
     /** A resolved family: its dynamic id, version, and multicast groups by name. */
     public record Family(String name, int id, int version, Map<String, Integer> multicastGroups) {
@@ -42,7 +41,8 @@ public final class GenericNetlink {
      * as {@link KernelErrorException} with errno {@link Errno#ENOENT}.
      */
     public static Family resolve(NetlinkSocket socket, String name) {
-        byte[] attributes = new AttributeEncoder().string(CTRL_ATTR_FAMILY_NAME, name).toBytes();
+        byte[] attributes =
+                new AttributeEncoder().string(CTRL_ATTR_FAMILY_NAME, name).toBytes();
         List<NetlinkMessage> replies = socket.request(GENL_ID_CTRL, 0, payload(CTRL_CMD_GETFAMILY, 1, attributes));
         if (replies.isEmpty()) {
             throw new MalformedMessageException("controller sent no reply for family " + name);
@@ -113,11 +113,13 @@ public final class GenericNetlink {
         List<Message> out = new ArrayList<>(raw.size());
         for (NetlinkMessage message : raw) {
             if (message.payload().remaining() < GENL_HEADER) {
-                throw new MalformedMessageException("generic netlink message type " + message.type()
-                        + " is shorter than its 4-byte header");
+                throw new MalformedMessageException(
+                        "generic netlink message type " + message.type() + " is shorter than its 4-byte header");
             }
             ByteBuffer payload = message.payload();
-            out.add(new Message(Byte.toUnsignedInt(payload.get(0)), Byte.toUnsignedInt(payload.get(1)),
+            out.add(new Message(
+                    Byte.toUnsignedInt(payload.get(0)),
+                    Byte.toUnsignedInt(payload.get(1)),
                     message.payloadFrom(GENL_HEADER)));
         }
         return out;

@@ -38,8 +38,7 @@ final class LibC {
     private static volatile Functions functions;
     private static RuntimeException bindingFailure; // guarded by BINDING_LOCK
 
-    private LibC() {
-    }
+    private LibC() {}
 
     /**
      * The libc functions, looked up once. Looked up by name and called through {@link Function} rather than
@@ -138,8 +137,12 @@ final class LibC {
                         // JNA throws a plain Error for a stub of another version, LinkageError for a missing one
                         String message = String.valueOf(e.getMessage()).strip();
                         int lineEnd = message.indexOf('\n');
-                        bindingFailure = new NetlinkException("cannot load the native library binding (JNA): "
-                                + (lineEnd < 0 ? message : message.substring(0, lineEnd).strip()), e);
+                        bindingFailure = new NetlinkException(
+                                "cannot load the native library binding (JNA): "
+                                        + (lineEnd < 0
+                                                ? message
+                                                : message.substring(0, lineEnd).strip()),
+                                e);
                     }
                 }
                 if (bindingFailure != null) {

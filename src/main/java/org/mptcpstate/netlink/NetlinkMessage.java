@@ -43,8 +43,12 @@ public record NetlinkMessage(int type, int flags, int sequence, int portId, Byte
     /** Encodes a request: header, then the payload bytes. */
     public static byte[] encode(int type, int flags, int sequence, byte[] payload) {
         ByteBuffer out = ByteBuffer.allocate(HEADER + payload.length).order(ByteOrder.nativeOrder());
-        out.putInt(HEADER + payload.length).putShort((short) type).putShort((short) flags)
-                .putInt(sequence).putInt(0).put(payload);
+        out.putInt(HEADER + payload.length)
+                .putShort((short) type)
+                .putShort((short) flags)
+                .putInt(sequence)
+                .putInt(0)
+                .put(payload);
         return out.array();
     }
 
@@ -57,8 +61,8 @@ public record NetlinkMessage(int type, int flags, int sequence, int portId, Byte
         List<NetlinkMessage> messages = new ArrayList<>();
         while (in.remaining() > 0) {
             if (in.remaining() < HEADER) {
-                throw new MalformedMessageException("datagram ends with " + in.remaining()
-                        + " bytes, too few for a netlink header");
+                throw new MalformedMessageException(
+                        "datagram ends with " + in.remaining() + " bytes, too few for a netlink header");
             }
             int start = in.position();
             int length = in.getInt(start);
@@ -70,7 +74,10 @@ public record NetlinkMessage(int type, int flags, int sequence, int portId, Byte
             int flags = Short.toUnsignedInt(in.getShort(start + 6));
             int sequence = in.getInt(start + 8);
             int portId = in.getInt(start + 12);
-            ByteBuffer payload = in.duplicate().position(start + HEADER).limit(start + length).slice();
+            ByteBuffer payload = in.duplicate()
+                    .position(start + HEADER)
+                    .limit(start + length)
+                    .slice();
             messages.add(new NetlinkMessage(type, flags, sequence, portId, payload));
             in.position(Math.min(start + AttributeDecoder.align(length), in.limit()));
         }

@@ -139,7 +139,9 @@ public final class NetlinkSocket implements AutoCloseable {
                 }
                 switch (message.type()) {
                     case NetlinkMessage.NLMSG_DONE -> {
-                        int errno = message.payload().remaining() >= 4 ? -message.payload().getInt(0) : 0;
+                        int errno = message.payload().remaining() >= 4
+                                ? -message.payload().getInt(0)
+                                : 0;
                         if (errno > 0) {
                             throw kernelError(message, errno);
                         }
@@ -152,10 +154,9 @@ public final class NetlinkSocket implements AutoCloseable {
                         }
                         return interrupted;
                     }
-                    case NetlinkMessage.NLMSG_OVERRUN -> throw new NetlinkException(
-                            "netlink overrun while dumping message type " + requestType);
-                    case NetlinkMessage.NLMSG_NOOP -> {
-                    }
+                    case NetlinkMessage.NLMSG_OVERRUN ->
+                        throw new NetlinkException("netlink overrun while dumping message type " + requestType);
+                    case NetlinkMessage.NLMSG_NOOP -> {}
                     default -> replies.add(message);
                 }
             }
@@ -175,9 +176,10 @@ public final class NetlinkSocket implements AutoCloseable {
                 if (message.sequence() != seq) {
                     continue; // answers an earlier request that was abandoned
                 }
-                if (message.type() == NetlinkMessage.NLMSG_ERROR && message.payload().remaining() < 4) {
-                    throw new MalformedMessageException("error message (type " + NetlinkMessage.NLMSG_ERROR
-                            + ") without an error code");
+                if (message.type() == NetlinkMessage.NLMSG_ERROR
+                        && message.payload().remaining() < 4) {
+                    throw new MalformedMessageException(
+                            "error message (type " + NetlinkMessage.NLMSG_ERROR + ") without an error code");
                 }
                 ours.add(message);
             }

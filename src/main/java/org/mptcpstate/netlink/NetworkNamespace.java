@@ -14,8 +14,7 @@ import java.util.concurrent.Callable;
 public final class NetworkNamespace {
     private static final Path NAMED = Path.of("/run/netns");
 
-    private NetworkNamespace() {
-    }
+    private NetworkNamespace() {}
 
     /**
      * A namespace argument as users give it: a name under /run/netns (as {@code ip netns} makes them), or a

@@ -50,8 +50,7 @@ public final class RtNetlink {
     private static final int RTA_MULTIPATH = 9;
     private static final int RTA_TABLE = 15;
 
-    private RtNetlink() {
-    }
+    private RtNetlink() {}
 
     /** A network interface as RTM_NEWLINK describes it. */
     public record Link(int index, String name, String kind, int flags, int hardwareType, int operState) {
@@ -65,8 +64,8 @@ public final class RtNetlink {
      * An interface address as RTM_NEWADDR describes it. {@code flags} is IFA_FLAGS when present (it supersedes
      * the 8-bit header field); {@code local} is IFA_LOCAL when present, else IFA_ADDRESS.
      */
-    public record Address(int family, int prefixLength, int flags, int scope, int index, InetAddress local,
-                          String label) {
+    public record Address(
+            int family, int prefixLength, int flags, int scope, int index, InetAddress local, String label) {
         public static final int IFA_F_SECONDARY = 0x01;
         public static final int IFA_F_DADFAILED = 0x08;
         public static final int IFA_F_DEPRECATED = 0x20;
@@ -75,8 +74,17 @@ public final class RtNetlink {
     }
 
     /** A route as RTM_NEWROUTE describes it; {@code outputInterfaces} holds RTA_OIF or every nexthop's. */
-    public record Route(int family, int destinationLength, int table, int protocol, int scope, int type,
-                        InetAddress destination, InetAddress gateway, int priority, List<Integer> outputInterfaces) {
+    public record Route(
+            int family,
+            int destinationLength,
+            int table,
+            int protocol,
+            int scope,
+            int type,
+            InetAddress destination,
+            InetAddress gateway,
+            int priority,
+            List<Integer> outputInterfaces) {
         public Route {
             outputInterfaces = List.copyOf(outputInterfaces);
         }
@@ -87,7 +95,9 @@ public final class RtNetlink {
     }
 
     public static List<Link> dumpLinks(NetlinkSocket socket) {
-        byte[] attributes = new AttributeEncoder().u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS).toBytes();
+        byte[] attributes = new AttributeEncoder()
+                .u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS)
+                .toBytes();
         ByteBuffer request = ByteBuffer.allocate(IFINFOMSG + attributes.length).order(ByteOrder.nativeOrder());
         request.put((byte) AF_UNSPEC).position(IFINFOMSG).put(attributes);
         List<Link> links = new ArrayList<>();
@@ -184,8 +194,7 @@ public final class RtNetlink {
                         }
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         if (name == null) {
@@ -212,8 +221,7 @@ public final class RtNetlink {
                 case IFA_LOCAL -> local = attributes.bytes();
                 case IFA_LABEL -> label = attributes.string();
                 case IFA_FLAGS -> flags = attributes.u32();
-                default -> {
-                }
+                default -> {}
             }
         }
         byte[] chosen = local != null ? local : address;
@@ -246,13 +254,12 @@ public final class RtNetlink {
                 case RTA_GATEWAY -> gateway = toInet(attributes.bytes(), family, attributes);
                 case RTA_PRIORITY -> priority = attributes.u32();
                 case RTA_MULTIPATH -> readNexthops(attributes, interfaces);
-                default -> {
-                }
+                default -> {}
             }
         }
         attributes.check();
-        return new Route(family, destinationLength, table, protocol, scope, type, destination, gateway, priority,
-                interfaces);
+        return new Route(
+                family, destinationLength, table, protocol, scope, type, destination, gateway, priority, interfaces);
     }
 
     /** RTA_MULTIPATH is a packed array of rtnexthop (len u16, flags u8, hops u8, ifindex s32, attributes). */

@@ -49,7 +49,8 @@ final class SocketTransport implements Transport {
             } catch (LastErrorException e) {
                 throw new SystemCallException("getsockname(AF_NETLINK)", e.getErrorCode());
             }
-            return new SocketTransport(fd, ByteBuffer.wrap(address).order(ByteOrder.nativeOrder()).getInt(4));
+            return new SocketTransport(
+                    fd, ByteBuffer.wrap(address).order(ByteOrder.nativeOrder()).getInt(4));
         } catch (RuntimeException e) {
             LibC.close(fd);
             throw e;

@@ -10,7 +10,8 @@ import java.nio.ByteOrder;
  * {@link NetlinkSocket#await(long, Wakeup)}. {@link #signal()} is safe from any thread.
  */
 public final class Wakeup implements AutoCloseable {
-    private static final byte[] ONE = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, 1).array();
+    private static final byte[] ONE =
+            ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, 1).array();
 
     private final int fd;
     private volatile boolean closed;

@@ -56,12 +56,10 @@ public final class Installation {
     }
 
     /** A file to install: a root-relative path from {@link #KNOWN_FILES} and its content. */
-    public record FileContent(String path, byte[] content) {
-    }
+    public record FileContent(String path, byte[] content) {}
 
     /** What a run changed: the files written and the files removed, as absolute paths, and what was left. */
-    public record Result(List<Path> written, List<Path> removed, List<String> kept) {
-    }
+    public record Result(List<Path> written, List<Path> removed, List<String> kept) {}
 
     /** Refusals that leave everything as it was: someone else's file is in the way, or no permission. */
     public static final class RefusedException extends RuntimeException {
@@ -91,9 +89,12 @@ public final class Installation {
                 checkKnown(file.path());
                 Path target = resolve(file.path());
                 if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !old.owns(file.path(), target)) {
-                    throw new RefusedException(target + (old.files().containsKey(file.path())
-                            ? " was changed after mptcpstate persist wrote it; move it away first to replace it"
-                            : " exists and was not written by mptcpstate persist; move it away first"), false);
+                    throw new RefusedException(
+                            target
+                                    + (old.files().containsKey(file.path())
+                                            ? " was changed after mptcpstate persist wrote it; move it away first to replace it"
+                                            : " exists and was not written by mptcpstate persist; move it away first"),
+                            false);
                 }
             }
             for (FileContent file : files) {
@@ -204,8 +205,8 @@ public final class Installation {
             throw new RefusedException("cannot create " + directory + ": " + existing + " is not a directory", false);
         }
         if (!Files.isWritable(existing)) {
-            throw new RefusedException("cannot write " + directory + ": permission denied on " + existing
-                    + rootHint(), true);
+            throw new RefusedException(
+                    "cannot write " + directory + ": permission denied on " + existing + rootHint(), true);
         }
     }
 
@@ -243,8 +244,8 @@ public final class Installation {
         Path temporary = Files.createTempFile(directory, "." + target.getFileName() + ".", ".tmp");
         try {
             Files.setPosixFilePermissions(temporary, FILE_MODE);
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel channel =
+                    FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -308,7 +309,8 @@ public final class Installation {
     private record Manifest(Map<String, String> files, Set<String> directories) {
         boolean owns(String relative, Path target) throws IOException {
             String hash = files.get(relative);
-            return hash != null && Files.isRegularFile(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            return hash != null
+                    && Files.isRegularFile(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)
                     && hash.equals(sha256(Files.readAllBytes(target)));
         }
 
@@ -316,7 +318,11 @@ public final class Installation {
             StringBuilder text = new StringBuilder("# Written by `mptcpstate persist`: what `mptcpstate unpersist`"
                     + " removes (a file only while its SHA-256 matches).\n");
             for (Map.Entry<String, String> file : files.entrySet()) {
-                text.append("file ").append(file.getValue()).append(' ').append(file.getKey()).append('\n');
+                text.append("file ")
+                        .append(file.getValue())
+                        .append(' ')
+                        .append(file.getKey())
+                        .append('\n');
             }
             for (String directory : directories) {
                 text.append("dir ").append(directory).append('\n');

@@ -9,14 +9,14 @@ import java.nio.file.Path;
 public final class SystemdUnit {
     public static final String NAME = "mptcpstate.service";
 
-    private SystemdUnit() {
-    }
+    private SystemdUnit() {}
 
     /** The unit for a launcher at {@code launcher} (absolute) reading {@code stateFile} (absolute). */
     public static String text(Path launcher, String stateFile) {
         String launcherText = launcher.toString();
         // The launcher must stay readable: a launcher in a home directory only gets read-only homes.
-        boolean inHome = launcherText.startsWith("/home/") || launcherText.startsWith("/root/")
+        boolean inHome = launcherText.startsWith("/home/")
+                || launcherText.startsWith("/root/")
                 || launcherText.startsWith("/run/user/");
         return "# Written by `mptcpstate persist`; `mptcpstate unpersist` removes it.\n"
                 + "[Unit]\n"
@@ -74,7 +74,10 @@ public final class SystemdUnit {
         if (plain) {
             return word;
         }
-        return "\"" + word.replace("\\", "\\\\").replace("\"", "\\\"").replace("%", "%%").replace("$", "$$")
-                + "\"";
+        return "\""
+                + word.replace("\\", "\\\\")
+                        .replace("\"", "\\\"")
+                        .replace("%", "%%")
+                        .replace("$", "$$") + "\"";
     }
 }

@@ -29,8 +29,11 @@ public sealed interface Change {
                 text.append(" subflows ").append(subflowsFrom).append(" -> ").append(subflows);
             }
             if (addAddrAccepted != null) {
-                text.append(subflows != null ? "," : "").append(" add-addr-accepted ").append(addAddrAcceptedFrom)
-                        .append(" -> ").append(addAddrAccepted);
+                text.append(subflows != null ? "," : "")
+                        .append(" add-addr-accepted ")
+                        .append(addAddrAcceptedFrom)
+                        .append(" -> ")
+                        .append(addAddrAccepted);
             }
             return text.toString();
         }
@@ -40,8 +43,8 @@ public sealed interface Change {
     record RemoveEndpoint(KernelEndpoint endpoint, String interfaceName) implements Change {
         @Override
         public String describe() {
-            return "- endpoint " + endpoint.id() + ": " + text(endpoint.address(), endpoint.port(), interfaceName)
-                    + " " + endpoint.flags();
+            return "- endpoint " + endpoint.id() + ": " + text(endpoint.address(), endpoint.port(), interfaceName) + " "
+                    + endpoint.flags();
         }
     }
 
@@ -49,8 +52,8 @@ public sealed interface Change {
     record ChangeFlags(KernelEndpoint endpoint, EndpointFlags to, String interfaceName) implements Change {
         @Override
         public String describe() {
-            return "~ endpoint " + endpoint.id() + ": " + text(endpoint.address(), endpoint.port(), interfaceName)
-                    + " " + endpoint.flags() + " -> " + to;
+            return "~ endpoint " + endpoint.id() + ": " + text(endpoint.address(), endpoint.port(), interfaceName) + " "
+                    + endpoint.flags() + " -> " + to;
         }
     }
 
@@ -64,7 +67,8 @@ public sealed interface Change {
     }
 
     private static String text(InetAddress address, int port, String interfaceName) {
-        return IpAddresses.format(address) + (port == 0 ? "" : " port " + port)
+        return IpAddresses.format(address)
+                + (port == 0 ? "" : " port " + port)
                 + (interfaceName == null ? "" : " on " + interfaceName);
     }
 }

@@ -1,18 +1,17 @@
 package org.mptcpstate.plan;
 
 import org.mptcpstate.state.Attachments;
-import org.mptcpstate.state.ShowDocument;
 import org.mptcpstate.state.DesiredState;
-import org.mptcpstate.state.Position;
+import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.Ineligibility;
 import org.mptcpstate.state.InvalidStateException;
 import org.mptcpstate.state.IpAddresses;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.KernelRules;
 import org.mptcpstate.state.MptcpFlag;
-import org.mptcpstate.state.Diagnostic;
+import org.mptcpstate.state.Position;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
 
@@ -41,6 +40,7 @@ public final class Planner {
     private final Map<Integer, Link> linksByIndex = new HashMap<>();
     /** Each link's addresses in the kernel's order: one pass, so that planning n interfaces is not n^2. */
     private final Map<Integer, List<LinkAddress>> addressesByIndex;
+
     private final List<Diagnostic> problems = new ArrayList<>();
     private final List<Diagnostic> warnings = new ArrayList<>();
     private final List<Change> removals = new ArrayList<>();
@@ -73,8 +73,8 @@ public final class Planner {
             Integer subflows = differs(mptcp.subflows(), current.limits().subflows());
             Integer accepted = differs(mptcp.addAddrAccepted(), current.limits().addAddrAccepted());
             if (subflows != null || accepted != null) {
-                changes.add(new Change.SetLimits(current.limits().subflows(), subflows,
-                        current.limits().addAddrAccepted(), accepted));
+                changes.add(new Change.SetLimits(
+                        current.limits().subflows(), subflows, current.limits().addAddrAccepted(), accepted));
             }
         }
         for (DesiredState.Interface iface : desired.interfaces()) {
@@ -91,20 +91,27 @@ public final class Planner {
         checkDuplicates(result);
         int resulting = result.endpoints().size();
         if (resulting > KernelRules.MAX_ENDPOINTS) {
-            problems.add(new Diagnostic(documentPosition(), "the namespace would hold "
-                    + resulting + " MPTCP endpoints; the kernel allows at most " + KernelRules.MAX_ENDPOINTS));
+            problems.add(new Diagnostic(
+                    documentPosition(),
+                    "the namespace would hold " + resulting + " MPTCP endpoints; the kernel allows at most "
+                            + KernelRules.MAX_ENDPOINTS));
         }
         if (!problems.isEmpty()) {
             throw new InvalidStateException(problems);
         }
         boolean managesEndpoints = !desired.interfaces().isEmpty() || (mptcp != null && mptcp.endpoints() != null);
         if (managesEndpoints && !"kernel".equals(current.sysctls().pathManager())) {
-            warnings.add(new Diagnostic(null, "net.mptcp.path_manager is " + current.sysctls().pathManager()
-                    + ": the kernel ignores endpoints until it is set to kernel"));
+            warnings.add(new Diagnostic(
+                    null,
+                    "net.mptcp.path_manager is " + current.sysctls().pathManager()
+                            + ": the kernel ignores endpoints until it is set to kernel"));
         }
-        boolean enabledAfter = mptcp != null && mptcp.enabled() != null ? mptcp.enabled() : current.sysctls().enabled();
+        boolean enabledAfter = mptcp != null && mptcp.enabled() != null
+                ? mptcp.enabled()
+                : current.sysctls().enabled();
         if (!enabledAfter) {
-            warnings.add(new Diagnostic(mptcp == null ? null : mptcp.position(),
+            warnings.add(new Diagnostic(
+                    mptcp == null ? null : mptcp.position(),
                     "MPTCP is disabled (net.mptcp.enabled = 0): new connections will not use it"));
         }
         return new Plan(changes, warnings);
@@ -115,7 +122,9 @@ public final class Planner {
         if (desired.mptcp() != null) {
             return desired.mptcp().position();
         }
-        return desired.interfaces().isEmpty() ? null : desired.interfaces().get(0).position();
+        return desired.interfaces().isEmpty()
+                ? null
+                : desired.interfaces().get(0).position();
     }
 
     private static Integer differs(Integer wanted, int actual) {
@@ -125,18 +134,23 @@ public final class Planner {
     private void planInterface(DesiredState.Interface iface) {
         Link link = linksByName.get(iface.name());
         if (link == null) {
-            problems.add(new Diagnostic(iface.position(), "interface " + iface.name() + " does not exist in this network"
-                    + " namespace; mptcpstate manages MPTCP endpoints, not interfaces"));
+            problems.add(new Diagnostic(
+                    iface.position(),
+                    "interface " + iface.name() + " does not exist in this network"
+                            + " namespace; mptcpstate manages MPTCP endpoints, not interfaces"));
             return;
         }
         if (iface.type() != null && !iface.type().equals(link.type())) {
-            warnings.add(new Diagnostic(iface.position(), "interface " + iface.name() + " is of type "
-                    + link.type() + ", not " + iface.type()));
+            warnings.add(new Diagnostic(
+                    iface.position(),
+                    "interface " + iface.name() + " is of type " + link.type() + ", not " + iface.type()));
         }
         if (iface.state() != null && iface.state().equals("up") != link.up()) {
-            warnings.add(new Diagnostic(iface.position(), "interface " + iface.name() + " is "
-                    + (link.up() ? "up" : "down") + ", the file says " + iface.state()
-                    + "; mptcpstate does not change links"));
+            warnings.add(new Diagnostic(
+                    iface.position(),
+                    "interface " + iface.name() + " is "
+                            + (link.up() ? "up" : "down") + ", the file says " + iface.state()
+                            + "; mptcpstate does not change links"));
         }
         List<LinkAddress> onLink = addressesByIndex.getOrDefault(link.index(), List.of());
         // by identity: the record's own hashCode is bootstrapped at run time and hashes every field
@@ -144,13 +158,17 @@ public final class Planner {
         for (DesiredState.Address address : iface.addresses()) {
             LinkAddress found = find(onLink, address.ip());
             if (found == null) {
-                problems.add(new Diagnostic(address.position(), IpAddresses.format(address.ip()) + " is not an address"
-                        + " of " + iface.name() + "; mptcpstate manages MPTCP endpoints, not addresses"));
+                problems.add(new Diagnostic(
+                        address.position(),
+                        IpAddresses.format(address.ip()) + " is not an address" + " of " + iface.name()
+                                + "; mptcpstate manages MPTCP endpoints, not addresses"));
             } else if (address.prefixLength() != null && address.prefixLength() != found.prefixLength()) {
-                problems.add(new Diagnostic(address.position(), IpAddresses.format(address.ip()) + "/"
-                        + address.prefixLength() + " is not on " + iface.name() + ": it has "
-                        + IpAddresses.format(found.address()) + "/" + found.prefixLength()
-                        + "; mptcpstate manages MPTCP endpoints, not addresses"));
+                problems.add(new Diagnostic(
+                        address.position(),
+                        IpAddresses.format(address.ip()) + "/"
+                                + address.prefixLength() + " is not on " + iface.name() + ": it has "
+                                + IpAddresses.format(found.address()) + "/" + found.prefixLength()
+                                + "; mptcpstate manages MPTCP endpoints, not addresses"));
             } else {
                 listed.put(found, address);
             }
@@ -172,9 +190,11 @@ public final class Planner {
             planAddress(link, address, wanted);
         }
         // endpoints bound here whose address is gone; when mptcp.endpoints is stated, it decides about them
-        if (iface.addressFlags() != null && (desired.mptcp() == null || desired.mptcp().endpoints() == null)) {
+        if (iface.addressFlags() != null
+                && (desired.mptcp() == null || desired.mptcp().endpoints() == null)) {
             for (KernelEndpoint endpoint : current.endpoints()) {
-                if (endpoint.interfaceIndex() == link.index() && endpoint.port() == 0
+                if (endpoint.interfaceIndex() == link.index()
+                        && endpoint.port() == 0
                         && find(onLink, endpoint.address()) == null) {
                     remove(endpoint, link.name());
                 }
@@ -183,8 +203,8 @@ public final class Planner {
     }
 
     /** Whether flags may be configured on this address; explains in a warning when not, or when not ready. */
-    private boolean eligible(DesiredState.Interface iface, LinkAddress address, boolean explicit,
-                             EndpointFlags wanted, Position where) {
+    private boolean eligible(
+            DesiredState.Interface iface, LinkAddress address, boolean explicit, EndpointFlags wanted, Position where) {
         String text = iface.name() + " " + IpAddresses.format(address.address());
         if (wanted.isEmpty() && (explicit || Ineligibility.of(address.address()) == null)) {
             return true; // removing an endpoint is always allowed where the file asks for none
@@ -192,9 +212,13 @@ public final class Planner {
         Ineligibility reason = Ineligibility.of(address.address());
         if (reason != null && !(explicit && reason == Ineligibility.UNIQUE_LOCAL)) {
             if (!wanted.isEmpty()) {
-                warnings.add(new Diagnostic(where, "skipping " + text + ": " + reason.yamlName() + " addresses get no"
-                        + " MPTCP endpoint" + (reason == Ineligibility.UNIQUE_LOCAL
-                        ? " unless the address lists its own mptcp-flags" : "")));
+                warnings.add(new Diagnostic(
+                        where,
+                        "skipping " + text + ": " + reason.yamlName() + " addresses get no"
+                                + " MPTCP endpoint"
+                                + (reason == Ineligibility.UNIQUE_LOCAL
+                                        ? " unless the address lists its own mptcp-flags"
+                                        : "")));
             }
             return false;
         }
@@ -203,8 +227,10 @@ public final class Planner {
             return false;
         }
         if (address.has(LinkAddress.TENTATIVE) && !wanted.isEmpty()) {
-            warnings.add(new Diagnostic(where, text + " is tentative (duplicate address detection running):"
-                    + " subflows can use it once it completes"));
+            warnings.add(new Diagnostic(
+                    where,
+                    text + " is tentative (duplicate address detection running):"
+                            + " subflows can use it once it completes"));
         }
         return true;
     }
@@ -223,9 +249,12 @@ public final class Planner {
             KernelEndpoint elsewhere = unattachedOn(address.address());
             if (elsewhere != null) {
                 if (listedInEndpoints(elsewhere)) {
-                    problems.add(new Diagnostic(documentPosition(), IpAddresses.format(address.address()) + " gets flags"
-                            + " on " + link.name() + " and is also listed in mptcp.endpoints; the kernel holds one"
-                            + " endpoint per address"));
+                    problems.add(new Diagnostic(
+                            documentPosition(),
+                            IpAddresses.format(address.address()) + " gets flags"
+                                    + " on " + link.name()
+                                    + " and is also listed in mptcp.endpoints; the kernel holds one"
+                                    + " endpoint per address"));
                     return;
                 }
                 replace(elsewhere, address.address(), 0, wanted, link, true);
@@ -240,7 +269,8 @@ public final class Planner {
     private KernelEndpoint unattachedOn(InetAddress address) {
         InetAddress identity = IpAddresses.kernelIdentity(address);
         for (KernelEndpoint endpoint : attachments.standalone()) {
-            if (endpoint.port() == 0 && IpAddresses.kernelIdentity(endpoint.address()).equals(identity)) {
+            if (endpoint.port() == 0
+                    && IpAddresses.kernelIdentity(endpoint.address()).equals(identity)) {
                 return endpoint;
             }
         }
@@ -271,14 +301,17 @@ public final class Planner {
             if (wanted.interfaceName() != null) {
                 link = linksByName.get(wanted.interfaceName());
                 if (link == null) {
-                    problems.add(new Diagnostic(wanted.position(), "interface " + wanted.interfaceName()
-                            + " does not exist in this network namespace"));
+                    problems.add(new Diagnostic(
+                            wanted.position(),
+                            "interface " + wanted.interfaceName() + " does not exist in this network namespace"));
                     continue;
                 }
             }
             if (port == 0 && wouldAttach(wanted.address(), link)) {
-                problems.add(new Diagnostic(wanted.position(), IpAddresses.format(wanted.address()) + " is an address of"
-                        + " an interface: give its flags as that interface address's mptcp-flags instead"));
+                problems.add(new Diagnostic(
+                        wanted.position(),
+                        IpAddresses.format(wanted.address()) + " is an address of"
+                                + " an interface: give its flags as that interface address's mptcp-flags instead"));
                 continue;
             }
             EndpointFlags flags = wanted.flags() == null ? EndpointFlags.NONE : wanted.flags();
@@ -295,7 +328,11 @@ public final class Planner {
                 continue;
             }
             if (existing == null) {
-                additions.add(new Change.AddEndpoint(wanted.address(), port, flags, link == null ? 0 : link.index(),
+                additions.add(new Change.AddEndpoint(
+                        wanted.address(),
+                        port,
+                        flags,
+                        link == null ? 0 : link.index(),
                         link == null ? null : link.name()));
                 continue;
             }
@@ -334,10 +371,12 @@ public final class Planner {
                 KernelEndpoint b = endpoints.get(j);
                 if (a.port() == b.port()
                         && IpAddresses.kernelIdentity(a.address()).equals(IpAddresses.kernelIdentity(b.address()))) {
-                    problems.add(new Diagnostic(documentPosition(), "the namespace would hold two endpoints on "
-                            + IpAddresses.format(a.address()) + (a.port() == 0 ? "" : " port " + a.port())
-                            + "; the kernel allows one per address (is it on two interfaces, or also listed in"
-                            + " mptcp.endpoints?)"));
+                    problems.add(new Diagnostic(
+                            documentPosition(),
+                            "the namespace would hold two endpoints on "
+                                    + IpAddresses.format(a.address()) + (a.port() == 0 ? "" : " port " + a.port())
+                                    + "; the kernel allows one per address (is it on two interfaces, or also listed in"
+                                    + " mptcp.endpoints?)"));
                     return;
                 }
             }
@@ -345,16 +384,16 @@ public final class Planner {
     }
 
     /** In place when only backup/fullmesh change and the binding stays; otherwise remove plus add. */
-    private void replace(KernelEndpoint existing, InetAddress address, int port, EndpointFlags wanted, Link link,
-                         boolean rebind) {
+    private void replace(
+            KernelEndpoint existing, InetAddress address, int port, EndpointFlags wanted, Link link, boolean rebind) {
         if (!rebind && existing.flags().differsOnlyInPlace(wanted)) {
             flagChanges.add(new Change.ChangeFlags(existing, wanted, nameOf(existing)));
             return;
         }
         remove(existing, nameOf(existing));
         int index = link != null ? link.index() : existing.interfaceIndex();
-        additions.add(new Change.AddEndpoint(address, port, wanted, index,
-                link != null ? link.name() : nameOf(existing)));
+        additions.add(
+                new Change.AddEndpoint(address, port, wanted, index, link != null ? link.name() : nameOf(existing)));
     }
 
     private void remove(KernelEndpoint endpoint, String interfaceName) {
@@ -376,5 +415,4 @@ public final class Planner {
         }
         return null;
     }
-
 }

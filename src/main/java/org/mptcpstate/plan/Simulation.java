@@ -1,9 +1,9 @@
 package org.mptcpstate.plan;
 
 import org.mptcpstate.state.EndpointFlags;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.KernelRules;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Limits;
 import org.mptcpstate.state.Snapshot.Sysctls;
 
@@ -24,8 +24,7 @@ public final class Simulation {
         }
     };
 
-    private Simulation() {
-    }
+    private Simulation() {}
 
     public static Snapshot apply(Snapshot snapshot, List<Change> changes) {
         boolean enabled = snapshot.sysctls().enabled();
@@ -46,18 +45,24 @@ public final class Simulation {
                     if (e.id() == flags.endpoint().id()) {
                         int bits = (e.flags().bits() & ~KernelRules.IN_PLACE_FLAGS)
                                 | (flags.to().bits() & KernelRules.IN_PLACE_FLAGS);
-                        endpoints.set(i, new KernelEndpoint(e.id(), e.address(), e.port(), new EndpointFlags(bits),
-                                e.interfaceIndex()));
+                        endpoints.set(
+                                i,
+                                new KernelEndpoint(
+                                        e.id(), e.address(), e.port(), new EndpointFlags(bits), e.interfaceIndex()));
                     }
                 }
             } else if (change instanceof Change.AddEndpoint add) {
-                endpoints.add(new KernelEndpoint(freeId(endpoints), add.address(), add.port(), add.flags(),
-                        add.interfaceIndex()));
+                endpoints.add(new KernelEndpoint(
+                        freeId(endpoints), add.address(), add.port(), add.flags(), add.interfaceIndex()));
             }
         }
         endpoints.sort(BY_ID);
-        return new Snapshot(new Sysctls(enabled, snapshot.sysctls().pathManager()),
-                new Limits(subflows, addAddrAccepted), endpoints, snapshot.links(), snapshot.addresses(),
+        return new Snapshot(
+                new Sysctls(enabled, snapshot.sysctls().pathManager()),
+                new Limits(subflows, addAddrAccepted),
+                endpoints,
+                snapshot.links(),
+                snapshot.addresses(),
                 snapshot.defaultRoutes());
     }
 

@@ -10,8 +10,8 @@ public final class ApplyInterruptedException extends ApplyFailedException {
     private static final long serialVersionUID = 1L;
     private final String signal;
 
-    ApplyInterruptedException(String signal, String reason, Plan plan, List<Change> applied,
-                              Rollback.Outcome rollback) {
+    ApplyInterruptedException(
+            String signal, String reason, Plan plan, List<Change> applied, Rollback.Outcome rollback) {
         super(reason, null, plan, applied, rollback);
         this.signal = signal;
     }

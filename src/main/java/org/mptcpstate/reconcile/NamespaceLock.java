@@ -47,8 +47,8 @@ public final class NamespaceLock implements AutoCloseable {
         Path file = directory.resolve(namespaceId() + ".lock");
         try {
             Files.createDirectories(directory);
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.READ);
+            FileChannel channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
             try {
                 return lock(channel, file, wait);
             } catch (IOException | RuntimeException e) {
@@ -56,8 +56,7 @@ public final class NamespaceLock implements AutoCloseable {
                 throw e;
             }
         } catch (AccessDeniedException e) {
-            throw new PermissionDeniedException("applying needs root or CAP_NET_ADMIN (cannot write " + file + ")",
-                    e);
+            throw new PermissionDeniedException("applying needs root or CAP_NET_ADMIN (cannot write " + file + ")", e);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot lock " + file, e);
         }
@@ -95,7 +94,8 @@ public final class NamespaceLock implements AutoCloseable {
     /** "net-4026531840": the inode of the calling thread's network namespace. */
     static String namespaceId() {
         try {
-            String link = Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
+            String link =
+                    Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
             return link.replace(":[", "-").replace("]", "");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot identify the network namespace", e);

@@ -17,8 +17,7 @@ import java.util.List;
  * same file again plans nothing and writes nothing.
  */
 public final class Reconciler {
-    private Reconciler() {
-    }
+    private Reconciler() {}
 
     /**
      * @throws org.mptcpstate.state.InvalidStateException when the file does not fit this namespace (nothing
@@ -34,8 +33,8 @@ public final class Reconciler {
      * it reports a signal, the changes made so far are rolled back and {@link ApplyInterruptedException} is
      * thrown, so an interrupted apply leaves the namespace as it was. After the last change the apply completes.
      */
-    public static ApplyResult apply(MptcpKernel kernel, DesiredState desired, boolean verify,
-                                    Interruption interruption) {
+    public static ApplyResult apply(
+            MptcpKernel kernel, DesiredState desired, boolean verify, Interruption interruption) {
         Snapshot before = kernel.query();
         Plan plan = Planner.plan(desired, before);
         if (plan.isEmpty()) {
@@ -46,8 +45,8 @@ public final class Reconciler {
             for (Change change : plan.changes()) {
                 String signal = interruption.requested();
                 if (signal != null) {
-                    throw new Interrupted(signal, "interrupted by SIG" + signal + " before \""
-                            + change.describe() + "\"");
+                    throw new Interrupted(
+                            signal, "interrupted by SIG" + signal + " before \"" + change.describe() + "\"");
                 }
                 try {
                     execute(kernel, change);
@@ -59,16 +58,19 @@ public final class Reconciler {
             if (verify) {
                 Plan remaining = Planner.plan(desired, kernel.query());
                 if (!remaining.isEmpty()) {
-                    throw new StepFailed("verification failed: after the apply the kernel still differs: "
-                            + remaining.changes().get(0).describe()
-                            + (remaining.changes().size() > 1 ? " (and " + (remaining.changes().size() - 1)
-                            + " more)" : ""), null);
+                    throw new StepFailed(
+                            "verification failed: after the apply the kernel still differs: "
+                                    + remaining.changes().get(0).describe()
+                                    + (remaining.changes().size() > 1
+                                            ? " (and " + (remaining.changes().size() - 1) + " more)"
+                                            : ""),
+                            null);
                 }
             }
             return new ApplyResult(plan, applied, verify);
         } catch (Interrupted e) {
-            throw new ApplyInterruptedException(e.signal, e.getMessage(), plan, applied,
-                    Rollback.restore(kernel, before));
+            throw new ApplyInterruptedException(
+                    e.signal, e.getMessage(), plan, applied, Rollback.restore(kernel, before));
         } catch (RuntimeException e) {
             String message = e instanceof StepFailed ? e.getMessage() : "failed: " + oneLine(e);
             Throwable cause = e instanceof StepFailed ? e.getCause() : e;

@@ -1,9 +1,9 @@
 package org.mptcpstate.reconcile;
 
 import org.mptcpstate.kernel.MptcpKernel;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.state.KernelEndpoint;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +15,7 @@ import java.util.List;
  * user space cannot create them.
  */
 public final class Rollback {
-    private Rollback() {
-    }
+    private Rollback() {}
 
     /** How the restore went: the steps that failed and the differences still there after it. */
     public record Outcome(List<String> failedSteps, List<String> differences) {
@@ -61,7 +60,9 @@ public final class Rollback {
             if (original != null) {
                 // an in-place flag change is undone in place too, so live subflows keep running
                 restoredInPlace.add(original);
-                step(failed, "restore flags of endpoint " + original.id(),
+                step(
+                        failed,
+                        "restore flags of endpoint " + original.id(),
                         () -> kernel.setEndpointFlags(original.id(), original.flags()));
             } else {
                 step(failed, "delete endpoint " + endpoint.id(), () -> kernel.deleteEndpoint(endpoint.id()));
@@ -69,16 +70,29 @@ public final class Rollback {
         }
         for (KernelEndpoint endpoint : before) {
             if (!after.contains(endpoint) && !restoredInPlace.contains(endpoint)) {
-                step(failed, "re-add endpoint " + endpoint.id(), () -> kernel.addEndpoint(endpoint.id(),
-                        endpoint.address(), endpoint.port(), endpoint.flags(), endpoint.interfaceIndex()));
+                step(
+                        failed,
+                        "re-add endpoint " + endpoint.id(),
+                        () -> kernel.addEndpoint(
+                                endpoint.id(),
+                                endpoint.address(),
+                                endpoint.port(),
+                                endpoint.flags(),
+                                endpoint.interfaceIndex()));
             }
         }
         if (!now.limits().equals(snapshot.limits())) {
-            step(failed, "restore limits", () -> kernel.setLimits(snapshot.limits().subflows(),
-                    snapshot.limits().addAddrAccepted()));
+            step(
+                    failed,
+                    "restore limits",
+                    () -> kernel.setLimits(
+                            snapshot.limits().subflows(), snapshot.limits().addAddrAccepted()));
         }
         if (now.sysctls().enabled() != snapshot.sysctls().enabled()) {
-            step(failed, "restore net.mptcp.enabled", () -> kernel.setEnabled(snapshot.sysctls().enabled()));
+            step(
+                    failed,
+                    "restore net.mptcp.enabled",
+                    () -> kernel.setEnabled(snapshot.sysctls().enabled()));
         }
         try {
             return new Outcome(failed, differences(snapshot, kernel.query()));
@@ -89,8 +103,10 @@ public final class Rollback {
 
     private static KernelEndpoint sameButBackupOrFullmesh(List<KernelEndpoint> endpoints, KernelEndpoint changed) {
         for (KernelEndpoint endpoint : endpoints) {
-            if (endpoint.id() == changed.id() && endpoint.address().equals(changed.address())
-                    && endpoint.port() == changed.port() && endpoint.interfaceIndex() == changed.interfaceIndex()
+            if (endpoint.id() == changed.id()
+                    && endpoint.address().equals(changed.address())
+                    && endpoint.port() == changed.port()
+                    && endpoint.interfaceIndex() == changed.interfaceIndex()
                     && endpoint.flags().differsOnlyInPlace(changed.flags())) {
                 return endpoint;
             }
@@ -103,20 +119,20 @@ public final class Rollback {
         List<String> differences = new ArrayList<>();
         for (KernelEndpoint endpoint : expected.endpoints()) {
             if (endpoint.flags().has(MptcpFlag.IMPLICIT) && !hasId(actual.endpoints(), endpoint.id())) {
-                differences.add("kernel-made endpoint " + endpoint.id() + " (" + endpoint.address().getHostAddress()
-                        + ") was removed; only the kernel can make it again");
+                differences.add("kernel-made endpoint " + endpoint.id() + " ("
+                        + endpoint.address().getHostAddress() + ") was removed; only the kernel can make it again");
             }
         }
         for (KernelEndpoint endpoint : managed(expected.endpoints())) {
             if (!managed(actual.endpoints()).contains(endpoint)) {
-                differences.add("endpoint " + endpoint.id() + " (" + endpoint.address().getHostAddress()
-                        + ") is missing or differs");
+                differences.add("endpoint " + endpoint.id() + " ("
+                        + endpoint.address().getHostAddress() + ") is missing or differs");
             }
         }
         for (KernelEndpoint endpoint : managed(actual.endpoints())) {
             if (!managed(expected.endpoints()).contains(endpoint)) {
-                differences.add("endpoint " + endpoint.id() + " (" + endpoint.address().getHostAddress()
-                        + ") should not be there");
+                differences.add("endpoint " + endpoint.id() + " ("
+                        + endpoint.address().getHostAddress() + ") should not be there");
             }
         }
         if (!expected.limits().equals(actual.limits())) {

@@ -3,8 +3,8 @@ package org.mptcpstate.reconcile;
 import org.mptcpstate.kernel.KernelEvents;
 import org.mptcpstate.kernel.KernelEvents.Wait;
 import org.mptcpstate.kernel.MptcpKernel;
-import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.state.DesiredState;
+import org.mptcpstate.state.Diagnostic;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -82,8 +82,8 @@ public final class Watcher {
      * @param resyncMillis      re-read and correct drift this often
      * @param firstRetryMillis  the first back-off after a failure; doubles up to {@code maxRetryMillis}
      */
-    public record Settings(long quietMillis, long maxBurstMillis, long resyncMillis, long firstRetryMillis,
-                           long maxRetryMillis) {
+    public record Settings(
+            long quietMillis, long maxBurstMillis, long resyncMillis, long firstRetryMillis, long maxRetryMillis) {
         public static Settings withResync(long resyncMillis) {
             return new Settings(1, 100, resyncMillis, 500, 30_000);
         }
@@ -101,13 +101,24 @@ public final class Watcher {
     private MptcpKernel kernel;
     private List<Diagnostic> lastWarnings = List.of();
 
-    public Watcher(Access access, KernelEvents events, Source source, Listener listener, Settings settings,
-                   DesiredState initial) {
+    public Watcher(
+            Access access,
+            KernelEvents events,
+            Source source,
+            Listener listener,
+            Settings settings,
+            DesiredState initial) {
         this(access, events, source, listener, settings, initial, Clock.SYSTEM);
     }
 
-    public Watcher(Access access, KernelEvents events, Source source, Listener listener, Settings settings,
-                   DesiredState initial, Clock clock) {
+    public Watcher(
+            Access access,
+            KernelEvents events,
+            Source source,
+            Listener listener,
+            Settings settings,
+            DesiredState initial,
+            Clock clock) {
         this.clock = clock;
         this.access = access;
         this.events = events;
@@ -254,8 +265,7 @@ public final class Watcher {
                     return result; // stop or reload first; the step runs afterwards
                 }
                 case LOST -> result = Wait.LOST;
-                case CHANGED -> {
-                }
+                case CHANGED -> {}
             }
         }
     }

@@ -29,8 +29,8 @@ public record Attachments(Map<LinkAddress, KernelEndpoint> byAddress, List<Kerne
         return new Attachments(Collections.unmodifiableMap(byAddress), List.copyOf(standalone));
     }
 
-    private static LinkAddress homeOf(KernelEndpoint endpoint, List<LinkAddress> addresses,
-                                      Map<LinkAddress, KernelEndpoint> taken) {
+    private static LinkAddress homeOf(
+            KernelEndpoint endpoint, List<LinkAddress> addresses, Map<LinkAddress, KernelEndpoint> taken) {
         for (LinkAddress address : addresses) {
             if (address.address().equals(endpoint.address())
                     && (endpoint.interfaceIndex() == 0 || endpoint.interfaceIndex() == address.interfaceIndex())

@@ -18,30 +18,37 @@ public record DesiredState(Mptcp mptcp, List<Interface> interfaces) {
      * The namespace settings. {@code endpoints} null leaves endpoints that are not tied to an interface address
      * alone; a list (even empty) means exactly those.
      */
-    public record Mptcp(Boolean enabled, Integer subflows, Integer addAddrAccepted, List<StandaloneEndpoint> endpoints,
-                        Position position) {
+    public record Mptcp(
+            Boolean enabled,
+            Integer subflows,
+            Integer addAddrAccepted,
+            List<StandaloneEndpoint> endpoints,
+            Position position) {
         public Mptcp {
             endpoints = endpoints == null ? null : List.copyOf(endpoints);
         }
     }
 
     /** An endpoint not tied to an interface address; {@code port} and {@code interfaceName} may be null. */
-    public record StandaloneEndpoint(InetAddress address, Integer port, EndpointFlags flags, String interfaceName,
-                           Position position) {
-    }
+    public record StandaloneEndpoint(
+            InetAddress address, Integer port, EndpointFlags flags, String interfaceName, Position position) {}
 
     /**
      * A named interface. {@code addressFlags} null: not stated (only per-address flags apply); empty: no
      * endpoints on its eligible addresses. {@code type} and {@code state} are checked, never changed.
      */
-    public record Interface(String name, String type, String state, EndpointFlags addressFlags,
-                            List<Address> addresses, Position position) {
+    public record Interface(
+            String name,
+            String type,
+            String state,
+            EndpointFlags addressFlags,
+            List<Address> addresses,
+            Position position) {
         public Interface {
             addresses = addresses == null ? List.of() : List.copyOf(addresses);
         }
     }
 
     /** An address of an interface, which must exist on it; {@code mptcpFlags} null means "as the interface". */
-    public record Address(InetAddress ip, Integer prefixLength, EndpointFlags mptcpFlags, Position position) {
-    }
+    public record Address(InetAddress ip, Integer prefixLength, EndpointFlags mptcpFlags, Position position) {}
 }

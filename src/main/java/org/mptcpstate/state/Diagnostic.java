@@ -15,7 +15,8 @@ public record Diagnostic(Position position, String message) {
     // Written out: the generated record methods bootstrap through invokedynamic, which costs start-up time.
     @Override
     public boolean equals(Object other) {
-        return other instanceof Diagnostic diagnostic && java.util.Objects.equals(diagnostic.position, position)
+        return other instanceof Diagnostic diagnostic
+                && java.util.Objects.equals(diagnostic.position, position)
                 && diagnostic.message.equals(message);
     }
 

@@ -10,8 +10,7 @@ import java.net.UnknownHostException;
  * Text forms of IP addresses: written as iproute2 prints them (RFC 5952 for IPv6), read as literals only.
  */
 public final class IpAddresses {
-    private IpAddresses() {
-    }
+    private IpAddresses() {}
 
     /**
      * The address as the kernel compares endpoint addresses: an IPv4-mapped IPv6 address is its IPv4

@@ -13,6 +13,7 @@ public final class KernelRules {
     public static final int MAX_LIMIT = 8;
     /** Endpoint ids are a u8 on the wire; 0 means "let the kernel choose" and is no endpoint's id. */
     public static final int MIN_ENDPOINT_ID = 1;
+
     public static final int MAX_ENDPOINT_ID = 255;
     /** IFNAMSIZ less the terminating NUL. */
     public static final int MAX_INTERFACE_NAME_BYTES = 15;
@@ -21,8 +22,7 @@ public final class KernelRules {
     /** The flag bits the kernel keeps (signal to laminar); it drops others silently. */
     public static final int KNOWN_FLAGS = 0x3f;
 
-    private KernelRules() {
-    }
+    private KernelRules() {}
 
     /**
      * Why the kernel would refuse this interface name, or null: its dev_valid_name() takes 1 to 15 bytes, not
@@ -38,8 +38,7 @@ public final class KernelRules {
         }
         byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > MAX_INTERFACE_NAME_BYTES) {
-            return quoted + " is " + bytes.length + " bytes long; the kernel takes at most "
-                    + MAX_INTERFACE_NAME_BYTES;
+            return quoted + " is " + bytes.length + " bytes long; the kernel takes at most " + MAX_INTERFACE_NAME_BYTES;
         }
         for (byte b : bytes) {
             int c = b & 0xff;

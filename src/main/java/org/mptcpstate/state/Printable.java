@@ -9,8 +9,7 @@ public final class Printable {
     /** Quoted values longer than this are cut. */
     private static final int MAX_QUOTED = 64;
 
-    private Printable() {
-    }
+    private Printable() {}
 
     public static String of(String text) {
         StringBuilder out = null;

@@ -31,21 +31,29 @@ public record ShowDocument(Mptcp mptcp, List<Interface> interfaces) {
         }
     }
 
-    public record Limits(Integer subflows, Integer addAddrAccepted) {
-    }
+    public record Limits(Integer subflows, Integer addAddrAccepted) {}
 
     /**
      * An endpoint not tied to one interface address (one with a port, or whose address is on no interface).
      * {@code interfaceIndex} is set only when the endpoint names an interface that no longer exists.
      */
-    public record StandaloneEndpoint(InetAddress address, Integer id, Integer port, EndpointFlags flags,
-                                     String interfaceName, Integer interfaceIndex) {
-    }
+    public record StandaloneEndpoint(
+            InetAddress address,
+            Integer id,
+            Integer port,
+            EndpointFlags flags,
+            String interfaceName,
+            Integer interfaceIndex) {}
 
     /** One interface; {@code addressFlags} is the flag list shared by every eligible address. */
-    public record Interface(String name, String type, String state, String operState, EndpointFlags addressFlags,
-                            IpFamily ipv4, IpFamily ipv6) {
-    }
+    public record Interface(
+            String name,
+            String type,
+            String state,
+            String operState,
+            EndpointFlags addressFlags,
+            IpFamily ipv4,
+            IpFamily ipv6) {}
 
     /** One address family of an interface. */
     public record IpFamily(Boolean defaultRoute, List<Address> addresses) {
@@ -59,8 +67,13 @@ public record ShowDocument(Mptcp mptcp, List<Interface> interfaces) {
      * stated), {@code ineligible} says why interface-wide flags skip it, {@code kernelFlags} are the address
      * flags iproute2 would print (secondary/temporary, dynamic, deprecated, tentative, dadfailed).
      */
-    public record Address(InetAddress ip, int prefixLength, EndpointFlags mptcpFlags, Integer endpointId,
-                          Ineligibility ineligible, List<String> kernelFlags) {
+    public record Address(
+            InetAddress ip,
+            int prefixLength,
+            EndpointFlags mptcpFlags,
+            Integer endpointId,
+            Ineligibility ineligible,
+            List<String> kernelFlags) {
         public Address {
             kernelFlags = kernelFlags == null ? List.of() : List.copyOf(kernelFlags);
         }
@@ -91,14 +104,20 @@ public record ShowDocument(Mptcp mptcp, List<Interface> interfaces) {
         for (KernelEndpoint endpoint : attachments.standalone()) {
             Link link = linksByIndex.get(endpoint.interfaceIndex());
             boolean bound = endpoint.interfaceIndex() != 0;
-            standalone.add(new StandaloneEndpoint(endpoint.address(), endpoint.id(),
-                    endpoint.port() == 0 ? null : endpoint.port(), endpoint.flags(),
+            standalone.add(new StandaloneEndpoint(
+                    endpoint.address(),
+                    endpoint.id(),
+                    endpoint.port() == 0 ? null : endpoint.port(),
+                    endpoint.flags(),
                     link == null ? null : link.name(),
                     bound && link == null ? endpoint.interfaceIndex() : null));
         }
         Snapshot.Sysctls sysctls = snapshot.sysctls();
-        Mptcp mptcp = new Mptcp(sysctls.enabled(), sysctls.pathManager(),
-                new Limits(snapshot.limits().subflows(), snapshot.limits().addAddrAccepted()), standalone);
+        Mptcp mptcp = new Mptcp(
+                sysctls.enabled(),
+                sysctls.pathManager(),
+                new Limits(snapshot.limits().subflows(), snapshot.limits().addAddrAccepted()),
+                standalone);
 
         Map<Integer, List<LinkAddress>> addressesByLink = snapshot.addressesByInterface();
         List<Link> links = new ArrayList<>(snapshot.links());
@@ -106,15 +125,21 @@ public record ShowDocument(Mptcp mptcp, List<Interface> interfaces) {
         List<Interface> interfaces = new ArrayList<>();
         for (Link link : links) {
             if (names.isEmpty() || names.contains(link.name())) {
-                interfaces.add(interfaceOf(link, addressesByLink.getOrDefault(link.index(), List.of()),
-                        snapshot.defaultRoutes(), endpointOf));
+                interfaces.add(interfaceOf(
+                        link,
+                        addressesByLink.getOrDefault(link.index(), List.of()),
+                        snapshot.defaultRoutes(),
+                        endpointOf));
             }
         }
         return new ShowDocument(mptcp, interfaces);
     }
 
-    private static Interface interfaceOf(Link link, List<LinkAddress> addresses, Snapshot.DefaultRoutes routes,
-                                         Map<LinkAddress, KernelEndpoint> endpointOf) {
+    private static Interface interfaceOf(
+            Link link,
+            List<LinkAddress> addresses,
+            Snapshot.DefaultRoutes routes,
+            Map<LinkAddress, KernelEndpoint> endpointOf) {
         List<Address> ipv4 = new ArrayList<>();
         List<Address> ipv6 = new ArrayList<>();
         Set<EndpointFlags> eligibleFlags = new LinkedHashSet<>();
@@ -125,12 +150,22 @@ public record ShowDocument(Mptcp mptcp, List<Interface> interfaces) {
             if (ineligible == null) {
                 eligibleFlags.add(flags);
             }
-            Address state = new Address(address.address(), address.prefixLength(), flags,
-                    endpoint == null ? null : endpoint.id(), ineligible, kernelFlags(address));
+            Address state = new Address(
+                    address.address(),
+                    address.prefixLength(),
+                    flags,
+                    endpoint == null ? null : endpoint.id(),
+                    ineligible,
+                    kernelFlags(address));
             (address.address() instanceof Inet4Address ? ipv4 : ipv6).add(state);
         }
-        EndpointFlags shared = eligibleFlags.size() == 1 ? eligibleFlags.iterator().next() : null;
-        return new Interface(link.name(), link.type(), link.up() ? "up" : "down", link.operState().yamlName(),
+        EndpointFlags shared =
+                eligibleFlags.size() == 1 ? eligibleFlags.iterator().next() : null;
+        return new Interface(
+                link.name(),
+                link.type(),
+                link.up() ? "up" : "down",
+                link.operState().yamlName(),
                 shared,
                 new IpFamily(routes.ipv4().contains(link.index()), ipv4),
                 new IpFamily(routes.ipv6().contains(link.index()), ipv6));

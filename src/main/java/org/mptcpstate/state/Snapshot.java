@@ -11,8 +11,13 @@ import java.util.Set;
  * What the kernel holds for one network namespace, read in one go: the facts that show, plan and verify
  * work from. Lists keep the kernel's order.
  */
-public record Snapshot(Sysctls sysctls, Limits limits, List<KernelEndpoint> endpoints, List<Link> links,
-                       List<LinkAddress> addresses, DefaultRoutes defaultRoutes) {
+public record Snapshot(
+        Sysctls sysctls,
+        Limits limits,
+        List<KernelEndpoint> endpoints,
+        List<Link> links,
+        List<LinkAddress> addresses,
+        DefaultRoutes defaultRoutes) {
     public Snapshot {
         endpoints = List.copyOf(endpoints);
         links = List.copyOf(links);
@@ -43,13 +48,11 @@ public record Snapshot(Sysctls sysctls, Limits limits, List<KernelEndpoint> endp
     }
 
     /** The two limits of the in-kernel path manager. */
-    public record Limits(int subflows, int addAddrAccepted) {
-    }
-
+    public record Limits(int subflows, int addAddrAccepted) {}
 
     /** A network interface. */
-    public record Link(int index, String name, String kind, boolean up, boolean loopback, int hardwareType,
-                       OperState operState) {
+    public record Link(
+            int index, String name, String kind, boolean up, boolean loopback, int hardwareType, OperState operState) {
         /** The link kind (veth, bridge, ...); {@code loopback} for lo; {@code ethernet} for a kind-less Ethernet. */
         public String type() {
             if (loopback) {

@@ -3,9 +3,9 @@ package org.mptcpstate.check;
 import org.junit.jupiter.api.Test;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.IpAddresses;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
 
@@ -32,17 +32,17 @@ class CheckTest {
 
     @Test
     void aCleanStateHasNoFindings() {
-        Snapshot snapshot = snapshot(true, "kernel", 2, 2, List.of(
-                new KernelEndpoint(1, ip("198.51.100.10"), 0, SUBFLOW, 3)));
-        assertThat(Checker.check(snapshot, facts(0, Map.of("eth1", 0), lookup("198.51.100.10", 3)))).isEmpty();
+        Snapshot snapshot =
+                snapshot(true, "kernel", 2, 2, List.of(new KernelEndpoint(1, ip("198.51.100.10"), 0, SUBFLOW, 3)));
+        assertThat(Checker.check(snapshot, facts(0, Map.of("eth1", 0), lookup("198.51.100.10", 3))))
+                .isEmpty();
     }
 
     @Test
     void everySysctlAndLimitTrapAtOnce() {
-        Snapshot snapshot = snapshot(false, "userspace", 0, 0, List.of(
-                new KernelEndpoint(1, ip("198.51.100.10"), 0, SUBFLOW, 3)));
-        List<String> codes = codes(Checker.check(snapshot,
-                facts(0, Map.of("eth1", 0), lookup("198.51.100.10", 3))));
+        Snapshot snapshot =
+                snapshot(false, "userspace", 0, 0, List.of(new KernelEndpoint(1, ip("198.51.100.10"), 0, SUBFLOW, 3)));
+        List<String> codes = codes(Checker.check(snapshot, facts(0, Map.of("eth1", 0), lookup("198.51.100.10", 3))));
         assertThat(codes).containsExactly("mptcp-disabled", "path-manager", "subflow-limit", "add-addr-accepted");
         List<Finding> findings = Checker.check(snapshot, facts(0, Map.of(), lookup("198.51.100.10", 3)));
         assertThat(findings.get(1).severity()).isEqualTo(Finding.Severity.ERROR);
@@ -58,8 +58,8 @@ class CheckTest {
 
     @Test
     void rpFilterCountsTheLargerOfAllAndTheInterface() {
-        Snapshot snapshot = snapshot(true, "kernel", 2, 2, List.of(
-                new KernelEndpoint(1, ip("198.51.100.10"), 0, SIGNAL, 0)));
+        Snapshot snapshot =
+                snapshot(true, "kernel", 2, 2, List.of(new KernelEndpoint(1, ip("198.51.100.10"), 0, SIGNAL, 0)));
         assertThat(codes(Checker.check(snapshot, facts(1, Map.of("eth1", 0))))).containsExactly("rp-filter");
         assertThat(codes(Checker.check(snapshot, facts(0, Map.of("eth1", 1))))).containsExactly("rp-filter");
         // 2 (loose) in "all" is larger than 1 on the interface: loose wins
@@ -69,17 +69,27 @@ class CheckTest {
 
     @Test
     void policyRoutingNoRouteAndMissingAddress() {
-        Snapshot snapshot = snapshot(true, "kernel", 4, 2, List.of(
-                new KernelEndpoint(1, ip("198.51.100.10"), 0, SUBFLOW, 3),
-                new KernelEndpoint(2, ip("2001:db8:1::10"), 0, SUBFLOW, 0),
-                new KernelEndpoint(3, ip("203.0.113.9"), 0, SUBFLOW, 0)));
-        CheckFacts facts = new CheckFacts(0, Map.of(), Map.of(
-                ip("198.51.100.10"), new CheckFacts.Lookup(ip("203.0.113.254"), 2, null)),
-                Set.of(2, 3), Set.of());
+        Snapshot snapshot = snapshot(
+                true,
+                "kernel",
+                4,
+                2,
+                List.of(
+                        new KernelEndpoint(1, ip("198.51.100.10"), 0, SUBFLOW, 3),
+                        new KernelEndpoint(2, ip("2001:db8:1::10"), 0, SUBFLOW, 0),
+                        new KernelEndpoint(3, ip("203.0.113.9"), 0, SUBFLOW, 0)));
+        CheckFacts facts = new CheckFacts(
+                0,
+                Map.of(),
+                Map.of(ip("198.51.100.10"), new CheckFacts.Lookup(ip("203.0.113.254"), 2, null)),
+                Set.of(2, 3),
+                Set.of());
         List<Finding> findings = Checker.check(snapshot, facts);
         assertThat(codes(findings)).containsExactly("policy-routing", "no-route", "address-not-on-host");
-        assertThat(findings.get(0).toString()).startsWith("error policy-routing eth1 198.51.100.10: packets from"
-                + " 198.51.100.10 leave through eth0, not eth1 (ip route get 203.0.113.254 from 198.51.100.10)");
+        assertThat(findings.get(0).toString())
+                .startsWith(
+                        "error policy-routing eth1 198.51.100.10: packets from"
+                                + " 198.51.100.10 leave through eth0, not eth1 (ip route get 203.0.113.254 from 198.51.100.10)");
         assertThat(findings.get(1).interfaceName()).isEqualTo("eth1");
         assertThat(findings.get(1).reason()).contains("no IPv6 route");
         assertThat(findings.get(2).concerns()).isEqualTo("203.0.113.9");
@@ -87,10 +97,14 @@ class CheckTest {
 
     @Test
     void anUnreachableRemoteIsAWarning() {
-        Snapshot snapshot = snapshot(true, "kernel", 2, 2, List.of(
-                new KernelEndpoint(1, ip("198.51.100.10"), 0, SUBFLOW, 3)));
-        CheckFacts facts = new CheckFacts(0, Map.of(), Map.of(ip("198.51.100.10"),
-                new CheckFacts.Lookup(ip("203.0.113.254"), 0, "Network is unreachable")), Set.of(3), Set.of());
+        Snapshot snapshot =
+                snapshot(true, "kernel", 2, 2, List.of(new KernelEndpoint(1, ip("198.51.100.10"), 0, SUBFLOW, 3)));
+        CheckFacts facts = new CheckFacts(
+                0,
+                Map.of(),
+                Map.of(ip("198.51.100.10"), new CheckFacts.Lookup(ip("203.0.113.254"), 0, "Network is unreachable")),
+                Set.of(3),
+                Set.of());
         List<Finding> findings = Checker.check(snapshot, facts);
         assertThat(codes(findings)).containsExactly("no-remote-route");
         assertThat(findings.get(0).severity()).isEqualTo(Finding.Severity.WARNING);
@@ -102,16 +116,22 @@ class CheckTest {
         assertThat(Checker.probeFor(snapshot, true)).isEqualTo(ip("203.0.113.254"));
         List<LinkAddress> addresses = new ArrayList<>(ADDRESSES);
         addresses.add(new LinkAddress(2, ip("203.0.113.1"), 24, 0, 0));
-        Snapshot more = new Snapshot(snapshot.sysctls(), snapshot.limits(), List.of(), LINKS, addresses,
-                snapshot.defaultRoutes());
+        Snapshot more = new Snapshot(
+                snapshot.sysctls(), snapshot.limits(), List.of(), LINKS, addresses, snapshot.defaultRoutes());
         // every documentation /24 is local here: no probe, so no policy-routing verdict
         assertThat(Checker.probeFor(more, true)).isNull();
         assertThat(Checker.probeFor(snapshot, false)).isEqualTo(ip("2001:db8:ffff:ffff::1"));
     }
 
-    private static Snapshot snapshot(boolean enabled, String pm, int subflows, int addAddr, List<KernelEndpoint> endpoints) {
-        return new Snapshot(new Snapshot.Sysctls(enabled, pm), new Snapshot.Limits(subflows, addAddr), endpoints,
-                LINKS, ADDRESSES, new Snapshot.DefaultRoutes(Set.of(2), Set.of()));
+    private static Snapshot snapshot(
+            boolean enabled, String pm, int subflows, int addAddr, List<KernelEndpoint> endpoints) {
+        return new Snapshot(
+                new Snapshot.Sysctls(enabled, pm),
+                new Snapshot.Limits(subflows, addAddr),
+                endpoints,
+                LINKS,
+                ADDRESSES,
+                new Snapshot.DefaultRoutes(Set.of(2), Set.of()));
     }
 
     private static CheckFacts facts(int all, Map<String, Integer> rp) {

@@ -77,8 +77,8 @@ class ApplyIT {
                 if (flags.contains("signal") && flags.contains("fullmesh")) {
                     continue;
                 }
-                String yaml = "interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [" + String.join(", ", flags)
-                        + "]\n";
+                String yaml =
+                        "interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [" + String.join(", ", flags) + "]\n";
                 Run run = apply(ns, yaml);
                 assertThat(run.exitCode()).as(flags + ": " + run.stderr()).isZero();
                 Map<String, JsonNode> endpoints = endpoints(ns);
@@ -86,7 +86,9 @@ class ApplyIT {
                     assertThat(endpoints).as("no flags: no endpoints").isEmpty();
                     continue;
                 }
-                assertThat(endpoints.keySet()).as(flags.toString()).containsExactlyInAnyOrder("192.0.2.2", "2001:db8::2");
+                assertThat(endpoints.keySet())
+                        .as(flags.toString())
+                        .containsExactlyInAnyOrder("192.0.2.2", "2001:db8::2");
                 for (JsonNode endpoint : endpoints.values()) {
                     assertThat(flagsOf(endpoint)).as(flags + " on " + endpoint).isEqualTo(new LinkedHashSet<>(flags));
                     assertThat(endpoint.path("dev").asString()).isEqualTo("eth1");
@@ -104,12 +106,16 @@ class ApplyIT {
         try (Netns ns = namespace()) {
             ns.ip("mptcp", "endpoint", "add", "192.0.2.2", "dev", "eth1", "subflow");
             String before = ns.ip("-j", "mptcp", "endpoint", "show");
-            for (String flags : List.of("signal, fullmesh", "signal, subflow, fullmesh", "signal, backup, fullmesh",
+            for (String flags : List.of(
+                    "signal, fullmesh",
+                    "signal, subflow, fullmesh",
+                    "signal, backup, fullmesh",
                     "signal, subflow, backup, fullmesh")) {
                 Run run = apply(ns, "interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [" + flags + "]\n");
                 assertThat(run.exitCode()).as(flags).isEqualTo(ExitCode.INVALID_INPUT.code());
-                assertThat(run.stderr()).as(flags).matches(
-                        "mptcpstate: .*:4:20: MPTCP flags mustn't have both signal and fullmesh\n");
+                assertThat(run.stderr())
+                        .as(flags)
+                        .matches("mptcpstate: .*:4:20: MPTCP flags mustn't have both signal and fullmesh\n");
                 assertThat(run.stdout()).isEmpty();
                 assertThat(ns.ip("-j", "mptcp", "endpoint", "show")).isEqualTo(before);
             }
@@ -126,7 +132,9 @@ class ApplyIT {
             Run dryRun = Mptcpstate.inProcess("apply", "--dry-run", file.toString(), "--netns", ns.name());
             Run diff = Mptcpstate.inProcess("diff", file.toString(), "--netns", ns.name());
             assertThat(dryRun.exitCode()).as(dryRun.stderr()).isEqualTo(ExitCode.CHANGES_PENDING.code());
-            assertThat(dryRun.stdout()).contains("+ endpoint 192.0.2.2 on eth1 [subflow]").isEqualTo(diff.stdout());
+            assertThat(dryRun.stdout())
+                    .contains("+ endpoint 192.0.2.2 on eth1 [subflow]")
+                    .isEqualTo(diff.stdout());
             assertThat(dryRun.stderr()).isEqualTo(diff.stderr());
             assertThat(diff.exitCode()).isEqualTo(ExitCode.CHANGES_PENDING.code());
             assertThat(ns.mptcpText()).isEqualTo(before);
@@ -142,13 +150,15 @@ class ApplyIT {
             Path file = Mptcpstate.stateFile("interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [subflow]\n");
             Run blocked = org.mptcpstate.netlink.NetworkNamespace.call(ns.path(), () -> {
                 try (org.mptcpstate.reconcile.NamespaceLock held =
-                             org.mptcpstate.reconcile.NamespaceLock.acquire(java.time.Duration.ZERO)) {
+                        org.mptcpstate.reconcile.NamespaceLock.acquire(java.time.Duration.ZERO)) {
                     return Mptcpstate.jar("apply", file.toString(), "--netns", ns.name(), "--lock-wait", "1");
                 }
             });
             assertThat(blocked.exitCode()).isEqualTo(ExitCode.FAILED.code());
-            assertThat(blocked.stderr()).startsWith("mptcpstate: another mptcpstate apply holds /run/mptcpstate/net-")
-                    .contains("(pid " + ProcessHandle.current().pid() + ")").contains("gave up after 1 s");
+            assertThat(blocked.stderr())
+                    .startsWith("mptcpstate: another mptcpstate apply holds /run/mptcpstate/net-")
+                    .contains("(pid " + ProcessHandle.current().pid() + ")")
+                    .contains("gave up after 1 s");
             assertThat(ns.ip("-j", "mptcp", "endpoint", "show")).isEqualTo(before);
             Run free = Mptcpstate.jar("apply", file.toString(), "--netns", ns.name(), "--lock-wait", "1");
             assertThat(free.exitCode()).as(free.stderr()).isZero();
@@ -158,7 +168,8 @@ class ApplyIT {
     @Test
     void backupTogglesInPlaceKeepingTheEndpointId() throws IOException {
         try (Netns ns = namespace()) {
-            assertThat(apply(ns, "interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [subflow]\n").exitCode())
+            assertThat(apply(ns, "interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [subflow]\n")
+                            .exitCode())
                     .isZero();
             Map<String, JsonNode> before = endpoints(ns);
             Run run = apply(ns, "interfaces:\n- name: eth1\n  mptcp:\n    address-flags: [subflow, backup]\n");
@@ -166,7 +177,8 @@ class ApplyIT {
             assertThat(run.stdout()).contains("~ endpoint");
             Map<String, JsonNode> after = endpoints(ns);
             for (String address : List.of("192.0.2.2", "2001:db8::2")) {
-                assertThat(after.get(address).path("id").asInt()).isEqualTo(before.get(address).path("id").asInt());
+                assertThat(after.get(address).path("id").asInt())
+                        .isEqualTo(before.get(address).path("id").asInt());
                 assertThat(flagsOf(after.get(address))).containsExactly("subflow", "backup");
             }
         }
@@ -180,7 +192,8 @@ class ApplyIT {
             assertThat(run.exitCode()).as(run.stderr()).isZero();
             assertThat(ns.ip("mptcp", "limits").trim()).isEqualTo("add_addr_accepted 3 subflows 5");
             assertThat(ns.exec("sysctl", "-n", "net.mptcp.enabled").trim()).isEqualTo("1");
-            assertThat(apply(ns, "mptcp:\n  limits:\n    subflows: 5\n").stdout()).isEqualTo("no changes\n");
+            assertThat(apply(ns, "mptcp:\n  limits:\n    subflows: 5\n").stdout())
+                    .isEqualTo("no changes\n");
         }
     }
 
@@ -193,14 +206,23 @@ class ApplyIT {
             String before = ns.ip("-j", "mptcp", "endpoint", "show");
             Run diff = Mptcpstate.inProcess("diff", file.toString(), "--netns", ns.name());
             assertThat(diff.exitCode()).isEqualTo(ExitCode.CHANGES_PENDING.code());
-            assertThat(diff.stdout()).contains("- endpoint", "+ endpoint 192.0.2.2 on eth1 [subflow]",
-                    "+ endpoint 2001:db8::2 on eth1 [subflow]", "--- current", "+++ desired");
-            assertThat(ns.ip("-j", "mptcp", "endpoint", "show")).as("diff writes nothing").isEqualTo(before);
+            assertThat(diff.stdout())
+                    .contains(
+                            "- endpoint",
+                            "+ endpoint 192.0.2.2 on eth1 [subflow]",
+                            "+ endpoint 2001:db8::2 on eth1 [subflow]",
+                            "--- current",
+                            "+++ desired");
+            assertThat(ns.ip("-j", "mptcp", "endpoint", "show"))
+                    .as("diff writes nothing")
+                    .isEqualTo(before);
 
             Run show = Mptcpstate.inProcess("show", "--netns", ns.name()).assertOk();
-            Run fedBack = Mptcpstate.inProcess("diff", Mptcpstate.stateFile(show.stdout()).toString(),
-                    "--netns", ns.name());
-            assertThat(fedBack.exitCode()).as(fedBack.stdout() + fedBack.stderr()).isZero();
+            Run fedBack = Mptcpstate.inProcess(
+                    "diff", Mptcpstate.stateFile(show.stdout()).toString(), "--netns", ns.name());
+            assertThat(fedBack.exitCode())
+                    .as(fedBack.stdout() + fedBack.stderr())
+                    .isZero();
             assertThat(fedBack.stdout()).isEqualTo("no changes\n");
             Run json = Mptcpstate.jar("diff", "--json", file.toString(), "--netns", ns.name());
             assertThat(json.exitCode()).isEqualTo(ExitCode.CHANGES_PENDING.code());
@@ -218,13 +240,19 @@ class ApplyIT {
             String limitsBefore = ns.ip("mptcp", "limits");
             // removes endpoint 9 and sets limits, then adds a port endpoint on an address the host does not
             // have: the kernel cannot open its listening socket and refuses
-            Run run = apply(ns, "mptcp:\n  limits:\n    subflows: 4\n  endpoints:\n  - address: 203.0.113.50\n"
-                    + "    port: 8443\n    flags: [signal]\ninterfaces:\n- name: eth1\n  mptcp:\n"
-                    + "    address-flags: [subflow]\n");
+            Run run = apply(
+                    ns,
+                    "mptcp:\n  limits:\n    subflows: 4\n  endpoints:\n  - address: 203.0.113.50\n"
+                            + "    port: 8443\n    flags: [signal]\ninterfaces:\n- name: eth1\n  mptcp:\n"
+                            + "    address-flags: [subflow]\n");
             assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isEqualTo(ExitCode.FAILED.code());
             assertThat(run.stderr()).contains("kernel refused").contains("rolled back");
-            assertThat(run.stderr().lines().filter(line -> !line.startsWith("mptcpstate: warning: ")).count())
-                    .as("one error line besides warnings").isEqualTo(1);
+            assertThat(run.stderr()
+                            .lines()
+                            .filter(line -> !line.startsWith("mptcpstate: warning: "))
+                            .count())
+                    .as("one error line besides warnings")
+                    .isEqualTo(1);
             assertThat(ns.ip("-j", "mptcp", "endpoint", "show")).isEqualTo(endpointsBefore);
             assertThat(ns.ip("mptcp", "limits")).isEqualTo(limitsBefore);
         }

@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class CheckIT {
     private static final int PORT = 5201;
 
-    private static final String SERVER = String.join("\n",
+    private static final String SERVER = String.join(
+            "\n",
             "import socket",
             "s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)",
             "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
@@ -47,7 +48,8 @@ class CheckIT {
 
     // echoes data, waits for its subflows (MPTCP_INFO, SOL_MPTCP 284), then for a line on stdin (the test has
     // set a link down meanwhile), and echoes more data
-    private static final String CLIENT = String.join("\n",
+    private static final String CLIENT = String.join(
+            "\n",
             "import socket, sys, time",
             "s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)",
             "s.settimeout(30)",
@@ -71,7 +73,8 @@ class CheckIT {
             "print('echoed', 15 * 10000, 'subflows', s.getsockopt(284, 1, 64)[0], flush=True)",
             "s.close()");
 
-    private static final String CLIENT_STATE = String.join("\n",
+    private static final String CLIENT_STATE = String.join(
+            "\n",
             "mptcp:",
             "  enabled: true",
             "  limits:",
@@ -83,7 +86,8 @@ class CheckIT {
             "    address-flags: [subflow]",
             "");
 
-    private static final String SERVER_STATE = String.join("\n",
+    private static final String SERVER_STATE = String.join(
+            "\n",
             "mptcp:",
             "  enabled: true",
             "  limits:",
@@ -100,7 +104,8 @@ class CheckIT {
         KernelTests.requireRoot();
         requirePython();
         Path dir = Files.createTempDirectory("check-it");
-        try (Netns client = Netns.create("chk-c"); Netns server = Netns.create("chk-s")) {
+        try (Netns client = Netns.create("chk-c");
+                Netns server = Netns.create("chk-s")) {
             connect(client, server);
             // the only way out of the client is the default route via the first link
             client.ip("route", "add", "default", "via", "192.0.2.2", "dev", "c0");
@@ -109,28 +114,43 @@ class CheckIT {
 
             // checking the file before applying it already shows the missing rule for the new endpoint
             Mptcpstate.Run planned = Mptcpstate.inProcess("check", clientFile.toString(), "--netns", client.name());
-            assertThat(planned.exitCode()).as(planned.stdout() + planned.stderr()).isEqualTo(1);
-            assertThat(planned.stdout()).startsWith("error policy-routing c1 198.51.100.1: packets from "
-                    + "198.51.100.1 leave through c0, not c1").hasLineCount(1);
+            assertThat(planned.exitCode())
+                    .as(planned.stdout() + planned.stderr())
+                    .isEqualTo(1);
+            assertThat(planned.stdout())
+                    .startsWith("error policy-routing c1 198.51.100.1: packets from "
+                            + "198.51.100.1 leave through c0, not c1")
+                    .hasLineCount(1);
 
             // (the only stderr lines are the warnings about the links' fe80:: addresses)
-            assertThat(Mptcpstate.inProcess("apply", clientFile.toString(), "--netns", client.name()).exitCode())
+            assertThat(Mptcpstate.inProcess("apply", clientFile.toString(), "--netns", client.name())
+                            .exitCode())
                     .isZero();
-            assertThat(Mptcpstate.inProcess("apply", serverFile.toString(), "--netns", server.name()).exitCode())
+            assertThat(Mptcpstate.inProcess("apply", serverFile.toString(), "--netns", server.name())
+                            .exitCode())
                     .isZero();
-            assertThat(client.ip("mptcp", "endpoint", "show")).contains("198.51.100.1").contains("subflow");
-            assertThat(server.ip("mptcp", "endpoint", "show")).contains("198.51.100.2").contains("signal");
+            assertThat(client.ip("mptcp", "endpoint", "show"))
+                    .contains("198.51.100.1")
+                    .contains("subflow");
+            assertThat(server.ip("mptcp", "endpoint", "show"))
+                    .contains("198.51.100.2")
+                    .contains("signal");
 
             // what the kernel says: without a rule, 198.51.100.1's packets leave through c0
-            assertThat(client.ip("route", "get", "203.0.113.254", "from", "198.51.100.1")).contains("dev c0");
+            assertThat(client.ip("route", "get", "203.0.113.254", "from", "198.51.100.1"))
+                    .contains("dev c0");
             Mptcpstate.Run before = Mptcpstate.inProcess("check", "--netns", client.name());
             assertThat(before.exitCode()).isEqualTo(1);
-            assertThat(before.stdout()).startsWith("error policy-routing c1 198.51.100.1: ").hasLineCount(1)
+            assertThat(before.stdout())
+                    .startsWith("error policy-routing c1 198.51.100.1: ")
+                    .hasLineCount(1)
                     .contains("ip rule add from 198.51.100.1 table 100");
-            JsonNode json = Documents.json(Mptcpstate.inProcess("check", "--json", "--netns", client.name()).stdout());
+            JsonNode json = Documents.json(Mptcpstate.inProcess("check", "--json", "--netns", client.name())
+                    .stdout());
             assertThat(json.path("errors").asInt()).isEqualTo(1);
             assertThat(json.path("findings").get(0).path("code").asString()).isEqualTo("policy-routing");
-            assertThat(json.path("findings").get(0).path("interface").asString()).isEqualTo("c1");
+            assertThat(json.path("findings").get(0).path("interface").asString())
+                    .isEqualTo("c1");
             assertThat(json.path("findings").get(0).path("address").asString()).isEqualTo("198.51.100.1");
             Mptcpstate.Run server0 = Mptcpstate.inProcess("check", "--netns", server.name());
             assertThat(server0.stdout()).isEqualTo("no problems found\n");
@@ -138,7 +158,8 @@ class CheckIT {
 
             client.ip("rule", "add", "from", "198.51.100.1", "table", "100");
             client.ip("route", "add", "default", "via", "198.51.100.2", "dev", "c1", "table", "100");
-            assertThat(client.ip("route", "get", "203.0.113.254", "from", "198.51.100.1")).contains("dev c1");
+            assertThat(client.ip("route", "get", "203.0.113.254", "from", "198.51.100.1"))
+                    .contains("dev c1");
             Mptcpstate.Run after = Mptcpstate.inProcess("check", "--netns", client.name());
             assertThat(after.stdout()).isEqualTo("no problems found\n");
             assertThat(after.exitCode()).isZero();
@@ -149,7 +170,10 @@ class CheckIT {
                     String subflows = clientPython.readLine();
                     assertThat(subflows).isEqualTo("subflows 2");
                     String ss = client.exec("ss", "-Mi");
-                    assertThat(ss).contains("192.0.2.1").contains("192.0.2.2:" + PORT).contains("subflows:2");
+                    assertThat(ss)
+                            .contains("192.0.2.1")
+                            .contains("192.0.2.2:" + PORT)
+                            .contains("subflows:2");
                     // both paths carry a subflow: one TCP connection per link
                     String tcp = client.exec("ss", "-tn", "state", "established");
                     assertThat(tcp).contains("192.0.2.1:").contains("198.51.100.1:");
@@ -171,7 +195,8 @@ class CheckIT {
             Mptcpstate.Run run = Mptcpstate.inProcess("check", "--netns", ns.name());
             assertThat(run.stdout()).isEqualTo("no problems found\n");
             assertThat(run.exitCode()).isZero();
-            JsonNode json = Documents.json(Mptcpstate.inProcess("check", "--json", "--netns", ns.name()).stdout());
+            JsonNode json = Documents.json(Mptcpstate.inProcess("check", "--json", "--netns", ns.name())
+                    .stdout());
             assertThat(json.path("findings").isEmpty()).isTrue();
             assertThat(json.path("errors").asInt()).isZero();
         }
@@ -192,8 +217,12 @@ class CheckIT {
         KernelTests.requireRoot();
         try (Netns ns = trapNamespace()) {
             ns.sysctl("net.mptcp.path_manager", "userspace");
-            assertThat(ns.exec("sysctl", "-n", "net.mptcp.path_manager").strip()).isEqualTo("userspace");
-            assertFinding(ns, 1, "error path-manager net.mptcp.path_manager: the path manager is userspace",
+            assertThat(ns.exec("sysctl", "-n", "net.mptcp.path_manager").strip())
+                    .isEqualTo("userspace");
+            assertFinding(
+                    ns,
+                    1,
+                    "error path-manager net.mptcp.path_manager: the path manager is userspace",
                     "sysctl -w net.mptcp.path_manager=kernel");
         }
     }
@@ -206,9 +235,15 @@ class CheckIT {
             ns.ip("mptcp", "endpoint", "add", "192.0.2.11", "dev", "t0", "subflow");
             ns.ip("mptcp", "limits", "set", "subflows", "1");
             assertThat(ns.ip("mptcp", "limits", "show")).contains("subflows 1");
-            assertThat(ns.ip("mptcp", "endpoint", "show").lines().filter(l -> l.contains("subflow")).count())
+            assertThat(ns.ip("mptcp", "endpoint", "show")
+                            .lines()
+                            .filter(l -> l.contains("subflow"))
+                            .count())
                     .isEqualTo(2);
-            assertFinding(ns, 1, "error subflow-limit limits subflows: the subflow limit is 1 but there are 2",
+            assertFinding(
+                    ns,
+                    1,
+                    "error subflow-limit limits subflows: the subflow limit is 1 but there are 2",
                     "ip mptcp limits set subflows 2");
         }
     }
@@ -219,7 +254,10 @@ class CheckIT {
         try (Netns ns = trapNamespace()) {
             ns.ip("mptcp", "limits", "set", "add_addr_accepted", "0");
             assertThat(ns.ip("mptcp", "limits", "show")).contains("add_addr_accepted 0");
-            assertFinding(ns, 0, "warning add-addr-accepted limits add-addr-accepted: ",
+            assertFinding(
+                    ns,
+                    0,
+                    "warning add-addr-accepted limits add-addr-accepted: ",
                     "ip mptcp limits set add_addr_accepted 1");
         }
     }
@@ -229,17 +267,26 @@ class CheckIT {
         KernelTests.requireRoot();
         try (Netns ns = trapNamespace()) {
             ns.sysctl("net.ipv4.conf.t0.rp_filter", "1");
-            assertThat(ns.exec("sysctl", "-n", "net.ipv4.conf.all.rp_filter").strip()).isEqualTo("0");
-            assertThat(ns.exec("sysctl", "-n", "net.ipv4.conf.t0.rp_filter").strip()).isEqualTo("1");
-            assertFinding(ns, 1, "error rp-filter t0 192.0.2.1: strict reverse-path filtering",
+            assertThat(ns.exec("sysctl", "-n", "net.ipv4.conf.all.rp_filter").strip())
+                    .isEqualTo("0");
+            assertThat(ns.exec("sysctl", "-n", "net.ipv4.conf.t0.rp_filter").strip())
+                    .isEqualTo("1");
+            assertFinding(
+                    ns,
+                    1,
+                    "error rp-filter t0 192.0.2.1: strict reverse-path filtering",
                     "sysctl -w net.ipv4.conf.t0.rp_filter=2");
 
             // loose is fine; strict in "all" wins over loose on the interface (the larger value counts)
             ns.sysctl("net.ipv4.conf.t0.rp_filter", "2");
-            assertThat(Mptcpstate.inProcess("check", "--netns", ns.name()).exitCode()).isZero();
+            assertThat(Mptcpstate.inProcess("check", "--netns", ns.name()).exitCode())
+                    .isZero();
             ns.sysctl("net.ipv4.conf.t0.rp_filter", "0");
             ns.sysctl("net.ipv4.conf.all.rp_filter", "1");
-            assertFinding(ns, 1, "error rp-filter t0 192.0.2.1: ",
+            assertFinding(
+                    ns,
+                    1,
+                    "error rp-filter t0 192.0.2.1: ",
                     "sysctl -w net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.t0.rp_filter=2");
         }
     }
@@ -250,7 +297,10 @@ class CheckIT {
         try (Netns ns = trapNamespace()) {
             ns.ip("mptcp", "endpoint", "add", "203.0.113.77", "id", "9", "subflow");
             assertThat(ns.ip("-j", "addr", "show")).doesNotContain("203.0.113.77");
-            assertFinding(ns, 1, "error address-not-on-host 203.0.113.77: endpoint 9 is on an address",
+            assertFinding(
+                    ns,
+                    1,
+                    "error address-not-on-host 203.0.113.77: endpoint 9 is on an address",
                     "ip mptcp endpoint delete id 9");
         }
     }
@@ -264,8 +314,12 @@ class CheckIT {
             ns.ip("link", "set", "t1", "up");
             ns.ip("link", "set", "t1p", "up");
             ns.ip("mptcp", "endpoint", "add", "198.51.100.1", "dev", "t1", "subflow");
-            assertThat(ns.ip("-4", "route", "show", "table", "all", "dev", "t1", "type", "unicast")).isBlank();
-            assertFinding(ns, 1, "error no-route t1 198.51.100.1: t1 has no IPv4 route in any table",
+            assertThat(ns.ip("-4", "route", "show", "table", "all", "dev", "t1", "type", "unicast"))
+                    .isBlank();
+            assertFinding(
+                    ns,
+                    1,
+                    "error no-route t1 198.51.100.1: t1 has no IPv4 route in any table",
                     "ip route add PREFIX dev t1");
         }
     }
@@ -275,8 +329,8 @@ class CheckIT {
         KernelTests.requireRoot();
         Path dir = Files.createTempDirectory("check-it");
         Path file = write(dir.resolve("bad.yml"), "mptcp: [\n");
-        Path unknown = write(dir.resolve("unknown.yml"),
-                "interfaces:\n- name: nosuch0\n  mptcp:\n    address-flags: [subflow]\n");
+        Path unknown = write(
+                dir.resolve("unknown.yml"), "interfaces:\n- name: nosuch0\n  mptcp:\n    address-flags: [subflow]\n");
         try (Netns ns = trapNamespace()) {
             Mptcpstate.inProcess("check", file.toString(), "--netns", ns.name()).assertFailsWithOneLine(65);
             Mptcpstate.Run run = Mptcpstate.inProcess("check", unknown.toString(), "--netns", ns.name());
@@ -290,15 +344,26 @@ class CheckIT {
     @Test
     void aFileIsCheckedAsAppliedWithoutWritingAnything() throws Exception {
         KernelTests.requireRoot();
-        Path file = write(Files.createTempDirectory("check-it").resolve("fix.yml"), String.join("\n",
-                "mptcp:", "  enabled: true", "  limits:", "    subflows: 2", "    add-addr-accepted: 2", ""));
+        Path file = write(
+                Files.createTempDirectory("check-it").resolve("fix.yml"),
+                String.join(
+                        "\n",
+                        "mptcp:",
+                        "  enabled: true",
+                        "  limits:",
+                        "    subflows: 2",
+                        "    add-addr-accepted: 2",
+                        ""));
         try (Netns ns = trapNamespace()) {
             ns.sysctl("net.mptcp.enabled", "0");
             ns.ip("mptcp", "limits", "set", "subflows", "0", "add_addr_accepted", "0");
             Mptcpstate.Run now = Mptcpstate.inProcess("check", "--netns", ns.name());
             assertThat(now.exitCode()).isEqualTo(1);
-            assertThat(now.stdout()).startsWith("error mptcp-disabled").contains("error subflow-limit")
-                    .contains("warning add-addr-accepted").hasLineCount(3);
+            assertThat(now.stdout())
+                    .startsWith("error mptcp-disabled")
+                    .contains("error subflow-limit")
+                    .contains("warning add-addr-accepted")
+                    .hasLineCount(3);
             Mptcpstate.Run planned = Mptcpstate.inProcess("check", file.toString(), "--netns", ns.name());
             assertThat(planned.stdout()).isEqualTo("no problems found\n");
             assertThat(planned.exitCode()).isZero();
@@ -330,7 +395,12 @@ class CheckIT {
     /** check finds exactly one finding, starting so and naming the fix; the exit code follows its severity. */
     private static void assertFinding(Netns ns, int exitCode, String start, String fix) {
         Mptcpstate.Run run = Mptcpstate.inProcess("check", "--netns", ns.name());
-        assertThat(run.stdout()).as(run.stderr()).startsWith(start).hasLineCount(1).contains("; fix: ").contains(fix);
+        assertThat(run.stdout())
+                .as(run.stderr())
+                .startsWith(start)
+                .hasLineCount(1)
+                .contains("; fix: ")
+                .contains(fix);
         assertThat(run.exitCode()).as(run.stdout()).isEqualTo(exitCode);
         assertThat(run.stderr()).isEmpty();
     }
@@ -375,8 +445,7 @@ class CheckIT {
         }
 
         static Python start(Netns ns, String script) throws IOException {
-            List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns.name(), "python3", "-c",
-                    script));
+            List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns.name(), "python3", "-c", script));
             ProcessBuilder builder = new ProcessBuilder(command);
             builder.redirectError(ProcessBuilder.Redirect.PIPE);
             return new Python(builder.start());
@@ -405,8 +474,9 @@ class CheckIT {
 
         String stderr() {
             try {
-                return process.isAlive() ? "" : new String(process.getErrorStream().readAllBytes(),
-                        StandardCharsets.UTF_8);
+                return process.isAlive()
+                        ? ""
+                        : new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 return e.toString();
             }

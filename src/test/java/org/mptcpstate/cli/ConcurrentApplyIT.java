@@ -46,7 +46,8 @@ class ConcurrentApplyIT {
 
     /** /run/mptcpstate/net-INODE.lock of the namespace. */
     private static Path lockFile(Netns ns) {
-        String inode = Netns.run(List.of("stat", "-L", "-c", "%i", ns.path().toString())).trim();
+        String inode = Netns.run(List.of("stat", "-L", "-c", "%i", ns.path().toString()))
+                .trim();
         return Path.of("/run/mptcpstate", "net-" + inode + ".lock");
     }
 
@@ -100,10 +101,12 @@ class ConcurrentApplyIT {
                     assertThat(p2.exitValue()).as(context).isZero();
                     assertThat(Files.readString(files[0].toPath())).as(context).endsWith(", verified\n");
                     assertThat(Files.readString(files[2].toPath())).as(context).endsWith(", verified\n");
-                    long lastHolder = Long.parseLong(Files.readString(lockFile(ns), StandardCharsets.US_ASCII).trim());
+                    long lastHolder = Long.parseLong(Files.readString(lockFile(ns), StandardCharsets.US_ASCII)
+                            .trim());
                     assertThat(lastHolder).as(context).isIn(p1.pid(), p2.pid());
                     Path later = lastHolder == p1.pid() ? first : second;
-                    assertThat(InterruptIT.state(ns)).as(context + " (later: " + later + ")")
+                    assertThat(InterruptIT.state(ns))
+                            .as(context + " (later: " + later + ")")
                             .isEqualTo(expected.get(later));
                 }
             } finally {
@@ -118,11 +121,17 @@ class ConcurrentApplyIT {
         try (Netns ns = Netns.ipv4VethPair("conc", 3)) {
             Path a = Mptcpstate.stateFile(A);
             String expected = resultOf(ns, a);
-            Process holder = new ProcessBuilder(Mptcpstate.java(), "-cp", System.getProperty("java.class.path"),
-                    LockHolder.class.getName(), ns.path().toString()).redirectErrorStream(true).start();
+            Process holder = new ProcessBuilder(
+                            Mptcpstate.java(),
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            LockHolder.class.getName(),
+                            ns.path().toString())
+                    .redirectErrorStream(true)
+                    .start();
             try {
-                BufferedReader reader = new BufferedReader(new InputStreamReader(holder.getInputStream(),
-                        StandardCharsets.UTF_8));
+                BufferedReader reader =
+                        new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
                 assertThat(reader.readLine()).isEqualTo("locked");
                 Run blocked = Mptcpstate.jar("apply", a.toString(), "--netns", ns.name(), "--lock-wait", "0");
                 assertThat(blocked.exitCode()).as("the lock is really held").isEqualTo(ExitCode.FAILED.code());
@@ -154,7 +163,9 @@ class ConcurrentApplyIT {
                 Process process = start(ns, b, 300, out, err);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (!ns.ip("mptcp", "endpoint", "show").contains("192.0.2.")) {
-                    assertThat(System.nanoTime()).as("the apply writes its first endpoint").isLessThan(deadline);
+                    assertThat(System.nanoTime())
+                            .as("the apply writes its first endpoint")
+                            .isLessThan(deadline);
                     assertThat(process.isAlive()).isTrue();
                     Thread.sleep(10);
                 }

@@ -8,8 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 /** Lets tests of other packages see how monitor prints an event. */
 public final class EventPrinterAccess {
-    private EventPrinterAccess() {
-    }
+    private EventPrinterAccess() {}
 
     public static String text(MptcpEvent event) {
         return EventPrinter.text(event);

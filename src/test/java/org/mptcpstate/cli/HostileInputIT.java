@@ -37,11 +37,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HostileInputIT {
     /** 20 files of the corpus, one or more of each kind, with the alias bomb. */
     private static final List<String> SAMPLE = List.of(
-            "alias-bomb-billion-laughs.yml", "alias-eleven.yml", "nesting-33.yml", "syntax-unclosed-flow-list.yml",
-            "tab-indentation.yml", "enabled-yes.yml", "limit-subflows-9.yml", "misspelt-address-flags.yml",
-            "duplicate-enabled.yml", "duplicate-address.yml", "address-hostname.yml", "prefix-v4-33.yml",
-            "ifname-16-bytes.yml", "ifname-slash.yml", "state-absent.yml", "flags-signal-fullmesh-sf-subflow.yml",
-            "port-with-subflow.yml", "non-utf8-latin1.yml", "two-documents.yml", "too-many-endpoints.yml");
+            "alias-bomb-billion-laughs.yml",
+            "alias-eleven.yml",
+            "nesting-33.yml",
+            "syntax-unclosed-flow-list.yml",
+            "tab-indentation.yml",
+            "enabled-yes.yml",
+            "limit-subflows-9.yml",
+            "misspelt-address-flags.yml",
+            "duplicate-enabled.yml",
+            "duplicate-address.yml",
+            "address-hostname.yml",
+            "prefix-v4-33.yml",
+            "ifname-16-bytes.yml",
+            "ifname-slash.yml",
+            "state-absent.yml",
+            "flags-signal-fullmesh-sf-subflow.yml",
+            "port-with-subflow.yml",
+            "non-utf8-latin1.yml",
+            "two-documents.yml",
+            "too-many-endpoints.yml");
 
     private static Netns ns;
 
@@ -77,8 +92,8 @@ class HostileInputIT {
     }
 
     static Stream<Case> sample() throws IOException {
-        Map<String, Case> corpus = HostileInputTest.corpus().stream()
-                .collect(Collectors.toMap(Case::file, Function.identity()));
+        Map<String, Case> corpus =
+                HostileInputTest.corpus().stream().collect(Collectors.toMap(Case::file, Function.identity()));
         List<Case> cases = new ArrayList<>();
         for (String name : SAMPLE) {
             assertThat(corpus).as("the corpus").containsKey(name);
@@ -91,15 +106,18 @@ class HostileInputIT {
 
     /** The empty state (empty file, comments only, a null document): apply says so and changes nothing. */
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"ok-empty.yml", "ok-comments-only.yml",
-            "ok-document-start-only.yml", "ok-null.yml"})
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {"ok-empty.yml", "ok-comments-only.yml", "ok-document-start-only.yml", "ok-null.yml"})
     void applyOfTheEmptyStateChangesNothing(String name) throws IOException {
         Path file = dir.resolve(name);
         Files.write(file, HostileInputTest.resource(name));
         Netns.MptcpText before = kernel();
-        Run run = Mptcpstate.inProcess("apply", file.toString(), "--netns", ns.name()).assertOk();
+        Run run = Mptcpstate.inProcess("apply", file.toString(), "--netns", ns.name())
+                .assertOk();
         assertThat(run.stdout()).isEqualTo("no changes\n");
-        assertThat(kernel()).as("endpoints, limits and net.mptcp.enabled after apply %s", name).isEqualTo(before);
+        assertThat(kernel())
+                .as("endpoints, limits and net.mptcp.enabled after apply %s", name)
+                .isEqualTo(before);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -115,7 +133,8 @@ class HostileInputIT {
         Netns.MptcpText before = kernel();
         Run run = Mptcpstate.inProcess("apply", file.toString(), "--netns", ns.name());
         HostileInputTest.assertInvalid(run, "mptcpstate: ", file.toString(), c.exitCode(), c.fragment());
-        assertThat(kernel()).as("endpoints, limits and net.mptcp.enabled after apply %s", c.file())
+        assertThat(kernel())
+                .as("endpoints, limits and net.mptcp.enabled after apply %s", c.file())
                 .isEqualTo(before);
     }
 }

@@ -9,7 +9,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.mptcpstate.testing.Mptcpstate;
 import org.mptcpstate.testing.Mptcpstate.Run;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,12 +67,14 @@ class HostileInputTest {
     @Test
     void theCorpusHasOverAHundredBadFilesAndEveryFileIsListed() throws IOException {
         List<Case> cases = corpus();
-        assertThat(cases.stream().filter(c -> c.exitCode() == ExitCode.INVALID_INPUT.code())).hasSizeGreaterThan(100);
+        assertThat(cases.stream().filter(c -> c.exitCode() == ExitCode.INVALID_INPUT.code()))
+                .hasSizeGreaterThan(100);
         assertThat(cases.stream().map(Case::file)).doesNotHaveDuplicates();
         try (Stream<Path> files = Files.list(Path.of("src/test/resources/hostile"))) {
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yml")))
                     .as("every .yml of the corpus is in expectations.tsv")
-                    .containsExactlyInAnyOrderElementsOf(cases.stream().map(Case::file).toList());
+                    .containsExactlyInAnyOrderElementsOf(
+                            cases.stream().map(Case::file).toList());
         }
     }
 
@@ -85,7 +86,9 @@ class HostileInputTest {
         Run run = Mptcpstate.inProcess("validate", file.toString());
         if (c.exitCode() == ExitCode.OK.code()) {
             // an empty file, comments only, or a null document: the empty state, "no changes"
-            assertThat(run.exitCode()).as("exit code (stderr: %s)", run.stderr()).isZero();
+            assertThat(run.exitCode())
+                    .as("exit code (stderr: %s)", run.stderr())
+                    .isZero();
             assertThat(run.stdout()).isEqualTo(file + ": valid\n");
             assertThat(run.stderr()).isEmpty();
             return;
@@ -105,7 +108,10 @@ class HostileInputTest {
                 out.write(line);
             }
         }
-        assertInvalid(Mptcpstate.inProcess("validate", file.toString()), file.toString(), 65,
+        assertInvalid(
+                Mptcpstate.inProcess("validate", file.toString()),
+                file.toString(),
+                65,
                 "1:1: the file is larger than 1 MiB (1048576 bytes)");
     }
 
@@ -147,7 +153,10 @@ class HostileInputTest {
 
         Path over = dir.resolve("one-mebibyte-and-one.yml");
         Files.write(over, Arrays.copyOf(content, content.length + 1));
-        assertInvalid(Mptcpstate.inProcess("validate", over.toString()), over.toString(), 65,
+        assertInvalid(
+                Mptcpstate.inProcess("validate", over.toString()),
+                over.toString(),
+                65,
                 "1:1: the file is larger than 1 MiB");
     }
 
@@ -159,7 +168,9 @@ class HostileInputTest {
 
     @Test
     void flowMappingsTenThousandDeep() throws IOException {
-        assertDeep("ten-thousand-flow-mappings.yml", "{a: ".repeat(10_000) + "1" + "}".repeat(10_000) + "\n",
+        assertDeep(
+                "ten-thousand-flow-mappings.yml",
+                "{a: ".repeat(10_000) + "1" + "}".repeat(10_000) + "\n",
                 "1:" + (1 + 4 * 32) + ": ");
     }
 
@@ -179,8 +190,9 @@ class HostileInputTest {
         // is the anchored node itself once composed, so each is reported where the anchor is (4:21), not where
         // the alias is: a known limitation of the position of aliased values.
         Path file = dir.resolve("scalar-aliases.yml");
-        Files.writeString(file, "interfaces:\n- name: eth0\n  mptcp:\n    address-flags: [&f subflow"
-                + ", *f".repeat(100_000) + "]\n");
+        Files.writeString(
+                file,
+                "interfaces:\n- name: eth0\n  mptcp:\n    address-flags: [&f subflow" + ", *f".repeat(100_000) + "]\n");
         Run run = Mptcpstate.inProcess("validate", file.toString());
         assertInvalid(run, file.toString(), 65, "4:21: flag 'subflow' is listed twice");
         assertThat(run.stderr().lines().count()).isEqualTo(100_000);
@@ -189,7 +201,10 @@ class HostileInputTest {
     private void assertDeep(String name, String content, String position) throws IOException {
         Path file = dir.resolve(name);
         Files.writeString(file, content);
-        assertInvalid(Mptcpstate.inProcess("validate", file.toString()), file.toString(), 65,
+        assertInvalid(
+                Mptcpstate.inProcess("validate", file.toString()),
+                file.toString(),
+                65,
                 position + "lists and mappings nested deeper than 32 levels");
     }
 
@@ -209,9 +224,13 @@ class HostileInputTest {
      * as apply, diff and watch do.
      */
     static void assertInvalid(Run run, String linePrefix, String fileName, int exitCode, String fragment) {
-        assertThat(run.exitCode()).as("exit code (stderr: %s)", shortened(run.stderr())).isEqualTo(exitCode);
+        assertThat(run.exitCode())
+                .as("exit code (stderr: %s)", shortened(run.stderr()))
+                .isEqualTo(exitCode);
         assertThat(run.stdout()).as("stdout").isEmpty();
-        assertThat(run.stderr()).as("stderr").endsWith("\n")
+        assertThat(run.stderr())
+                .as("stderr")
+                .endsWith("\n")
                 .doesNotContain("\tat ", "Exception", "Caused by", "internal error", "Error:");
         List<String> lines = run.stderr().lines().toList();
         String start = linePrefix + fileName + ":";
@@ -234,7 +253,7 @@ class HostileInputTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             code = Main.run(args, in, o, e);
         }
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

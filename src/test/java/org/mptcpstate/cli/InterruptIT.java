@@ -61,11 +61,15 @@ class InterruptIT {
 
     /** kill -SIGNAL; false when the process had already ended. */
     private static boolean signal(Process process, String signal) {
-        return Netns.runAllowingFailure(List.of("kill", "-" + signal, Long.toString(process.pid()))).exitCode() == 0;
+        return Netns.runAllowingFailure(List.of("kill", "-" + signal, Long.toString(process.pid())))
+                        .exitCode()
+                == 0;
     }
 
     private static int await(Process process) throws InterruptedException {
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("apply ends after the signal").isTrue();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS))
+                .as("apply ends after the signal")
+                .isTrue();
         return process.exitValue();
     }
 
@@ -100,7 +104,9 @@ class InterruptIT {
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                     // the limits are the first change, the endpoints follow one by one
                     while (!ns.ip("mptcp", "limits").contains("subflows 8") || endpointCount(ns) < seen[i]) {
-                        assertThat(System.nanoTime()).as("apply reaches %d endpoints", seen[i]).isLessThan(deadline);
+                        assertThat(System.nanoTime())
+                                .as("apply reaches %d endpoints", seen[i])
+                                .isLessThan(deadline);
                         assertThat(process.isAlive()).as("apply still running").isTrue();
                         Thread.sleep(10);
                     }
@@ -109,9 +115,14 @@ class InterruptIT {
                     String stderr = Files.readString(err.toPath(), StandardCharsets.UTF_8);
                     String context = "SIG" + signals[i] + " after " + seen[i] + " endpoints: " + stderr;
                     assertThat(code).as(context).isEqualTo("INT".equals(signals[i]) ? 130 : 143);
-                    assertThat(stderr).as(context).startsWith("mptcpstate: interrupted by SIG" + signals[i] + " before \"")
-                            .endsWith("the namespace is as it was before\n").doesNotContain("Exception", "\tat ");
-                    assertThat(Files.readString(out.toPath())).as("nothing on stdout").isEmpty();
+                    assertThat(stderr)
+                            .as(context)
+                            .startsWith("mptcpstate: interrupted by SIG" + signals[i] + " before \"")
+                            .endsWith("the namespace is as it was before\n")
+                            .doesNotContain("Exception", "\tat ");
+                    assertThat(Files.readString(out.toPath()))
+                            .as("nothing on stdout")
+                            .isEmpty();
                     assertThat(state(ns)).as(context).isEqualTo(before);
                 }
             } finally {
@@ -175,8 +186,15 @@ class InterruptIT {
     void applyWorksWhenTheJvmReservesNoSignalHandlers() throws Exception {
         try (Netns ns = Netns.ipv4VethPair("intr", 4)) {
             Path file = Mptcpstate.stateFile(DESIRED);
-            Run run = Mptcpstate.process(List.of(Mptcpstate.java(), "-Xrs", "-jar", Mptcpstate.jar().toString(),
-                    "apply", file.toString(), "--netns", ns.name()));
+            Run run = Mptcpstate.process(List.of(
+                    Mptcpstate.java(),
+                    "-Xrs",
+                    "-jar",
+                    Mptcpstate.jar().toString(),
+                    "apply",
+                    file.toString(),
+                    "--netns",
+                    ns.name()));
             assertThat(run.exitCode()).as(run.stderr()).isZero();
             assertThat(run.stderr()).isEmpty();
             assertThat(run.stdout()).endsWith("applied 9 changes, verified\n");

@@ -13,13 +13,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The command line without the kernel: parsing, help, version, usage errors and their exit codes. */
 class MainTest {
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = Main.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -39,8 +40,11 @@ class MainTest {
         for (String[] args : new String[][] {{"--help"}, {"-h"}, {"help"}}) {
             Run run = run(args);
             assertThat(run.code()).isZero();
-            assertThat(run.out()).startsWith("Usage: mptcpstate [-hV] COMMAND")
-                    .contains("\n  show ").contains("\n  help ").contains("  77  permission denied");
+            assertThat(run.out())
+                    .startsWith("Usage: mptcpstate [-hV] COMMAND")
+                    .contains("\n  show ")
+                    .contains("\n  help ")
+                    .contains("  77  permission denied");
         }
     }
 
@@ -50,8 +54,10 @@ class MainTest {
         Run viaOption = run("show", "--help");
         Run viaShort = run("show", "-h");
         assertThat(viaHelp.code()).isZero();
-        assertThat(viaHelp.out()).startsWith("Usage: mptcpstate show [-h] [--json] [--netns=NAME|PATH] [IFNAME...]")
-                .contains("--netns=NAME|PATH").contains("[IFNAME...]");
+        assertThat(viaHelp.out())
+                .startsWith("Usage: mptcpstate show [-h] [--json] [--netns=NAME|PATH] [IFNAME...]")
+                .contains("--netns=NAME|PATH")
+                .contains("[IFNAME...]");
         assertThat(viaOption.out()).isEqualTo(viaHelp.out());
         assertThat(viaShort.out()).isEqualTo(viaHelp.out());
     }
@@ -74,9 +80,16 @@ class MainTest {
     @Test
     void usageErrorsAreOneLinePlusAHintWithExit64() {
         String[][] bad = {
-            {"show", "--bogus"}, {"bogus"}, {"--bogus"}, {"show", "--netns"}, {"show", "--json=yes"},
-            {"show", "--netns", "a", "--netns", "b"}, {"help", "nosuchcommand"}, {"help", "show", "extra"},
-            {"show", "--netns", ""}, {"show", "--netns", ".."},
+            {"show", "--bogus"},
+            {"bogus"},
+            {"--bogus"},
+            {"show", "--netns"},
+            {"show", "--json=yes"},
+            {"show", "--netns", "a", "--netns", "b"},
+            {"help", "nosuchcommand"},
+            {"help", "show", "extra"},
+            {"show", "--netns", ""},
+            {"show", "--netns", ".."},
         };
         for (String[] args : bad) {
             Run run = run(args);
@@ -107,21 +120,27 @@ class MainTest {
 
     @Test
     void operandCountsAreEnforced() {
-        CommandSpec one = new CommandSpec("diff", "d", List.of(), List.of(),
-                new CommandSpec.PositionalSpec("FILE", 1, 1, "f"));
-        assertThatThrownBy(() -> ArgumentParser.parse(one, List.of())).isInstanceOf(UsageException.class)
+        CommandSpec one =
+                new CommandSpec("diff", "d", List.of(), List.of(), new CommandSpec.PositionalSpec("FILE", 1, 1, "f"));
+        assertThatThrownBy(() -> ArgumentParser.parse(one, List.of()))
+                .isInstanceOf(UsageException.class)
                 .hasMessage("Missing required parameter: 'FILE'");
-        assertThatThrownBy(() -> ArgumentParser.parse(one, List.of("a", "b"))).isInstanceOf(UsageException.class)
+        assertThatThrownBy(() -> ArgumentParser.parse(one, List.of("a", "b")))
+                .isInstanceOf(UsageException.class)
                 .hasMessage("Unmatched argument: 'b'");
         assertThat(ArgumentParser.parse(one, List.of("-")).operands()).containsExactly("-");
         CommandSpec none = new CommandSpec("x", "x", List.of(), List.of(), null);
-        assertThatThrownBy(() -> ArgumentParser.parse(none, List.of("a"))).isInstanceOf(UsageException.class)
+        assertThatThrownBy(() -> ArgumentParser.parse(none, List.of("a")))
+                .isInstanceOf(UsageException.class)
                 .hasMessage("Unmatched argument: 'a'");
     }
 
     @Test
     void missingNamespaceIsAOneLineFailure() {
-        Run run = run("show", "--netns", "mst-does-not-exist-" + ProcessHandle.current().pid());
+        Run run = run(
+                "show",
+                "--netns",
+                "mst-does-not-exist-" + ProcessHandle.current().pid());
         assertThat(run.code()).isEqualTo(ExitCode.FAILED.code());
         assertThat(run.out()).isEmpty();
         assertThat(run.err().lines().toList()).hasSize(1);
@@ -131,8 +150,11 @@ class MainTest {
     static Run runWithInput(String input, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new java.io.ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = Main.run(
+                args,
+                new java.io.ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -145,8 +167,9 @@ class MainTest {
         Run invalid = runWithInput("mptcp:\n  limits:\n    subflows: 9\n    add-addr-acepted: 1\n", "validate", "-");
         assertThat(invalid.code()).isEqualTo(ExitCode.INVALID_INPUT.code());
         assertThat(invalid.out()).isEmpty();
-        assertThat(invalid.err()).isEqualTo("-:3:15: subflows must be from 0 to 8, got 9\n"
-                + "-:4:5: unknown key 'add-addr-acepted'; did you mean 'add-addr-accepted'?\n");
+        assertThat(invalid.err())
+                .isEqualTo("-:3:15: subflows must be from 0 to 8, got 9\n"
+                        + "-:4:5: unknown key 'add-addr-acepted'; did you mean 'add-addr-accepted'?\n");
     }
 
     @Test

@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class MonitorIT {
     private static final int PORT = 5201;
 
-    private static final String SERVER = String.join("\n",
+    private static final String SERVER = String.join(
+            "\n",
             "import socket, sys",
             "s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)",
             "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
@@ -37,12 +38,13 @@ class MonitorIT {
             "print('listening', flush=True)",
             "c, peer = s.accept()",
             "data = c.recv(100); c.sendall(data)",
-            "c.recv(100)",  // returns when the client closes
+            "c.recv(100)", // returns when the client closes
             "c.close(); s.close()",
             "print('peer', peer[0], peer[1], flush=True)");
 
     // waits (MPTCP_INFO, SOL_MPTCP 284) until the second subflow is there, then prints the token and its port
-    private static final String CLIENT = String.join("\n",
+    private static final String CLIENT = String.join(
+            "\n",
             "import socket, struct, time",
             "s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)",
             "s.connect(('192.0.2.2', " + PORT + "))",
@@ -60,17 +62,18 @@ class MonitorIT {
     void printsTheEventsOfAMultipathConnection() throws Exception {
         KernelTests.requireRoot();
         requirePython();
-        try (Netns client = Netns.create("mon-c"); Netns server = Netns.create("mon-s")) {
+        try (Netns client = Netns.create("mon-c");
+                Netns server = Netns.create("mon-s")) {
             connect(client, server);
             server.ip("mptcp", "endpoint", "add", "198.51.100.2", "dev", "s1", "id", "7", "signal");
 
             try (Background clientMonitor = Background.start(monitor(client));
-                 Background serverMonitor = Background.start(monitor(server))) {
+                    Background serverMonitor = Background.start(monitor(server))) {
                 clientMonitor.awaitStderr("monitoring MPTCP events in network namespace " + client.name());
                 serverMonitor.awaitStderr("monitoring MPTCP events in network namespace " + server.name());
 
-                try (Background python = Background.start(List.of("ip", "netns", "exec", server.name(), "python3",
-                        "-c", SERVER))) {
+                try (Background python =
+                        Background.start(List.of("ip", "netns", "exec", server.name(), "python3", "-c", SERVER))) {
                     python.awaitLine("listening");
                     String out = client.exec("python3", "-c", CLIENT);
                     python.awaitLine("peer ");
@@ -122,7 +125,9 @@ class MonitorIT {
                 }
                 // SIGTERM ends a monitor with exit 0, and nothing but the ready line on stderr
                 assertThat(clientMonitor.terminate()).isZero();
-                assertThat(clientMonitor.stderr().strip().lines().count()).as(clientMonitor.stderr()).isEqualTo(1);
+                assertThat(clientMonitor.stderr().strip().lines().count())
+                        .as(clientMonitor.stderr())
+                        .isEqualTo(1);
                 assertThat(serverMonitor.terminate()).isZero();
             }
         }
@@ -136,15 +141,16 @@ class MonitorIT {
     void aSubflowBoundToAnInterfaceNamesIt() throws Exception {
         KernelTests.requireRoot();
         requirePython();
-        try (Netns client = Netns.create("mon-c"); Netns server = Netns.create("mon-s")) {
+        try (Netns client = Netns.create("mon-c");
+                Netns server = Netns.create("mon-s")) {
             connect(client, server);
             client.ip("mptcp", "endpoint", "add", "198.51.100.1", "dev", "c1", "id", "3", "subflow");
             client.ip("rule", "add", "from", "198.51.100.1", "table", "100");
             client.ip("route", "add", "192.0.2.0/24", "dev", "c1", "table", "100");
             try (Background clientMonitor = Background.start(monitor(client))) {
                 clientMonitor.awaitStderr("monitoring MPTCP events in network namespace " + client.name());
-                try (Background python = Background.start(List.of("ip", "netns", "exec", server.name(), "python3",
-                        "-c", SERVER))) {
+                try (Background python =
+                        Background.start(List.of("ip", "netns", "exec", server.name(), "python3", "-c", SERVER))) {
                     python.awaitLine("listening");
                     String out = client.exec("python3", "-c", CLIENT);
                     python.awaitLine("peer ");
@@ -156,8 +162,10 @@ class MonitorIT {
                     assertThat(subflow.path("local-id").asInt()).isEqualTo(3);
                     assertThat(subflow.path("interface").asString()).isEqualTo("c1");
                     assertThat(subflow.path("interface-index").asInt())
-                            .isEqualTo(Documents.json(client.ip("-j", "link", "show", "c1")).get(0)
-                                    .path("ifindex").asInt());
+                            .isEqualTo(Documents.json(client.ip("-j", "link", "show", "c1"))
+                                    .get(0)
+                                    .path("ifindex")
+                                    .asInt());
                 }
                 assertThat(clientMonitor.terminate()).isZero();
             }
@@ -181,8 +189,14 @@ class MonitorIT {
     }
 
     private static List<String> monitor(Netns ns) {
-        return List.of(Mptcpstate.java(), "-jar", Mptcpstate.jar().toAbsolutePath().toString(), "monitor", "--json",
-                "--netns", ns.name());
+        return List.of(
+                Mptcpstate.java(),
+                "-jar",
+                Mptcpstate.jar().toAbsolutePath().toString(),
+                "monitor",
+                "--json",
+                "--netns",
+                ns.name());
     }
 
     private static void requirePython() {
@@ -239,8 +253,8 @@ class MonitorIT {
 
         private void read(InputStream stream, boolean out) {
             Thread thread = new Thread(() -> {
-                try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream,
-                        StandardCharsets.UTF_8))) {
+                try (BufferedReader reader =
+                        new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = reader.readLine()) != null) {
                         synchronized (this) {

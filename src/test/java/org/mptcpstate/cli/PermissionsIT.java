@@ -107,8 +107,8 @@ class PermissionsIT {
     void showWorksInsideTheNamespaceAsNobodyAndPrintsWhatRootSees() {
         Netns.MptcpText before = kernel();
         Run asNobody = insideAsNobody("show").assertOk();
-        assertThat(asNobody.stdout()).contains("subflows: 3", "add-addr-accepted: 2", "- ip: 192.0.2.2",
-                "- name: eth1");
+        assertThat(asNobody.stdout())
+                .contains("subflows: 3", "add-addr-accepted: 2", "- ip: 192.0.2.2", "- name: eth1");
         Run asRoot = Mptcpstate.inProcess("show", "--netns", ns.name()).assertOk();
         assertThat(asNobody.stdout()).isEqualTo(asRoot.stdout());
         assertThat(kernel()).isEqualTo(before);
@@ -121,12 +121,13 @@ class PermissionsIT {
         Run run = insideAsNobody(command(line));
         assertRefused(run);
         if (line.startsWith("monitor")) {
-            assertThat(lastLine(run)).isEqualTo(
-                    "mptcpstate: joining the mptcp_pm_events multicast group needs root or CAP_NET_ADMIN");
+            assertThat(lastLine(run))
+                    .isEqualTo("mptcpstate: joining the mptcp_pm_events multicast group needs root or CAP_NET_ADMIN");
         } else {
             // the lock is taken before anything is written, and nobody cannot create it
-            assertThat(lastLine(run)).startsWith("mptcpstate: applying needs root or CAP_NET_ADMIN (cannot write "
-                    + "/run/mptcpstate/net-");
+            assertThat(lastLine(run))
+                    .startsWith(
+                            "mptcpstate: applying needs root or CAP_NET_ADMIN (cannot write " + "/run/mptcpstate/net-");
         }
         if (line.equals("watch STATE")) {
             assertThat(run.stderr()).startsWith("mptcpstate: watching " + state);
@@ -140,16 +141,21 @@ class PermissionsIT {
         Netns.MptcpText before = kernel();
         Run run = viaNetnsAsNobody(command(line));
         assertRefused(run);
-        assertThat(lastLine(run)).startsWith("mptcpstate: setns(" + ns.path() + ", CLONE_NEWNET) failed")
+        assertThat(lastLine(run))
+                .startsWith("mptcpstate: setns(" + ns.path() + ", CLONE_NEWNET) failed")
                 .endsWith("entering another network namespace needs root (CAP_SYS_ADMIN)");
-        assertThat(kernel()).as("the namespace after `%s --netns` as nobody", line).isEqualTo(before);
+        assertThat(kernel())
+                .as("the namespace after `%s --netns` as nobody", line)
+                .isEqualTo(before);
     }
 
     @Test
     void diffInsideTheNamespaceNeedsNoPrivilegeAndChangesNothing() {
         Netns.MptcpText before = kernel();
         Run run = insideAsNobody("diff", state.toString());
-        assertThat(run.exitCode()).as("exit code (stderr: %s)", run.stderr()).isEqualTo(ExitCode.CHANGES_PENDING.code());
+        assertThat(run.exitCode())
+                .as("exit code (stderr: %s)", run.stderr())
+                .isEqualTo(ExitCode.CHANGES_PENDING.code());
         assertThat(run.stdout()).contains("~ limits: subflows 3 -> 5");
         assertThat(kernel()).isEqualTo(before);
     }
@@ -162,14 +168,25 @@ class PermissionsIT {
     @Test
     void rootWithoutCapNetAdminIsRefusedAndRolledBack() {
         Netns.MptcpText before = kernel();
-        List<String> prefix = List.of("ip", "netns", "exec", ns.name(), "setpriv", "--bounding-set=-net_admin",
-                "--inh-caps=-net_admin", "--");
+        List<String> prefix = List.of(
+                "ip",
+                "netns",
+                "exec",
+                ns.name(),
+                "setpriv",
+                "--bounding-set=-net_admin",
+                "--inh-caps=-net_admin",
+                "--");
         Run run = Mptcpstate.jarVia(prefix, jar, "apply", state.toString());
         assertThat(run.exitCode()).as("exit code (stderr: %s)", run.stderr()).isEqualTo(ExitCode.PERMISSION.code());
         assertThat(run.stdout()).isEmpty();
-        List<String> problems = run.stderr().lines().filter(l -> !l.startsWith("mptcpstate: warning: ")).toList();
+        List<String> problems = run.stderr()
+                .lines()
+                .filter(l -> !l.startsWith("mptcpstate: warning: "))
+                .toList();
         assertThat(problems).as(run.stderr()).hasSize(1);
-        assertThat(problems.get(0)).startsWith("mptcpstate: failed at \"~ limits")
+        assertThat(problems.get(0))
+                .startsWith("mptcpstate: failed at \"~ limits")
                 .contains("needs root or CAP_NET_ADMIN", "rolled back 1 change: the namespace is as it was before");
         assertThat(kernel()).isEqualTo(before);
     }
@@ -183,8 +200,12 @@ class PermissionsIT {
         assertThat(run.stdout()).as("stdout").isEmpty();
         assertThat(run.stderr()).endsWith("\n").doesNotContain("\tat ", "Exception", "Caused by", "internal error");
         assertThat(run.stderr().lines()).allMatch(l -> l.startsWith("mptcpstate: "));
-        assertThat(run.stderr().lines().filter(l -> !l.startsWith("mptcpstate: watching ")).count())
-                .as("stderr apart from watch's start line: %s", run.stderr()).isEqualTo(1);
+        assertThat(run.stderr()
+                        .lines()
+                        .filter(l -> !l.startsWith("mptcpstate: watching "))
+                        .count())
+                .as("stderr apart from watch's start line: %s", run.stderr())
+                .isEqualTo(1);
     }
 
     private static String lastLine(Run run) {

@@ -55,49 +55,83 @@ class PersistCommandTest {
     void persistWritesStateSysctlAndUnitWithTheirModes() throws IOException {
         Path root = root();
         Path launcher = launcher();
-        Mptcpstate.Run run = Mptcpstate.inProcess("persist", stateFile(STATE).toString(), "--root",
-                root.toString(), "--exec", launcher.toString()).assertOk();
-        assertThat(run.stdout()).isEqualTo("wrote " + root + "/etc/mptcpstate/state.yml\n"
-                + "wrote " + root + "/etc/sysctl.d/90-mptcpstate.conf\n"
-                + "wrote " + root + "/etc/systemd/system/mptcpstate.service\n"
-                + "Nothing was started. To apply it now and at every boot, run:\n"
-                + "  systemctl daemon-reload\n"
-                + "  systemctl enable --now mptcpstate.service\n");
+        Mptcpstate.Run run = Mptcpstate.inProcess(
+                        "persist",
+                        stateFile(STATE).toString(),
+                        "--root",
+                        root.toString(),
+                        "--exec",
+                        launcher.toString())
+                .assertOk();
+        assertThat(run.stdout())
+                .isEqualTo("wrote " + root + "/etc/mptcpstate/state.yml\n"
+                        + "wrote " + root + "/etc/sysctl.d/90-mptcpstate.conf\n"
+                        + "wrote " + root + "/etc/systemd/system/mptcpstate.service\n"
+                        + "Nothing was started. To apply it now and at every boot, run:\n"
+                        + "  systemctl daemon-reload\n"
+                        + "  systemctl enable --now mptcpstate.service\n");
         Path state = root.resolve("etc/mptcpstate/state.yml");
         Path sysctl = root.resolve("etc/sysctl.d/90-mptcpstate.conf");
         Path unit = root.resolve("etc/systemd/system/mptcpstate.service");
         assertThat(state).hasContent(STATE);
         assertThat(Files.readString(sysctl)).endsWith("\nnet.mptcp.enabled = 1\n");
         String text = Files.readString(unit);
-        assertThat(text).contains("ExecStart=" + launcher + " watch /etc/mptcpstate/state.yml\n",
-                "After=network.target\n", "Restart=on-failure\n", "CapabilityBoundingSet=CAP_NET_ADMIN\n",
-                "AmbientCapabilities=CAP_NET_ADMIN\n", "NoNewPrivileges=yes\n", "ProtectSystem=strict\n",
-                "ReadWritePaths=/run/mptcpstate\n", "ProtectHome=yes\n", "PrivateTmp=yes\n",
-                "ProtectKernelModules=yes\n", "RestrictAddressFamilies=AF_NETLINK AF_UNIX\n",
-                "LockPersonality=yes\n", "SystemCallArchitectures=native\n", "WantedBy=multi-user.target\n");
-        assertThat(text.lines().filter(l -> l.startsWith("MemoryDenyWriteExecute=")
-                || l.startsWith("ProtectKernelTunables=")).toList()).isEmpty();
+        assertThat(text)
+                .contains(
+                        "ExecStart=" + launcher + " watch /etc/mptcpstate/state.yml\n",
+                        "After=network.target\n",
+                        "Restart=on-failure\n",
+                        "CapabilityBoundingSet=CAP_NET_ADMIN\n",
+                        "AmbientCapabilities=CAP_NET_ADMIN\n",
+                        "NoNewPrivileges=yes\n",
+                        "ProtectSystem=strict\n",
+                        "ReadWritePaths=/run/mptcpstate\n",
+                        "ProtectHome=yes\n",
+                        "PrivateTmp=yes\n",
+                        "ProtectKernelModules=yes\n",
+                        "RestrictAddressFamilies=AF_NETLINK AF_UNIX\n",
+                        "LockPersonality=yes\n",
+                        "SystemCallArchitectures=native\n",
+                        "WantedBy=multi-user.target\n");
+        assertThat(text.lines()
+                        .filter(l -> l.startsWith("MemoryDenyWriteExecute=") || l.startsWith("ProtectKernelTunables="))
+                        .toList())
+                .isEmpty();
         for (Path file : List.of(state, sysctl, unit, root.resolve("etc/mptcpstate/persisted.manifest"))) {
             assertThat(mode(file)).as("mode of %s", file).isEqualTo("rw-r--r--");
         }
-        for (String directory : List.of("etc", "etc/mptcpstate", "etc/sysctl.d", "etc/systemd",
-                "etc/systemd/system")) {
-            assertThat(mode(root.resolve(directory))).as("mode of %s", directory).isEqualTo("rwxr-xr-x");
+        for (String directory : List.of("etc", "etc/mptcpstate", "etc/sysctl.d", "etc/systemd", "etc/systemd/system")) {
+            assertThat(mode(root.resolve(directory)))
+                    .as("mode of %s", directory)
+                    .isEqualTo("rwxr-xr-x");
         }
         // no temporary files left behind
-        assertThat(tree(root)).allSatisfy(p -> assertThat(p.getFileName().toString()).doesNotEndWith(".tmp"));
+        assertThat(tree(root))
+                .allSatisfy(p -> assertThat(p.getFileName().toString()).doesNotEndWith(".tmp"));
     }
 
     @Test
     void disabledWritesZeroAndNoEnabledKeyWritesNoSysctlFile() throws IOException {
         Path root = root();
-        Mptcpstate.inProcess("persist", stateFile("mptcp:\n  enabled: false\n").toString(), "--root",
-                root.toString(), "--exec", launcher().toString()).assertOk();
+        Mptcpstate.inProcess(
+                        "persist",
+                        stateFile("mptcp:\n  enabled: false\n").toString(),
+                        "--root",
+                        root.toString(),
+                        "--exec",
+                        launcher().toString())
+                .assertOk();
         assertThat(Files.readString(root.resolve("etc/sysctl.d/90-mptcpstate.conf")))
                 .endsWith("\nnet.mptcp.enabled = 0\n");
         // persisting again without mptcp.enabled removes the sysctl file of the first run
-        Mptcpstate.Run again = Mptcpstate.inProcess("persist", stateFile("mptcp:\n  limits:\n    subflows: 3\n")
-                .toString(), "--root", root.toString(), "--exec", launcher().toString()).assertOk();
+        Mptcpstate.Run again = Mptcpstate.inProcess(
+                        "persist",
+                        stateFile("mptcp:\n  limits:\n    subflows: 3\n").toString(),
+                        "--root",
+                        root.toString(),
+                        "--exec",
+                        launcher().toString())
+                .assertOk();
         assertThat(again.stdout()).contains("removed " + root + "/etc/sysctl.d/90-mptcpstate.conf\n");
         assertThat(root.resolve("etc/sysctl.d/90-mptcpstate.conf")).doesNotExist();
         assertThat(root.resolve("etc/mptcpstate/state.yml")).hasContent("mptcp:\n  limits:\n    subflows: 3\n");
@@ -106,8 +140,13 @@ class PersistCommandTest {
     @Test
     void anInvalidFileWritesNothing() throws IOException {
         Path root = root();
-        Mptcpstate.Run run = Mptcpstate.inProcess("persist", stateFile("mptcp:\n  enabled: yes\n").toString(),
-                "--root", root.toString(), "--exec", launcher().toString());
+        Mptcpstate.Run run = Mptcpstate.inProcess(
+                "persist",
+                stateFile("mptcp:\n  enabled: yes\n").toString(),
+                "--root",
+                root.toString(),
+                "--exec",
+                launcher().toString());
         assertThat(run.exitCode()).isEqualTo(65);
         assertThat(run.stdout()).isEmpty();
         assertThat(run.stderr()).contains("expected true or false");
@@ -120,11 +159,21 @@ class PersistCommandTest {
         Path foreign = root.resolve("etc/sysctl.d/90-mptcpstate.conf");
         Files.createDirectories(foreign.getParent());
         Files.writeString(foreign, "net.mptcp.enabled = 1\n");
-        Mptcpstate.inProcess("persist", stateFile(STATE).toString(), "--root", root.toString(), "--exec",
-                launcher().toString()).assertFailsWithOneLine(1);
+        Mptcpstate.inProcess(
+                        "persist",
+                        stateFile(STATE).toString(),
+                        "--root",
+                        root.toString(),
+                        "--exec",
+                        launcher().toString())
+                .assertFailsWithOneLine(1);
         assertThat(foreign).hasContent("net.mptcp.enabled = 1\n");
-        assertThat(tree(root)).containsExactly(Path.of(""), Path.of("etc"), Path.of("etc/sysctl.d"),
-                Path.of("etc/sysctl.d/90-mptcpstate.conf"));
+        assertThat(tree(root))
+                .containsExactly(
+                        Path.of(""),
+                        Path.of("etc"),
+                        Path.of("etc/sysctl.d"),
+                        Path.of("etc/sysctl.d/90-mptcpstate.conf"));
     }
 
     @Test
@@ -135,21 +184,31 @@ class PersistCommandTest {
         Files.writeString(root.resolve("etc/systemd/system/other.service"), "[Service]\nExecStart=/bin/true\n");
         Files.writeString(root.resolve("etc/hostname"), "host\n");
         List<Path> before = tree(root);
-        Mptcpstate.inProcess("persist", stateFile(STATE).toString(), "--root", root.toString(), "--exec",
-                launcher().toString()).assertOk();
+        Mptcpstate.inProcess(
+                        "persist",
+                        stateFile(STATE).toString(),
+                        "--root",
+                        root.toString(),
+                        "--exec",
+                        launcher().toString())
+                .assertOk();
         // a file the admin added in a directory persist created: it stays, and so does its directory
         Files.writeString(root.resolve("etc/sysctl.d/50-local.conf"), "net.ipv4.ip_forward = 1\n");
 
-        Mptcpstate.Run run = Mptcpstate.inProcess("unpersist", "--root", root.toString()).assertOk();
-        assertThat(run.stdout()).isEqualTo("removed " + root + "/etc/mptcpstate/state.yml\n"
-                + "removed " + root + "/etc/sysctl.d/90-mptcpstate.conf\n"
-                + "removed " + root + "/etc/systemd/system/mptcpstate.service\n"
-                + "To stop the service and forget it, run:\n"
-                + "  systemctl disable --now mptcpstate.service\n"
-                + "  systemctl daemon-reload\n");
-        assertThat(tree(root)).containsExactlyInAnyOrderElementsOf(
-                Stream.concat(before.stream(), Stream.of(Path.of("etc/sysctl.d"),
-                        Path.of("etc/sysctl.d/50-local.conf"))).toList());
+        Mptcpstate.Run run =
+                Mptcpstate.inProcess("unpersist", "--root", root.toString()).assertOk();
+        assertThat(run.stdout())
+                .isEqualTo("removed " + root + "/etc/mptcpstate/state.yml\n"
+                        + "removed " + root + "/etc/sysctl.d/90-mptcpstate.conf\n"
+                        + "removed " + root + "/etc/systemd/system/mptcpstate.service\n"
+                        + "To stop the service and forget it, run:\n"
+                        + "  systemctl disable --now mptcpstate.service\n"
+                        + "  systemctl daemon-reload\n");
+        assertThat(tree(root))
+                .containsExactlyInAnyOrderElementsOf(Stream.concat(
+                                before.stream(),
+                                Stream.of(Path.of("etc/sysctl.d"), Path.of("etc/sysctl.d/50-local.conf")))
+                        .toList());
 
         Mptcpstate.Run twice = Mptcpstate.inProcess("unpersist", "--root", root.toString());
         assertThat(twice.exitCode()).isZero();
@@ -159,12 +218,24 @@ class PersistCommandTest {
     @Test
     void persistAgainRefusesToReplaceAFileEditedByHand() throws IOException {
         Path root = root();
-        Mptcpstate.inProcess("persist", stateFile(STATE).toString(), "--root", root.toString(), "--exec",
-                launcher().toString()).assertOk();
+        Mptcpstate.inProcess(
+                        "persist",
+                        stateFile(STATE).toString(),
+                        "--root",
+                        root.toString(),
+                        "--exec",
+                        launcher().toString())
+                .assertOk();
         Path unit = root.resolve("etc/systemd/system/mptcpstate.service");
         Files.writeString(unit, Files.readString(unit) + "# local edit\n");
-        Mptcpstate.Run run = Mptcpstate.inProcess("persist", stateFile("mptcp:\n  enabled: false\n").toString(),
-                "--root", root.toString(), "--exec", launcher().toString()).assertFailsWithOneLine(1);
+        Mptcpstate.Run run = Mptcpstate.inProcess(
+                        "persist",
+                        stateFile("mptcp:\n  enabled: false\n").toString(),
+                        "--root",
+                        root.toString(),
+                        "--exec",
+                        launcher().toString())
+                .assertFailsWithOneLine(1);
         assertThat(run.stderr()).contains(unit + " was changed after mptcpstate persist wrote it");
         assertThat(root.resolve("etc/mptcpstate/state.yml")).hasContent(STATE);
         assertThat(unit).content().endsWith("# local edit\n");
@@ -173,8 +244,14 @@ class PersistCommandTest {
     @Test
     void unpersistLeavesAFileChangedSincePersist() throws IOException {
         Path root = root();
-        Mptcpstate.inProcess("persist", stateFile(STATE).toString(), "--root", root.toString(), "--exec",
-                launcher().toString()).assertOk();
+        Mptcpstate.inProcess(
+                        "persist",
+                        stateFile(STATE).toString(),
+                        "--root",
+                        root.toString(),
+                        "--exec",
+                        launcher().toString())
+                .assertOk();
         Path state = root.resolve("etc/mptcpstate/state.yml");
         Files.writeString(state, STATE + "# edited by hand\n");
         Mptcpstate.Run run = Mptcpstate.inProcess("unpersist", "--root", root.toString());
@@ -182,22 +259,26 @@ class PersistCommandTest {
         assertThat(run.stderr()).contains("warning: " + state + " was changed after mptcpstate persist wrote it");
         assertThat(state).exists();
         assertThat(root.resolve("etc/systemd/system/mptcpstate.service")).doesNotExist();
-        assertThat(tree(root)).containsExactly(Path.of(""), Path.of("etc"), Path.of("etc/mptcpstate"),
-                Path.of("etc/mptcpstate/state.yml"));
+        assertThat(tree(root))
+                .containsExactly(
+                        Path.of(""), Path.of("etc"), Path.of("etc/mptcpstate"), Path.of("etc/mptcpstate/state.yml"));
     }
 
     @Test
     void theDefaultLauncherIsTheRepositoryScript() throws IOException {
         Path root = root();
-        Mptcpstate.inProcess("persist", stateFile(STATE).toString(), "--root", root.toString()).assertOk();
+        Mptcpstate.inProcess("persist", stateFile(STATE).toString(), "--root", root.toString())
+                .assertOk();
         Path script = Path.of("mptcpstate").toRealPath();
-        assertThat(root.resolve("etc/systemd/system/mptcpstate.service")).content()
+        assertThat(root.resolve("etc/systemd/system/mptcpstate.service"))
+                .content()
                 .contains("ExecStart=" + script + " watch /etc/mptcpstate/state.yml\n");
     }
 
     @Test
     void writingUnderSlashWithoutRootExits77() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(Path.of("/etc")),
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                Files.isWritable(Path.of("/etc")),
                 "runs as a user who cannot write /etc (PersistIT covers root, running as nobody)");
         Mptcpstate.Run run = Mptcpstate.inProcess("persist", stateFile(STATE).toString(), "--exec", "/bin/true");
         run.assertFailsWithOneLine(77);
@@ -206,8 +287,14 @@ class PersistCommandTest {
 
     @Test
     void aMissingRootIsAnError() throws IOException {
-        Mptcpstate.inProcess("persist", stateFile(STATE).toString(), "--root", dir.resolve("nowhere").toString(),
-                "--exec", launcher().toString()).assertFailsWithOneLine(1);
+        Mptcpstate.inProcess(
+                        "persist",
+                        stateFile(STATE).toString(),
+                        "--root",
+                        dir.resolve("nowhere").toString(),
+                        "--exec",
+                        launcher().toString())
+                .assertFailsWithOneLine(1);
         assertThat(dir.resolve("nowhere")).doesNotExist();
     }
 
@@ -216,14 +303,23 @@ class PersistCommandTest {
         Path analyze = Path.of("/usr/bin/systemd-analyze");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(analyze), "systemd-analyze not installed");
         Path root = root();
-        Mptcpstate.inProcess("persist", stateFile(STATE).toString(), "--root", root.toString(), "--exec",
-                launcher().toString()).assertOk();
+        Mptcpstate.inProcess(
+                        "persist",
+                        stateFile(STATE).toString(),
+                        "--root",
+                        root.toString(),
+                        "--exec",
+                        launcher().toString())
+                .assertOk();
         Path unit = root.resolve("etc/systemd/system/mptcpstate.service");
         Netns.Result result = Netns.runAllowingFailure(List.of(analyze.toString(), "verify", unit.toString()));
         // systemd-analyze reports problems of other units on the machine too; only ours count
         assertThat(result.stderr().lines().filter(l -> l.contains("mptcpstate")).toList())
-                .as("systemd-analyze verify: %s", result.stderr()).isEmpty();
-        assertThat(result.exitCode()).as("systemd-analyze verify: %s", result.stderr()).isZero();
+                .as("systemd-analyze verify: %s", result.stderr())
+                .isEmpty();
+        assertThat(result.exitCode())
+                .as("systemd-analyze verify: %s", result.stderr())
+                .isZero();
     }
 
     @Test

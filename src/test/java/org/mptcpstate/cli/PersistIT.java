@@ -30,8 +30,8 @@ class PersistIT {
         Path jar = Nobody.readableJar();
         Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
         assertThat(Path.of("/etc/mptcpstate/persisted.manifest")).doesNotExist();
-        Mptcpstate.Run run = Mptcpstate.jarVia(Nobody.prefix(), jar, "persist", state.toString(), "--exec",
-                "/bin/true");
+        Mptcpstate.Run run =
+                Mptcpstate.jarVia(Nobody.prefix(), jar, "persist", state.toString(), "--exec", "/bin/true");
         run.assertFailsWithOneLine(77);
         assertThat(run.stderr()).contains("permission denied").contains("writing under / needs root");
         assertThat(Path.of("/etc/mptcpstate")).doesNotExist();

@@ -8,8 +8,8 @@ import org.mptcpstate.testing.Mptcpstate;
 import org.mptcpstate.testing.Mptcpstate.Run;
 import org.mptcpstate.testing.Netns;
 import org.mptcpstate.testing.Nobody;
-import org.mptcpstate.testing.SchemaCheck;
 import org.mptcpstate.testing.RawEndpoints;
+import org.mptcpstate.testing.SchemaCheck;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -29,7 +29,6 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 import static org.mptcpstate.testing.Documents.elements;
 
 /**
@@ -55,11 +54,13 @@ class ShowIT {
             assertThat(doc.at("/mptcp/limits/subflows").asInt()).isEqualTo(5);
             assertThat(iface(doc, "va1").at("/mptcp/address-flags").isArray()).isTrue();
             assertThat(iface(doc, "vb0").at("/mptcp/address-flags").isArray()).isTrue();
-            assertThat(iface(doc, "va0").at("/mptcp/address-flags").isMissingNode()).isTrue();
+            assertThat(iface(doc, "va0").at("/mptcp/address-flags").isMissingNode())
+                    .isTrue();
             assertThat(iface(doc, "va0").at("/ipv4/default-route").asBoolean()).isTrue();
             assertThat(iface(doc, "vb0").at("/ipv6/default-route").asBoolean()).isTrue();
             assertThat(iface(doc, "lo").at("/ipv6/default-route").asBoolean())
-                    .as("the unreachable IPv6 default sits on lo but is no unicast route").isFalse();
+                    .as("the unreachable IPv6 default sits on lo but is no unicast route")
+                    .isFalse();
         }
     }
 
@@ -70,23 +71,27 @@ class ShowIT {
      */
     @Test
     void specialEndpointsAcrossTwoNamespaces() {
-        try (Netns ns = Netns.create("show-special"); Netns peer = Netns.create("show-peer")) {
+        try (Netns ns = Netns.create("show-special");
+                Netns peer = Netns.create("show-peer")) {
             boolean laminar = buildSpecialEndpoints(ns, peer);
             JsonNode doc = assertShowAgreesWithIproute(ns);
             assertShowAgreesWithIproute(peer);
 
             List<String> unattached = new ArrayList<>();
-            elements(doc.at("/mptcp/endpoints")).forEach(e -> unattached.add(e.path("address").asString()
-                    + (e.has("port") ? " port " + e.get("port").asInt() : "")
-                    + (e.has("interface") ? " dev " + e.get("interface").asString() : "")));
-            assertThat(unattached).containsExactlyInAnyOrder("192.0.2.10 port 10100", "203.0.113.99",
-                    "203.0.113.20 dev e0");
+            elements(doc.at("/mptcp/endpoints"))
+                    .forEach(e -> unattached.add(e.path("address").asString()
+                            + (e.has("port") ? " port " + e.get("port").asInt() : "")
+                            + (e.has("interface") ? " dev " + e.get("interface").asString() : "")));
+            assertThat(unattached)
+                    .containsExactlyInAnyOrder("192.0.2.10 port 10100", "203.0.113.99", "203.0.113.20 dev e0");
             assertThat(iface(doc, "e0").at("/ipv4/default-route").asBoolean()).isTrue();
             assertThat(iface(doc, "e2").at("/ipv4/default-route").asBoolean()).isTrue();
             assertThat(iface(doc, "e2").path("oper-state").asString()).isEqualTo("lower-layer-down");
             assertThat(iface(doc, "e1").path("state").asString()).isEqualTo("down");
             if (kernelAtLeast(6, 18)) {
-                assertThat(laminar).as("Linux 6.18+ accepts the laminar flag (0x20)").isTrue();
+                assertThat(laminar)
+                        .as("Linux 6.18+ accepts the laminar flag (0x20)")
+                        .isTrue();
             }
             if (laminar) {
                 assertThat(doc.toString()).contains("\"laminar\"");
@@ -117,7 +122,8 @@ class ShowIT {
             assertThat(doc.at("/mptcp/enabled").asBoolean()).isFalse();
             assertThat(doc.at("/mptcp/path-manager").asString()).isEqualTo("userspace");
             assertThat(doc.at("/mptcp/endpoints/0/interface-index").isInt())
-                    .as("the endpoint of the deleted interface keeps its index: %s", doc.at("/mptcp")).isTrue();
+                    .as("the endpoint of the deleted interface keeps its index: %s", doc.at("/mptcp"))
+                    .isTrue();
         }
     }
 
@@ -148,7 +154,8 @@ class ShowIT {
 
             JsonNode doc = assertShowAgreesWithIproute(ns);
             List<String> unattached = new ArrayList<>();
-            elements(doc.at("/mptcp/endpoints")).forEach(e -> unattached.add(e.path("address").asString()));
+            elements(doc.at("/mptcp/endpoints"))
+                    .forEach(e -> unattached.add(e.path("address").asString()));
             assertThat(unattached).containsExactlyInAnyOrder("::ffff:192.0.2.60", "::ffff:203.0.113.60");
         }
     }
@@ -157,8 +164,9 @@ class ShowIT {
     @Test
     void yamlKeepsInterfaceNamesThatLookLikeScalars() {
         try (Netns ns = Netns.create("show-names")) {
-            String[][] pairs = {{"123", "1e3"}, {"-1", ".inf"}, {"0x10", "012"}, {"yes", "null"}, {"~", "on"},
-                    {"1.5", "true"}};
+            String[][] pairs = {
+                {"123", "1e3"}, {"-1", ".inf"}, {"0x10", "012"}, {"yes", "null"}, {"~", "on"}, {"1.5", "true"}
+            };
             for (String[] pair : pairs) {
                 ns.ip("link", "add", pair[0], "type", "veth", "peer", "name", pair[1]);
             }
@@ -168,8 +176,12 @@ class ShowIT {
 
             JsonNode doc = assertShowAgreesWithIproute(ns);
             assertThat(doc.at("/mptcp/endpoints/0/interface").isString()).isTrue();
-            Run filtered = Mptcpstate.inProcess("show", "--netns", ns.name(), "123").assertOk();
-            assertThat(Documents.yaml(filtered.stdout()).at("/interfaces/0/name").isString()).isTrue();
+            Run filtered =
+                    Mptcpstate.inProcess("show", "--netns", ns.name(), "123").assertOk();
+            assertThat(Documents.yaml(filtered.stdout())
+                            .at("/interfaces/0/name")
+                            .isString())
+                    .isTrue();
             assertThat(Documents.yaml(filtered.stdout()).at("/interfaces/0")).isEqualTo(iface(doc, "123"));
         }
     }
@@ -189,32 +201,40 @@ class ShowIT {
             mutations.put("path-manager", d -> ((ObjectNode) d.get("mptcp")).put("path-manager", "userspace"));
             mutations.put("limit", d -> ((ObjectNode) d.at("/mptcp/limits")).put("add-addr-accepted", 4));
             mutations.put("unattached endpoint dropped", d -> ((ArrayNode) d.at("/mptcp/endpoints")).remove(0));
-            mutations.put("unattached endpoint flags", d -> ((ArrayNode) d.at("/mptcp/endpoints/0/flags")).add("backup"));
-            mutations.put("unattached endpoint interface", d -> ((ObjectNode) d.at("/mptcp/endpoints/0"))
-                    .put("interface", "va0"));
+            mutations.put(
+                    "unattached endpoint flags", d -> ((ArrayNode) d.at("/mptcp/endpoints/0/flags")).add("backup"));
+            mutations.put(
+                    "unattached endpoint interface",
+                    d -> ((ObjectNode) d.at("/mptcp/endpoints/0")).put("interface", "va0"));
             mutations.put("interface dropped", d -> ((ArrayNode) d.get("interfaces")).remove(1));
             mutations.put("type", d -> ((ObjectNode) iface(d, "va0")).put("type", "ethernet"));
             mutations.put("state", d -> ((ObjectNode) iface(d, "va0")).put("state", "down"));
             mutations.put("oper-state", d -> ((ObjectNode) iface(d, "va0")).put("oper-state", "unknown"));
             mutations.put("default-route", d -> ((ObjectNode) iface(d, "va1").get("ipv4")).put("default-route", true));
-            mutations.put("prefix-length", d -> ((ObjectNode) iface(d, "va0").at("/ipv4/address/0"))
-                    .put("prefix-length", 25));
+            mutations.put(
+                    "prefix-length",
+                    d -> ((ObjectNode) iface(d, "va0").at("/ipv4/address/0")).put("prefix-length", 25));
             mutations.put("address dropped", d -> ((ArrayNode) iface(d, "vb1").at("/ipv6/address")).remove(0));
-            mutations.put("address flags", d -> ((ArrayNode) iface(d, "va0").at("/ipv4/address/0/mptcp-flags"))
-                    .add("fullmesh"));
-            mutations.put("endpoint id", d -> ((ObjectNode) iface(d, "va0").at("/ipv4/address/0"))
-                    .put("mptcp-endpoint-id", 9));
-            mutations.put("ineligible", d -> ((ObjectNode) iface(d, "va1").at("/ipv6/address/0"))
-                    .put("mptcp-ineligible", "link-local"));
-            mutations.put("kernel-flags", d -> ((ObjectNode) iface(d, "va0").at("/ipv4/address/1"))
-                    .remove("kernel-flags"));
-            mutations.put("address-flags", d -> ((ObjectNode) iface(d, "va0")).putObject("mptcp")
-                    .putArray("address-flags"));
+            mutations.put(
+                    "address flags",
+                    d -> ((ArrayNode) iface(d, "va0").at("/ipv4/address/0/mptcp-flags")).add("fullmesh"));
+            mutations.put(
+                    "endpoint id",
+                    d -> ((ObjectNode) iface(d, "va0").at("/ipv4/address/0")).put("mptcp-endpoint-id", 9));
+            mutations.put(
+                    "ineligible",
+                    d -> ((ObjectNode) iface(d, "va1").at("/ipv6/address/0")).put("mptcp-ineligible", "link-local"));
+            mutations.put(
+                    "kernel-flags", d -> ((ObjectNode) iface(d, "va0").at("/ipv4/address/1")).remove("kernel-flags"));
+            mutations.put(
+                    "address-flags",
+                    d -> ((ObjectNode) iface(d, "va0")).putObject("mptcp").putArray("address-flags"));
             for (Map.Entry<String, Consumer<JsonNode>> mutation : mutations.entrySet()) {
                 JsonNode changed = doc.deepCopy();
                 mutation.getValue().accept(changed);
                 assertThat(changed).as(mutation.getKey()).isNotEqualTo(doc);
-                assertThatThrownBy(() -> IprouteOracle.assertShowMatches(ns, changed)).as(mutation.getKey())
+                assertThatThrownBy(() -> IprouteOracle.assertShowMatches(ns, changed))
+                        .as(mutation.getKey())
                         .isInstanceOf(AssertionError.class);
             }
         }
@@ -229,19 +249,23 @@ class ShowIT {
             JsonNode all = showJson(ns);
 
             for (boolean viaJar : new boolean[] {false, true}) {
-                Run one = run(viaJar, "show", "--json", "--netns", ns.name(), "vb0").assertOk();
+                Run one = run(viaJar, "show", "--json", "--netns", ns.name(), "vb0")
+                        .assertOk();
                 JsonNode doc = Documents.json(one.stdout());
                 assertThat(elements(doc.path("interfaces"))).containsExactly(iface(all, "vb0"));
                 assertThat(doc.path("mptcp")).isEqualTo(all.path("mptcp"));
 
-                Run two = run(viaJar, "show", "--json", "--netns", ns.name(), "vb1", "lo").assertOk();
+                Run two = run(viaJar, "show", "--json", "--netns", ns.name(), "vb1", "lo")
+                        .assertOk();
                 assertThat(elements(Documents.json(two.stdout()).path("interfaces")))
                         .containsExactly(iface(all, "lo"), iface(all, "vb1"));
 
                 Run yaml = run(viaJar, "show", "--netns", ns.name(), "va1").assertOk();
                 assertThat(Documents.yaml(yaml.stdout()).path("interfaces"))
                         .isEqualTo(Documents.json(run(viaJar, "show", "--json", "--netns", ns.name(), "va1")
-                                .assertOk().stdout()).path("interfaces"));
+                                        .assertOk()
+                                        .stdout())
+                                .path("interfaces"));
             }
         }
     }
@@ -278,9 +302,17 @@ class ShowIT {
     @Test
     void missingNativeSupportIsOneLine() {
         try (Netns ns = Netns.create("show-nojna")) {
-            Run run = Mptcpstate.process(List.of(Mptcpstate.java(), "-Djna.boot.library.path=/nonexistent",
-                    "-Djna.nounpack=true", "-Djna.nosys=true", "-jar", Mptcpstate.jar().toString(), "show",
-                    "--netns", ns.name())).assertFailsWithOneLine(1);
+            Run run = Mptcpstate.process(List.of(
+                            Mptcpstate.java(),
+                            "-Djna.boot.library.path=/nonexistent",
+                            "-Djna.nounpack=true",
+                            "-Djna.nosys=true",
+                            "-jar",
+                            Mptcpstate.jar().toString(),
+                            "show",
+                            "--netns",
+                            ns.name()))
+                    .assertFailsWithOneLine(1);
             assertThat(run.stderr()).contains("JNA");
         }
     }
@@ -305,10 +337,12 @@ class ShowIT {
                 for (String[] args : List.of(new String[] {"show", "--json"}, new String[] {"show"})) {
                     Run root = Mptcpstate.jarVia(inside, jar, args).assertOk();
                     Run nobody = Mptcpstate.jarVia(asNobody, jar, args).assertOk();
-                    assertThat(nobody.stdout()).as("show %s as nobody vs as root", List.of(args))
+                    assertThat(nobody.stdout())
+                            .as("show %s as nobody vs as root", List.of(args))
                             .isEqualTo(root.stdout());
                 }
-                JsonNode doc = Documents.json(Mptcpstate.jarVia(asNobody, jar, "show", "--json").stdout());
+                JsonNode doc = Documents.json(
+                        Mptcpstate.jarVia(asNobody, jar, "show", "--json").stdout());
                 assertThat(doc).isEqualTo(showJson(ns));
                 IprouteOracle.assertShowMatches(ns, doc);
             } finally {
@@ -323,8 +357,9 @@ class ShowIT {
         try (Netns ns = Netns.create("show-noperm")) {
             Path dir = readableJarCopy();
             try {
-                Run run = Mptcpstate.jarVia(Nobody.prefix(), dir.resolve("mptcpstate.jar"), "show", "--json",
-                        "--netns", ns.name()).assertFailsWithOneLine(ExitCode.PERMISSION.code());
+                Run run = Mptcpstate.jarVia(
+                                Nobody.prefix(), dir.resolve("mptcpstate.jar"), "show", "--json", "--netns", ns.name())
+                        .assertFailsWithOneLine(ExitCode.PERMISSION.code());
                 assertThat(run.stderr()).containsAnyOf("root", "CAP_SYS_ADMIN");
             } finally {
                 deleteTree(dir);
@@ -343,20 +378,32 @@ class ShowIT {
         String[] yaml = {"show", "--netns", ns.name()};
         Run jsonRun = Mptcpstate.inProcess(json).assertOk();
         Run yamlRun = Mptcpstate.inProcess(yaml).assertOk();
-        assertThat(Mptcpstate.inProcess(json).assertOk().stdout()).as("second JSON run").isEqualTo(jsonRun.stdout());
-        assertThat(Mptcpstate.inProcess(yaml).assertOk().stdout()).as("second YAML run").isEqualTo(yamlRun.stdout());
-        assertThat(Mptcpstate.jar(json).assertOk().stdout()).as("JSON from the jar").isEqualTo(jsonRun.stdout());
-        assertThat(Mptcpstate.jar(yaml).assertOk().stdout()).as("YAML from the jar").isEqualTo(yamlRun.stdout());
+        assertThat(Mptcpstate.inProcess(json).assertOk().stdout())
+                .as("second JSON run")
+                .isEqualTo(jsonRun.stdout());
+        assertThat(Mptcpstate.inProcess(yaml).assertOk().stdout())
+                .as("second YAML run")
+                .isEqualTo(yamlRun.stdout());
+        assertThat(Mptcpstate.jar(json).assertOk().stdout())
+                .as("JSON from the jar")
+                .isEqualTo(jsonRun.stdout());
+        assertThat(Mptcpstate.jar(yaml).assertOk().stdout())
+                .as("YAML from the jar")
+                .isEqualTo(yamlRun.stdout());
 
         JsonNode doc = Documents.json(jsonRun.stdout());
-        assertThat(Documents.yaml(yamlRun.stdout())).as("the YAML document parsed, vs the JSON one").isEqualTo(doc);
+        assertThat(Documents.yaml(yamlRun.stdout()))
+                .as("the YAML document parsed, vs the JSON one")
+                .isEqualTo(doc);
         IprouteOracle.assertShowMatches(ns, doc);
         assertThat(SchemaCheck.errors(doc)).as("schemas/show.schema.json").isEmpty();
         return doc;
     }
 
     private static JsonNode showJson(Netns ns) {
-        return Documents.json(Mptcpstate.inProcess("show", "--json", "--netns", ns.name()).assertOk().stdout());
+        return Documents.json(Mptcpstate.inProcess("show", "--json", "--netns", ns.name())
+                .assertOk()
+                .stdout());
     }
 
     private static Run run(boolean viaJar, String... args) {
@@ -364,8 +411,8 @@ class ShowIT {
     }
 
     private static boolean kernelAtLeast(int major, int minor) {
-        java.util.regex.Matcher version = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)")
-                .matcher(System.getProperty("os.version"));
+        java.util.regex.Matcher version =
+                java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)").matcher(System.getProperty("os.version"));
         if (!version.lookingAt()) {
             return false;
         }
@@ -449,7 +496,8 @@ class ShowIT {
         peer.awaitAddressesSettled();
         String linkLocal = null;
         for (JsonNode info : elements(Documents.json(ns.ip("-j", "-6", "addr", "show", "dev", "e0", "scope", "link"))
-                .path(0).path("addr_info"))) {
+                .path(0)
+                .path("addr_info"))) {
             linkLocal = info.path("local").asString();
         }
         assertThat(linkLocal).as("link-local address of e0").isNotNull();
@@ -464,17 +512,27 @@ class ShowIT {
                 & RawEndpoints.add(ns, "198.51.100.30", List.of(), RawEndpoints.LAMINAR, "laminar");
         ns.ip("mptcp", "limits", "set", "subflows", "8", "add_addr_accepted", "8");
 
-        ns.ip("route", "add", "default", "nexthop", "via", "192.0.2.11", "dev", "e0",
-                "nexthop", "via", "203.0.113.1", "dev", "e2", "onlink");
+        ns.ip(
+                "route",
+                "add",
+                "default",
+                "nexthop",
+                "via",
+                "192.0.2.11",
+                "dev",
+                "e0",
+                "nexthop",
+                "via",
+                "203.0.113.1",
+                "dev",
+                "e2",
+                "onlink");
         ns.ip("-6", "route", "add", "default", "via", "2001:db8:2::11", "dev", "e0");
         peer.ip("route", "add", "default", "via", "192.0.2.10", "dev", "p0");
         return laminar;
     }
 
     // ---------------------------------------------------------------- privileges
-
-
-
 
     /** A copy of the jar that nobody can read (target/ may sit under a directory only root can enter). */
     private static Path readableJarCopy() throws IOException {

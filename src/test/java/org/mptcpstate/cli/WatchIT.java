@@ -29,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("kernel")
 class WatchIT {
     /** The launcher's JVM options (./mptcpstate), so that the RSS printed is the one users get. */
-    private static final List<String> LAUNCHER_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseSerialGC",
-            "-Xss512k", "-XX:MaxRAM=256m");
+    private static final List<String> LAUNCHER_OPTIONS = List.of(
+            "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseSerialGC", "-Xss512k", "-XX:MaxRAM=256m");
+
     private static final String SUBFLOW = """
             mptcp:
               limits:
@@ -125,14 +126,27 @@ class WatchIT {
             Path err = Files.createTempFile("watch-", ".err");
             List<String> command = new ArrayList<>(List.of(Mptcpstate.java()));
             command.addAll(LAUNCHER_OPTIONS);
-            command.addAll(List.of("-jar", Mptcpstate.jar().toString(), "watch", state.toString(), "--netns",
-                    ns.name(), "--resync", "1"));
+            command.addAll(List.of(
+                    "-jar",
+                    Mptcpstate.jar().toString(),
+                    "watch",
+                    state.toString(),
+                    "--netns",
+                    ns.name(),
+                    "--resync",
+                    "1"));
             Collections.addAll(command, extra);
-            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
             Daemon daemon = new Daemon(process, out, err);
-            await("watch started (stderr: " + err + ")", 30, () -> daemon.stdout().contains("\"started\"")
-                    || daemon.stderr().contains("watching"));
+            await(
+                    "watch started (stderr: " + err + ")",
+                    30,
+                    () -> daemon.stdout().contains("\"started\"")
+                            || daemon.stderr().contains("watching"));
             return daemon;
         }
 
@@ -165,7 +179,8 @@ class WatchIT {
     void keepsTheNamespaceMatchingTheFile() throws Exception {
         Path state = Files.createTempFile("watch-", ".yml");
         Files.writeString(state, SUBFLOW);
-        try (Netns ns = namespace(); Daemon daemon = Daemon.start(state, ns)) {
+        try (Netns ns = namespace();
+                Daemon daemon = Daemon.start(state, ns)) {
             await("start endpoint", 10, () -> endpoints(ns).containsKey("192.0.2.2"));
             assertThat(ns.ip("mptcp", "limits", "show")).contains("subflows 4");
 
@@ -178,7 +193,9 @@ class WatchIT {
                 micros.add((System.nanoTime() - start) / 1000);
                 assertThat(endpoints(ns).get("198.51.100.2")).containsExactly("subflow");
                 ns.ip("addr", "del", "198.51.100.2/24", "dev", "eth1");
-                await("endpoint of the removed address gone", 10,
+                await(
+                        "endpoint of the removed address gone",
+                        10,
                         () -> !endpoints(ns).containsKey("198.51.100.2"));
             }
             Collections.sort(micros);
@@ -186,8 +203,11 @@ class WatchIT {
                     + " (includes forking ip): median " + micros.get(micros.size() / 2) / 1000.0 + " ms, min "
                     + micros.get(0) / 1000.0 + " ms, max " + micros.get(micros.size() - 1) / 1000.0 + " ms");
             // the log line is written after the kernel write the loop above saw: wait for it, do not race it
-            await("address events logged", 2, () -> daemon.stdout().contains(
-                    "events: + endpoint 198.51.100.2 on eth1 [subflow]") && daemon.stdout().contains("events: - endpoint"));
+            await(
+                    "address events logged",
+                    2,
+                    () -> daemon.stdout().contains("events: + endpoint 198.51.100.2 on eth1 [subflow]")
+                            && daemon.stdout().contains("events: - endpoint"));
 
             // an endpoint deleted behind its back comes back at the next resync
             ns.ip("mptcp", "endpoint", "delete", "id", Integer.toString(idOf(ns, "192.0.2.2")));
@@ -197,7 +217,9 @@ class WatchIT {
             // SIGHUP reloads the file
             Files.writeString(state, BACKUP);
             signal(daemon.process(), "HUP");
-            await("backup flag after reload", 5,
+            await(
+                    "backup flag after reload",
+                    5,
                     () -> List.of("subflow", "backup").equals(endpoints(ns).get("192.0.2.2")));
             await("reload logged", 2, () -> daemon.stdout().contains("reload: ~ endpoint"));
 
@@ -207,7 +229,9 @@ class WatchIT {
             await("reload failure logged", 5, () -> daemon.stderr().contains("reload failed"));
             assertThat(daemon.stderr()).contains("unknown key 'adress-flags'");
             ns.ip("mptcp", "endpoint", "delete", "id", Integer.toString(idOf(ns, "192.0.2.2")));
-            await("old state restored", 5,
+            await(
+                    "old state restored",
+                    5,
                     () -> List.of("subflow", "backup").equals(endpoints(ns).get("192.0.2.2")));
 
             long rss = daemon.rssKiB();
@@ -215,7 +239,9 @@ class WatchIT {
 
             // SIGTERM: exit 0, promptly
             signal(daemon.process(), "TERM");
-            assertThat(daemon.process().waitFor(10, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
+            assertThat(daemon.process().waitFor(10, TimeUnit.SECONDS))
+                    .as("exited after SIGTERM")
+                    .isTrue();
             assertThat(daemon.process().exitValue()).isZero();
             assertThat(daemon.stderr()).doesNotContain("Exception", "\tat ");
         } finally {
@@ -227,13 +253,16 @@ class WatchIT {
     void jsonLinesAndATentativeIpv6AddressAndSigint() throws Exception {
         Path state = Files.createTempFile("watch-", ".yml");
         Files.writeString(state, SUBFLOW);
-        try (Netns ns = namespace(); Daemon daemon = Daemon.start(state, ns, "--json")) {
+        try (Netns ns = namespace();
+                Daemon daemon = Daemon.start(state, ns, "--json")) {
             await("start endpoint", 10, () -> endpoints(ns).containsKey("192.0.2.2"));
             // a tentative IPv6 address gets its endpoint at once, with a warning
             ns.ip("addr", "add", "2001:db8::2/64", "dev", "eth1");
             await("endpoint for the IPv6 address", 10, () -> endpoints(ns).containsKey("2001:db8::2"));
             signal(daemon.process(), "INT");
-            assertThat(daemon.process().waitFor(10, TimeUnit.SECONDS)).as("exited after SIGINT").isTrue();
+            assertThat(daemon.process().waitFor(10, TimeUnit.SECONDS))
+                    .as("exited after SIGINT")
+                    .isTrue();
             assertThat(daemon.process().exitValue()).isZero();
             List<JsonNode> lines = new ArrayList<>();
             for (String line : daemon.stdout().split("\n")) {
@@ -256,7 +285,9 @@ class WatchIT {
                     tentative = true;
                 }
             }
-            assertThat(added).as("change line for the IPv6 endpoint in %s", lines).isTrue();
+            assertThat(added)
+                    .as("change line for the IPv6 endpoint in %s", lines)
+                    .isTrue();
             assertThat(tentative).as("tentative warning in %s", lines).isTrue();
             assertThat(daemon.stderr()).isEmpty();
         } finally {

@@ -1,8 +1,8 @@
 package org.mptcpstate.document;
 
+import org.junit.jupiter.api.Test;
 import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.state.InvalidStateException;
-import org.junit.jupiter.api.Test;
 import org.mptcpstate.testing.SchemaCheck;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -55,7 +55,9 @@ class SchemaTest {
         assertThat(examples).hasSizeGreaterThanOrEqualTo(7);
         for (Path file : examples) {
             JsonNode document = YAML.readTree(file.toFile());
-            assertThat(SchemaCheck.stateFileErrors(document)).as(file.toString()).isEmpty();
+            assertThat(SchemaCheck.stateFileErrors(document))
+                    .as(file.toString())
+                    .isEmpty();
             LoadedState loaded = StateLoader.load(file.getFileName().toString(), Files.readAllBytes(file));
             assertThat(loaded.state()).as(file.toString()).isNotNull();
             if (!file.endsWith("nmstate-file.yml")) {
@@ -68,10 +70,12 @@ class SchemaTest {
     void theNmstateExampleWarnsAsItsCommentSays() throws Exception {
         Path file = Path.of("examples/nmstate-file.yml");
         LoadedState loaded = StateLoader.load("nmstate-file.yml", Files.readAllBytes(file));
-        assertThat(loaded.warnings()).extracting(Diagnostic::toString).contains(
-                "nmstate-file.yml:9:3: 'mtu' is an nmstate setting that mptcpstate does not manage; ignored");
-        assertThat(Files.readString(file)).contains(
-                "#   nmstate-file.yml:9:3: 'mtu' is an nmstate setting that mptcpstate does not manage; ignored\n");
+        assertThat(loaded.warnings())
+                .extracting(Diagnostic::toString)
+                .contains("nmstate-file.yml:9:3: 'mtu' is an nmstate setting that mptcpstate does not manage; ignored");
+        assertThat(Files.readString(file))
+                .contains(
+                        "#   nmstate-file.yml:9:3: 'mtu' is an nmstate setting that mptcpstate does not manage; ignored\n");
     }
 
     /** Documents both the schema and the loader must refuse: each differs from a valid file in one point. */
@@ -131,7 +135,9 @@ class SchemaTest {
                 "interface: []",
                 "- mptcp");
         for (String document : bad) {
-            assertThat(SchemaCheck.stateFileErrors(YAML.readTree(document))).as("schema: " + document).isNotEmpty();
+            assertThat(SchemaCheck.stateFileErrors(YAML.readTree(document)))
+                    .as("schema: " + document)
+                    .isNotEmpty();
             boolean refused = false;
             try {
                 StateLoader.load("bad.yml", document.getBytes(StandardCharsets.UTF_8));
@@ -164,7 +170,9 @@ class SchemaTest {
                 "interfaces: [{name: eth1, mtu: 1500, mac-address: 02:00:00:00:00:01, lldp: {enabled: false}}]",
                 "routes: {config: []}\ndns-resolver: {}\nhostname: {config: h}\nroute-rules: {}\novs-db: {}\novn: {}");
         for (String document : good) {
-            assertThat(SchemaCheck.stateFileErrors(YAML.readTree(document))).as("schema: " + document).isEmpty();
+            assertThat(SchemaCheck.stateFileErrors(YAML.readTree(document)))
+                    .as("schema: " + document)
+                    .isEmpty();
             StateLoader.load("good.yml", document.getBytes(StandardCharsets.UTF_8));
         }
     }
@@ -172,7 +180,10 @@ class SchemaTest {
     private static String nineEndpoints() {
         StringBuilder list = new StringBuilder("[");
         for (int i = 1; i <= 9; i++) {
-            list.append(i > 1 ? ", " : "").append("{address: 192.0.2.").append(i).append('}');
+            list.append(i > 1 ? ", " : "")
+                    .append("{address: 192.0.2.")
+                    .append(i)
+                    .append('}');
         }
         return list.append(']').toString();
     }
@@ -187,8 +198,8 @@ class SchemaTest {
         assertLevel("limits", defs.get("mptcp").get("properties").get("limits"), Vocabulary.LIMITS);
         assertLevel("endpoint", defs.get("endpoint"), Vocabulary.ENDPOINT);
         assertLevel("interface", defs.get("interface"), Vocabulary.INTERFACE);
-        assertLevel("interface mptcp", defs.get("interface").get("properties").get("mptcp"),
-                Vocabulary.INTERFACE_MPTCP);
+        assertLevel(
+                "interface mptcp", defs.get("interface").get("properties").get("mptcp"), Vocabulary.INTERFACE_MPTCP);
         assertLevel("ipv4", defs.get("ipv4"), Vocabulary.IPV4);
         assertLevel("ipv6", defs.get("ipv6"), Vocabulary.IPV6);
         assertLevel("ipv4 address", defs.get("ipv4AddressEntry"), Vocabulary.ADDRESS);
@@ -196,7 +207,9 @@ class SchemaTest {
     }
 
     private static void assertLevel(String level, JsonNode object, Vocabulary.Keys keys) {
-        assertThat(object.get("additionalProperties").asBoolean(true)).as(level + " additionalProperties").isFalse();
+        assertThat(object.get("additionalProperties").asBoolean(true))
+                .as(level + " additionalProperties")
+                .isFalse();
         JsonNode properties = object.get("properties");
         List<String> expected = new ArrayList<>();
         expected.addAll(List.of(keys.managed));
@@ -204,29 +217,42 @@ class SchemaTest {
         expected.addAll(List.of(keys.nmstate));
         assertThat(new TreeSet<>(properties.propertyNames())).as(level).isEqualTo(new TreeSet<>(expected));
         for (String key : keys.readOnly) {
-            assertThat(properties.get(key).path("readOnly").asBoolean()).as(level + " " + key + " readOnly").isTrue();
+            assertThat(properties.get(key).path("readOnly").asBoolean())
+                    .as(level + " " + key + " readOnly")
+                    .isTrue();
         }
         for (String key : keys.managed) {
-            assertThat(properties.get(key).path("readOnly").asBoolean()).as(level + " " + key + " readOnly").isFalse();
+            assertThat(properties.get(key).path("readOnly").asBoolean())
+                    .as(level + " " + key + " readOnly")
+                    .isFalse();
         }
         for (String key : keys.nmstate) {
-            assertThat(properties.get(key).path("$ref").asString()).as(level + " " + key).isEqualTo("#/$defs/nmstate");
+            assertThat(properties.get(key).path("$ref").asString())
+                    .as(level + " " + key)
+                    .isEqualTo("#/$defs/nmstate");
         }
     }
 
     /** show's schema describes what the kernel holds, including what a state file may not ask for. */
     @Test
     void showSchemaRejectsWhatTheKernelRefuses() {
-        assertThat(SchemaCheck.errors(YAML.readTree("interfaces:\n- name: eth1\n  mptcp:\n"
-                + "    address-flags: [signal, fullmesh]\n"))).isNotEmpty();
-        assertThat(SchemaCheck.errors(YAML.readTree("mptcp:\n  limits:\n    subflows: 9\n"))).isNotEmpty();
-        assertThat(SchemaCheck.errors(YAML.readTree("mptcp:\n  limit:\n    subflows: 2\n"))).isNotEmpty();
-        assertThat(SchemaCheck.errors(YAML.readTree("interfaces:\n- name: eth1\n  mptcp:\n"
-                + "    address-flags: [sigal]\n"))).isNotEmpty();
+        assertThat(SchemaCheck.errors(YAML.readTree(
+                        "interfaces:\n- name: eth1\n  mptcp:\n" + "    address-flags: [signal, fullmesh]\n")))
+                .isNotEmpty();
+        assertThat(SchemaCheck.errors(YAML.readTree("mptcp:\n  limits:\n    subflows: 9\n")))
+                .isNotEmpty();
+        assertThat(SchemaCheck.errors(YAML.readTree("mptcp:\n  limit:\n    subflows: 2\n")))
+                .isNotEmpty();
+        assertThat(SchemaCheck.errors(
+                        YAML.readTree("interfaces:\n- name: eth1\n  mptcp:\n" + "    address-flags: [sigal]\n")))
+                .isNotEmpty();
         assertThat(SchemaCheck.errors(YAML.readTree("interfaces:\n- name: averyveryverylongname\n")))
                 .isNotEmpty();
-        assertThat(SchemaCheck.errors(YAML.readTree("interfaces:\n- name: eth1\n  state: down\n"
-                + "  ipv4: {address: [{ip: 192.0.2.1, prefix-length: 24, mptcp-flags: [implicit, '0x40']}]}\n")))
+        assertThat(
+                        SchemaCheck.errors(
+                                YAML.readTree(
+                                        "interfaces:\n- name: eth1\n  state: down\n"
+                                                + "  ipv4: {address: [{ip: 192.0.2.1, prefix-length: 24, mptcp-flags: [implicit, '0x40']}]}\n")))
                 .isEmpty();
     }
 }

@@ -1,7 +1,7 @@
 package org.mptcpstate.document;
 
-import org.mptcpstate.state.InvalidStateException;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.mptcpstate.state.InvalidStateException;
 
 /**
  * Jazzer: any bytes as a state file; {@link StateLoader#load} returns or throws {@link InvalidStateException},

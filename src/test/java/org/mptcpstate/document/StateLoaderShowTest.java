@@ -1,15 +1,15 @@
 package org.mptcpstate.document;
 
-import org.mptcpstate.state.DesiredState;
-import org.mptcpstate.state.ShowDocument;
-import org.mptcpstate.state.EndpointFlags;
-import org.mptcpstate.state.MptcpFlag;
 import org.junit.jupiter.api.Test;
+import org.mptcpstate.state.DesiredState;
 import org.mptcpstate.state.DesiredState.Address;
-import org.mptcpstate.state.DesiredState.StandaloneEndpoint;
 import org.mptcpstate.state.DesiredState.Interface;
 import org.mptcpstate.state.DesiredState.Mptcp;
+import org.mptcpstate.state.DesiredState.StandaloneEndpoint;
+import org.mptcpstate.state.EndpointFlags;
+import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Position;
+import org.mptcpstate.state.ShowDocument;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
@@ -43,15 +43,29 @@ class StateLoaderShowTest {
     void stateWriterYamlLoadsBack() throws Exception {
         LoadedState loaded = StateLoader.load("show.yml", show(ShowWriter.Format.YAML));
         DesiredState expected = new DesiredState(
-                new Mptcp(true, 4, 3, List.of(
-                        new StandaloneEndpoint(ip("198.51.100.2"), 8443, SIGNAL, "eth2", at("show.yml", 8, 5)),
-                        new StandaloneEndpoint(ip("203.0.113.9"), null, EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.FULLMESH),
-                                null, at("show.yml", 14, 5))),
+                new Mptcp(
+                        true,
+                        4,
+                        3,
+                        List.of(
+                                new StandaloneEndpoint(ip("198.51.100.2"), 8443, SIGNAL, "eth2", at("show.yml", 8, 5)),
+                                new StandaloneEndpoint(
+                                        ip("203.0.113.9"),
+                                        null,
+                                        EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.FULLMESH),
+                                        null,
+                                        at("show.yml", 14, 5))),
                         at("show.yml", 1, 1)),
-                List.of(new Interface("eth1", "veth", "up", SIGNAL_SUBFLOW, List.of(
-                                new Address(ip("192.0.2.2"), 24, SIGNAL_SUBFLOW, at("show.yml", 31, 7)),
-                                new Address(ip("2001:db8::2"), 64, SIGNAL_SUBFLOW, at("show.yml", 40, 7)),
-                                new Address(ip("fe80::1"), 64, EndpointFlags.NONE, at("show.yml", 46, 7))),
+                List.of(
+                        new Interface(
+                                "eth1",
+                                "veth",
+                                "up",
+                                SIGNAL_SUBFLOW,
+                                List.of(
+                                        new Address(ip("192.0.2.2"), 24, SIGNAL_SUBFLOW, at("show.yml", 31, 7)),
+                                        new Address(ip("2001:db8::2"), 64, SIGNAL_SUBFLOW, at("show.yml", 40, 7)),
+                                        new Address(ip("fe80::1"), 64, EndpointFlags.NONE, at("show.yml", 46, 7))),
                                 at("show.yml", 20, 3)),
                         new Interface("lo", "loopback", "up", null, List.of(), at("show.yml", 52, 3))));
         assertThat(loaded.state()).isEqualTo(expected);
@@ -63,15 +77,30 @@ class StateLoaderShowTest {
     void stateWriterJsonLoadsBack() throws Exception {
         LoadedState loaded = StateLoader.load("show.json", show(ShowWriter.Format.JSON));
         DesiredState expected = new DesiredState(
-                new Mptcp(true, 4, 3, List.of(
-                        new StandaloneEndpoint(ip("198.51.100.2"), 8443, SIGNAL, "eth2", at("show.json", 10, 7)),
-                        new StandaloneEndpoint(ip("203.0.113.9"), null, EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.FULLMESH),
-                                null, at("show.json", 19, 7))),
+                new Mptcp(
+                        true,
+                        4,
+                        3,
+                        List.of(
+                                new StandaloneEndpoint(
+                                        ip("198.51.100.2"), 8443, SIGNAL, "eth2", at("show.json", 10, 7)),
+                                new StandaloneEndpoint(
+                                        ip("203.0.113.9"),
+                                        null,
+                                        EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.FULLMESH),
+                                        null,
+                                        at("show.json", 19, 7))),
                         at("show.json", 2, 3)),
-                List.of(new Interface("eth1", "veth", "up", SIGNAL_SUBFLOW, List.of(
-                                new Address(ip("192.0.2.2"), 24, SIGNAL_SUBFLOW, at("show.json", 44, 11)),
-                                new Address(ip("2001:db8::2"), 64, SIGNAL_SUBFLOW, at("show.json", 58, 11)),
-                                new Address(ip("fe80::1"), 64, EndpointFlags.NONE, at("show.json", 67, 11))),
+                List.of(
+                        new Interface(
+                                "eth1",
+                                "veth",
+                                "up",
+                                SIGNAL_SUBFLOW,
+                                List.of(
+                                        new Address(ip("192.0.2.2"), 24, SIGNAL_SUBFLOW, at("show.json", 44, 11)),
+                                        new Address(ip("2001:db8::2"), 64, SIGNAL_SUBFLOW, at("show.json", 58, 11)),
+                                        new Address(ip("fe80::1"), 64, EndpointFlags.NONE, at("show.json", 67, 11))),
                                 at("show.json", 30, 5)),
                         new Interface("lo", "loopback", "up", null, List.of(), at("show.json", 79, 5))));
         assertThat(loaded.state()).isEqualTo(expected);
@@ -85,20 +114,42 @@ class StateLoaderShowTest {
         LoadedState loaded = StateLoader.load("show-output.yml", Files.readAllBytes(file));
         String f = "show-output.yml";
         DesiredState expected = new DesiredState(
-                new Mptcp(true, 4, 2, List.of(new StandaloneEndpoint(ip("198.51.100.2"), 8443, SIGNAL, null, at(f, 18, 5))),
+                new Mptcp(
+                        true,
+                        4,
+                        2,
+                        List.of(new StandaloneEndpoint(ip("198.51.100.2"), 8443, SIGNAL, null, at(f, 18, 5))),
                         at(f, 11, 1)),
-                List.of(new Interface("eth1", "veth", "up", SIGNAL_SUBFLOW, List.of(
-                                new Address(ip("192.0.2.2"), 24, SIGNAL_SUBFLOW, at(f, 35, 7)),
-                                new Address(ip("2001:db8::2"), 64, SIGNAL_SUBFLOW, at(f, 44, 7)),
-                                new Address(ip("fe80::e8e1:4bff:fe94:90ba"), 64, EndpointFlags.NONE, at(f, 50, 7))),
+                List.of(
+                        new Interface(
+                                "eth1",
+                                "veth",
+                                "up",
+                                SIGNAL_SUBFLOW,
+                                List.of(
+                                        new Address(ip("192.0.2.2"), 24, SIGNAL_SUBFLOW, at(f, 35, 7)),
+                                        new Address(ip("2001:db8::2"), 64, SIGNAL_SUBFLOW, at(f, 44, 7)),
+                                        new Address(
+                                                ip("fe80::e8e1:4bff:fe94:90ba"), 64, EndpointFlags.NONE, at(f, 50, 7))),
                                 at(f, 24, 3)),
-                        new Interface("eth2", "veth", "up", EndpointFlags.NONE, List.of(
-                                new Address(ip("198.51.100.2"), 24, EndpointFlags.NONE, at(f, 63, 7)),
-                                new Address(ip("fe80::5c49:abff:fe0d:ed00"), 64, EndpointFlags.NONE, at(f, 69, 7))),
+                        new Interface(
+                                "eth2",
+                                "veth",
+                                "up",
+                                EndpointFlags.NONE,
+                                List.of(
+                                        new Address(ip("198.51.100.2"), 24, EndpointFlags.NONE, at(f, 63, 7)),
+                                        new Address(
+                                                ip("fe80::5c49:abff:fe0d:ed00"), 64, EndpointFlags.NONE, at(f, 69, 7))),
                                 at(f, 54, 3)),
-                        new Interface("lo", "loopback", "up", null, List.of(
-                                new Address(ip("127.0.0.1"), 8, EndpointFlags.NONE, at(f, 80, 7)),
-                                new Address(ip("::1"), 128, EndpointFlags.NONE, at(f, 87, 7))),
+                        new Interface(
+                                "lo",
+                                "loopback",
+                                "up",
+                                null,
+                                List.of(
+                                        new Address(ip("127.0.0.1"), 8, EndpointFlags.NONE, at(f, 80, 7)),
+                                        new Address(ip("::1"), 128, EndpointFlags.NONE, at(f, 87, 7))),
                                 at(f, 73, 3))));
         assertThat(loaded.state()).isEqualTo(expected);
         assertThat(loaded.warnings()).isEmpty();
@@ -110,10 +161,24 @@ class StateLoaderShowTest {
      */
     @Test
     void showOutputOfADownLinkOrAnImplicitEndpointLoads() throws Exception {
-        ShowDocument shown = new ShowDocument(null, List.of(new ShowDocument.Interface("eth3", "veth", "down",
-                "down", null, new ShowDocument.IpFamily(false, List.of(new ShowDocument.Address(
-                        ip("192.0.2.30"), 24, EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.IMPLICIT), 5, null,
-                        List.of()))), null)));
+        ShowDocument shown = new ShowDocument(
+                null,
+                List.of(new ShowDocument.Interface(
+                        "eth3",
+                        "veth",
+                        "down",
+                        "down",
+                        null,
+                        new ShowDocument.IpFamily(
+                                false,
+                                List.of(new ShowDocument.Address(
+                                        ip("192.0.2.30"),
+                                        24,
+                                        EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.IMPLICIT),
+                                        5,
+                                        null,
+                                        List.of()))),
+                        null)));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ShowWriter.write(shown, ShowWriter.Format.YAML, out);
         assertThat(out.toString()).isEqualTo("""
@@ -132,10 +197,13 @@ class StateLoaderShowTest {
                       - implicit
                       mptcp-endpoint-id: 5
                 """);
-        DesiredState.Interface iface = StateLoader.load("show.yml", out.toByteArray()).state().interfaces().get(0);
+        DesiredState.Interface iface = StateLoader.load("show.yml", out.toByteArray())
+                .state()
+                .interfaces()
+                .get(0);
         assertThat(iface.state()).isEqualTo("down");
-        assertThat(iface.addresses().get(0).mptcpFlags()).isEqualTo(
-                EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.IMPLICIT));
+        assertThat(iface.addresses().get(0).mptcpFlags())
+                .isEqualTo(EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.IMPLICIT));
     }
 
     private static Position at(String file, int line, int column) {

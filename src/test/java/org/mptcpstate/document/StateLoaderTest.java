@@ -1,19 +1,19 @@
 package org.mptcpstate.document;
 
-import org.mptcpstate.state.DesiredState;
-import org.mptcpstate.state.Diagnostic;
-import org.mptcpstate.state.InvalidStateException;
-import org.mptcpstate.state.ShowDocument;
-import org.mptcpstate.state.EndpointFlags;
-import org.mptcpstate.state.IpAddresses;
-import org.mptcpstate.state.MptcpFlag;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.mptcpstate.state.DesiredState;
 import org.mptcpstate.state.DesiredState.Address;
-import org.mptcpstate.state.DesiredState.StandaloneEndpoint;
 import org.mptcpstate.state.DesiredState.Interface;
 import org.mptcpstate.state.DesiredState.Mptcp;
+import org.mptcpstate.state.DesiredState.StandaloneEndpoint;
+import org.mptcpstate.state.Diagnostic;
+import org.mptcpstate.state.EndpointFlags;
+import org.mptcpstate.state.InvalidStateException;
+import org.mptcpstate.state.IpAddresses;
+import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Position;
+import org.mptcpstate.state.ShowDocument;
 
 import java.io.ByteArrayOutputStream;
 import java.net.Inet6Address;
@@ -91,11 +91,21 @@ class StateLoaderTest {
                           prefix-length: 64
                     """);
             DesiredState expected = new DesiredState(
-                    new Mptcp(true, 3, 2, List.of(new StandaloneEndpoint(ip("203.0.113.9"), 8443, flags(MptcpFlag.SIGNAL),
-                            "eth1", at(7, 5))), at(1, 1)),
-                    List.of(new Interface("eth1", "ethernet", "up", flags(MptcpFlag.SIGNAL, MptcpFlag.SUBFLOW),
-                            List.of(new Address(ip("192.0.2.2"), 24, flags(MptcpFlag.SUBFLOW, MptcpFlag.BACKUP),
-                                            at(19, 7)),
+                    new Mptcp(
+                            true,
+                            3,
+                            2,
+                            List.of(new StandaloneEndpoint(
+                                    ip("203.0.113.9"), 8443, flags(MptcpFlag.SIGNAL), "eth1", at(7, 5))),
+                            at(1, 1)),
+                    List.of(new Interface(
+                            "eth1",
+                            "ethernet",
+                            "up",
+                            flags(MptcpFlag.SIGNAL, MptcpFlag.SUBFLOW),
+                            List.of(
+                                    new Address(
+                                            ip("192.0.2.2"), 24, flags(MptcpFlag.SUBFLOW, MptcpFlag.BACKUP), at(19, 7)),
                                     new Address(ip("2001:db8::2"), 64, null, at(24, 7))),
                             at(12, 3))));
             assertThat(loaded.state()).isEqualTo(expected);
@@ -127,19 +137,23 @@ class StateLoaderTest {
                     {"mptcp": {"enabled": false, "limits": {"subflows": 0}},
                      "interfaces": [{"name": "eth1", "mptcp": {"address-flags": []}}]}
                     """);
-            assertThat(loaded.state()).isEqualTo(new DesiredState(new Mptcp(false, 0, null, null, at(1, 2)),
-                    List.of(new Interface("eth1", null, null, EndpointFlags.NONE, List.of(), at(2, 17)))));
+            assertThat(loaded.state())
+                    .isEqualTo(new DesiredState(
+                            new Mptcp(false, 0, null, null, at(1, 2)),
+                            List.of(new Interface("eth1", null, null, EndpointFlags.NONE, List.of(), at(2, 17)))));
         }
 
         @Test
         void yamlCoreSchemaScalars() {
             // True is a boolean in YAML 1.2, 0x3 and 0o4 are integers, +2 too
             Mptcp mptcp = load("mptcp:\n  enabled: True\n  limits: {subflows: 0x3, add-addr-accepted: 0o4}\n")
-                    .state().mptcp();
+                    .state()
+                    .mptcp();
             assertThat(mptcp.enabled()).isTrue();
             assertThat(mptcp.subflows()).isEqualTo(3);
             assertThat(mptcp.addAddrAccepted()).isEqualTo(4);
-            assertThat(load("mptcp: {limits: {subflows: +2}}").state().mptcp().subflows()).isEqualTo(2);
+            assertThat(load("mptcp: {limits: {subflows: +2}}").state().mptcp().subflows())
+                    .isEqualTo(2);
         }
 
         @Test
@@ -157,8 +171,11 @@ class StateLoaderTest {
 
         @Test
         void aMappedIpv4EndpointStaysIpv6() {
-            StandaloneEndpoint endpoint = load("mptcp:\n  endpoints:\n  - address: ::ffff:192.0.2.7\n").state().mptcp()
-                    .endpoints().get(0);
+            StandaloneEndpoint endpoint = load("mptcp:\n  endpoints:\n  - address: ::ffff:192.0.2.7\n")
+                    .state()
+                    .mptcp()
+                    .endpoints()
+                    .get(0);
             assertThat(endpoint.address()).isInstanceOf(Inet6Address.class);
             assertThat(IpAddresses.format(endpoint.address())).isEqualTo("::ffff:192.0.2.7");
             assertThat(endpoint.flags()).isEqualTo(EndpointFlags.NONE);
@@ -166,16 +183,24 @@ class StateLoaderTest {
 
         @Test
         void portWithSignalAndBackupIsWhatTheKernelTakes() {
-            StandaloneEndpoint endpoint = load("mptcp:\n  endpoints:\n  - {address: 192.0.2.9, port: 1, flags: [backup, signal]}\n")
-                    .state().mptcp().endpoints().get(0);
+            StandaloneEndpoint endpoint =
+                    load("mptcp:\n  endpoints:\n  - {address: 192.0.2.9, port: 1, flags: [backup, signal]}\n")
+                            .state()
+                            .mptcp()
+                            .endpoints()
+                            .get(0);
             assertThat(endpoint.flags()).isEqualTo(flags(MptcpFlag.SIGNAL, MptcpFlag.BACKUP));
             assertThat(endpoint.port()).isEqualTo(1);
         }
 
         @Test
         void laminarIsAFlag() {
-            assertThat(load("interfaces: [{name: eth1, mptcp: {address-flags: [laminar, subflow]}}]").state()
-                    .interfaces().get(0).addressFlags()).isEqualTo(flags(MptcpFlag.SUBFLOW, MptcpFlag.LAMINAR));
+            assertThat(load("interfaces: [{name: eth1, mptcp: {address-flags: [laminar, subflow]}}]")
+                            .state()
+                            .interfaces()
+                            .get(0)
+                            .addressFlags())
+                    .isEqualTo(flags(MptcpFlag.SUBFLOW, MptcpFlag.LAMINAR));
         }
 
         @Test
@@ -200,10 +225,18 @@ class StateLoaderTest {
 
         @Test
         void anInterfaceNameAtTheKernelsLimit() {
-            assertThat(load("interfaces: [{name: abcdefghijklmno}]").state().interfaces().get(0).name())
+            assertThat(load("interfaces: [{name: abcdefghijklmno}]")
+                            .state()
+                            .interfaces()
+                            .get(0)
+                            .name())
                     .isEqualTo("abcdefghijklmno");
             // 13 bytes in UTF-8
-            assertThat(load("interfaces: [{name: ethernet-ü1}]").state().interfaces().get(0).name())
+            assertThat(load("interfaces: [{name: ethernet-ü1}]")
+                            .state()
+                            .interfaces()
+                            .get(0)
+                            .name())
                     .isEqualTo("ethernet-ü1");
         }
 
@@ -220,7 +253,12 @@ class StateLoaderTest {
             content[0] = (byte) 0xff;
             content[1] = (byte) 0xfe;
             System.arraycopy(body, 0, content, 2, body.length);
-            assertThat(StateLoader.load("-", content).state().interfaces().get(0).name()).isEqualTo("eth1");
+            assertThat(StateLoader.load("-", content)
+                            .state()
+                            .interfaces()
+                            .get(0)
+                            .name())
+                    .isEqualTo("eth1");
         }
 
         @Test
@@ -231,8 +269,9 @@ class StateLoaderTest {
             content[1] = (byte) 0xbb;
             content[2] = (byte) 0xbf;
             System.arraycopy(body, 0, content, 3, body.length);
-            assertThat(problems(content)).isEqualTo("state.yml:1:34: state 'off': mptcpstate does not manage"
-                    + " links, so only 'up' or 'down' as show prints them is accepted (or leave state out)");
+            assertThat(problems(content))
+                    .isEqualTo("state.yml:1:34: state 'off': mptcpstate does not manage"
+                            + " links, so only 'up' or 'down' as show prints them is accepted (or leave state out)");
         }
 
         @Test
@@ -264,16 +303,18 @@ class StateLoaderTest {
                       config: []
                     hostname: {config: host1}
                     """);
-            assertThat(loaded.warnings()).extracting(Diagnostic::toString).containsExactly(
-                    "state.yml:3:3: 'mtu' is an nmstate setting that mptcpstate does not manage; ignored",
-                    "state.yml:4:3: 'ethernet' is an nmstate setting that mptcpstate does not manage; ignored",
-                    "state.yml:6:5: 'enabled' is an nmstate setting that mptcpstate does not manage; ignored",
-                    "state.yml:7:5: 'dhcp' is an nmstate setting that mptcpstate does not manage; ignored",
-                    "state.yml:9:42: 'valid-left' is an nmstate setting that mptcpstate does not manage; ignored",
-                    "state.yml:11:5: 'autoconf' is an nmstate setting that mptcpstate does not manage; ignored",
-                    "state.yml:12:5: 'dhcp-duid' is an nmstate setting that mptcpstate does not manage; ignored",
-                    "state.yml:13:1: 'routes' is an nmstate setting that mptcpstate does not manage; ignored",
-                    "state.yml:15:1: 'hostname' is an nmstate setting that mptcpstate does not manage; ignored");
+            assertThat(loaded.warnings())
+                    .extracting(Diagnostic::toString)
+                    .containsExactly(
+                            "state.yml:3:3: 'mtu' is an nmstate setting that mptcpstate does not manage; ignored",
+                            "state.yml:4:3: 'ethernet' is an nmstate setting that mptcpstate does not manage; ignored",
+                            "state.yml:6:5: 'enabled' is an nmstate setting that mptcpstate does not manage; ignored",
+                            "state.yml:7:5: 'dhcp' is an nmstate setting that mptcpstate does not manage; ignored",
+                            "state.yml:9:42: 'valid-left' is an nmstate setting that mptcpstate does not manage; ignored",
+                            "state.yml:11:5: 'autoconf' is an nmstate setting that mptcpstate does not manage; ignored",
+                            "state.yml:12:5: 'dhcp-duid' is an nmstate setting that mptcpstate does not manage; ignored",
+                            "state.yml:13:1: 'routes' is an nmstate setting that mptcpstate does not manage; ignored",
+                            "state.yml:15:1: 'hostname' is an nmstate setting that mptcpstate does not manage; ignored");
             assertThat(loaded.state().interfaces().get(0).addresses()).hasSize(1);
         }
 
@@ -287,7 +328,9 @@ class StateLoaderTest {
         @Test
         void theValuesOfIgnoredKeysAreNotRead() {
             // however odd, an ignored key's value is nmstate's business
-            assertThat(load("interfaces: [{name: eth1, mtu: [[[x]]], lldp: ~}]\n").warnings()).hasSize(2);
+            assertThat(load("interfaces: [{name: eth1, mtu: [[[x]]], lldp: ~}]\n")
+                            .warnings())
+                    .hasSize(2);
         }
 
         @Test
@@ -338,7 +381,8 @@ class StateLoaderTest {
                     - name: eth1
                       mptcp:
                         adress-flags: [signal]
-                    """)).isEqualTo("state.yml:4:5: unknown key 'adress-flags'; did you mean 'address-flags'?");
+                    """))
+                    .isEqualTo("state.yml:4:5: unknown key 'adress-flags'; did you mean 'address-flags'?");
         }
 
         @Test
@@ -461,8 +505,9 @@ class StateLoaderTest {
                     state.yml:3:3: expected an interface (a mapping with name:), got a list""");
             assertThat(problems("- mptcp\n"))
                     .isEqualTo("state.yml:1:1: expected a mapping with the keys mptcp and interfaces, got a list");
-            assertThat(problems("mptcp\n")).isEqualTo(
-                    "state.yml:1:1: expected a mapping with the keys mptcp and interfaces, got the string 'mptcp'");
+            assertThat(problems("mptcp\n"))
+                    .isEqualTo(
+                            "state.yml:1:1: expected a mapping with the keys mptcp and interfaces, got the string 'mptcp'");
         }
 
         @Test
@@ -490,9 +535,12 @@ class StateLoaderTest {
 
         @Test
         void explicitTags() {
-            assertThat(load("mptcp: {enabled: !!bool \"false\", limits: {subflows: !!int \"3\"}}").state().mptcp())
+            assertThat(load("mptcp: {enabled: !!bool \"false\", limits: {subflows: !!int \"3\"}}")
+                            .state()
+                            .mptcp())
                     .isEqualTo(new Mptcp(false, 3, null, null, at(1, 1)));
-            assertThat(problems("mptcp: {enabled: !!bool yes, limits: {subflows: !!int abc}}")).isEqualTo("""
+            assertThat(problems("mptcp: {enabled: !!bool yes, limits: {subflows: !!int abc}}"))
+                    .isEqualTo("""
                     state.yml:1:18: expected true or false, got 'yes'
                     state.yml:1:49: expected an integer, got 'abc'""");
         }
@@ -516,7 +564,8 @@ class StateLoaderTest {
     class Values {
         @Test
         void limitsOutOfRange() {
-            assertThat(problems("mptcp:\n  limits:\n    subflows: 9\n    add-addr-accepted: -1\n")).isEqualTo("""
+            assertThat(problems("mptcp:\n  limits:\n    subflows: 9\n    add-addr-accepted: -1\n"))
+                    .isEqualTo("""
                     state.yml:3:15: subflows must be from 0 to 8, got 9
                     state.yml:4:24: add-addr-accepted must be from 0 to 8, got -1""");
             assertThat(problems("mptcp: {limits: {subflows: 99999999999999999999999}}"))
@@ -534,14 +583,20 @@ class StateLoaderTest {
 
         @Test
         void implicitLoadsAsShowPrintsIt() {
-            assertThat(load("mptcp:\n  endpoints:\n  - address: 192.0.2.1\n    flags: [subflow, implicit]\n").state()
-                    .mptcp().endpoints().get(0).flags()).isEqualTo(EndpointFlags.of(MptcpFlag.SUBFLOW,
-                    MptcpFlag.IMPLICIT));
+            assertThat(load("mptcp:\n  endpoints:\n  - address: 192.0.2.1\n    flags: [subflow, implicit]\n")
+                            .state()
+                            .mptcp()
+                            .endpoints()
+                            .get(0)
+                            .flags())
+                    .isEqualTo(EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.IMPLICIT));
         }
 
         @Test
         void aFlagTwice() {
-            assertThat(problems("interfaces: [{name: eth1, ipv4: {address: [{ip: 192.0.2.2, mptcp-flags: [subflow, subflow]}]}}]"))
+            assertThat(
+                            problems(
+                                    "interfaces: [{name: eth1, ipv4: {address: [{ip: 192.0.2.2, mptcp-flags: [subflow, subflow]}]}}]"))
                     .isEqualTo("state.yml:1:83: flag 'subflow' is listed twice");
         }
 
@@ -749,8 +804,9 @@ class StateLoaderTest {
                         address:
                         - {ip: 192.0.2.2, mptcp-flags: [subflow]}
                         - {ip: 192.0.2.3, mptcp-flags: []}
-                    """)).isEqualTo("state.yml:3:15: endpoint 192.0.2.2 is also an address with mptcp-flags under"
-                    + " 'eth1' (at line 10, column 12); the kernel holds one endpoint per address");
+                    """))
+                    .isEqualTo("state.yml:3:15: endpoint 192.0.2.2 is also an address with mptcp-flags under"
+                            + " 'eth1' (at line 10, column 12); the kernel holds one endpoint per address");
         }
 
         @Test
@@ -759,8 +815,9 @@ class StateLoaderTest {
             for (int i = 1; i <= 10; i++) {
                 text.append("  - address: 192.0.2.").append(i).append('\n');
             }
-            assertThat(problems(text.toString())).isEqualTo(
-                    "state.yml:11:5: more than 8 endpoints: the kernel holds at most 8 per network namespace");
+            assertThat(problems(text.toString()))
+                    .isEqualTo(
+                            "state.yml:11:5: more than 8 endpoints: the kernel holds at most 8 per network namespace");
         }
     }
 
@@ -774,15 +831,18 @@ class StateLoaderTest {
 
         @Test
         void anUnclosedList() {
-            assertThat(problems("interfaces: [{name: eth1}\n")).isEqualTo("state.yml:2:1: YAML syntax: expected"
-                    + " ',' or ']', but got <stream end> (while parsing a flow sequence started at line 1, column 13)");
+            assertThat(problems("interfaces: [{name: eth1}\n"))
+                    .isEqualTo(
+                            "state.yml:2:1: YAML syntax: expected"
+                                    + " ',' or ']', but got <stream end> (while parsing a flow sequence started at line 1, column 13)");
         }
 
         @Test
         void aBadIndentation() {
-            assertThat(problems("mptcp:\n  enabled: true\n limits: {}\n")).isEqualTo("state.yml:3:2: YAML syntax:"
-                    + " expected <block end>, but found '<block mapping start>' (while parsing a block mapping"
-                    + " started at line 1, column 1)");
+            assertThat(problems("mptcp:\n  enabled: true\n limits: {}\n"))
+                    .isEqualTo("state.yml:3:2: YAML syntax:"
+                            + " expected <block end>, but found '<block mapping start>' (while parsing a block mapping"
+                            + " started at line 1, column 1)");
         }
 
         @Test
@@ -828,8 +888,9 @@ class StateLoaderTest {
         void moreThanOneMebibyte() {
             byte[] content = new byte[StateLoader.MAX_BYTES + 1];
             java.util.Arrays.fill(content, (byte) '#');
-            assertThat(problems(content)).isEqualTo(
-                    "state.yml:1:1: the file is larger than 1 MiB (1048576 bytes); a state file is far smaller");
+            assertThat(problems(content))
+                    .isEqualTo(
+                            "state.yml:1:1: the file is larger than 1 MiB (1048576 bytes); a state file is far smaller");
         }
 
         @Test
@@ -843,8 +904,7 @@ class StateLoaderTest {
         void nestingDeeperThan32() {
             String deep = "interfaces: [{name: eth1, mtu: " + "[".repeat(40) + "]".repeat(40) + "}]\n";
             // the 33rd collection: the top mapping, the interfaces list, the interface mapping, then the 30th bracket
-            assertThat(problems(deep))
-                    .isEqualTo("state.yml:1:61: lists and mappings nested deeper than 32 levels");
+            assertThat(problems(deep)).isEqualTo("state.yml:1:61: lists and mappings nested deeper than 32 levels");
         }
 
         @Test
@@ -917,39 +977,47 @@ class StateLoaderTest {
             failure = e;
         }
         assertThat(failure).isNotNull();
-        assertThat(failure.problems()).extracting(Diagnostic::toString).containsExactly(
-                "state.yml:2:12: expected true or false, got the string 'yes'",
-                "state.yml:4:15: subflows must be from 0 to 8, got 9",
-                "state.yml:5:24: expected an integer, got the number 2.5",
-                "state.yml:7:14: 'example.com' is not an IP address (host names are not resolved)",
-                "state.yml:8:11: port must be from 1 to 65535, got 70000",
-                "state.yml:9:12: MPTCP flags mustn't have both signal and fullmesh",
-                "state.yml:12:10: state 'gone': mptcpstate does not manage links, so only 'up' or 'down' as"
-                        + " show prints them is accepted (or leave state out)",
-                "state.yml:14:5: unknown key 'adress-flags'; did you mean 'address-flags'?",
-                "state.yml:17:11: 2001:db8::1 is an IPv6 address; it belongs under ipv6",
-                "state.yml:18:22: prefix-length must be from 0 to 32 for IPv4, got 200",
-                "state.yml:19:21: unknown flag 'fulmesh'; did you mean 'fullmesh'?",
-                "state.yml:20:9: interface 'eth1' is listed twice (first at line 11, column 9)",
-                "state.yml:21:9: interface name 'averyveryverylongname' is 21 bytes long; the kernel takes at most 15");
-        assertThat(failure.getMessage()).startsWith("state.yml:2:12: expected true or false, got the string 'yes'\n"
-                + "state.yml:4:15: subflows must be from 0 to 8, got 9\n");
+        assertThat(failure.problems())
+                .extracting(Diagnostic::toString)
+                .containsExactly(
+                        "state.yml:2:12: expected true or false, got the string 'yes'",
+                        "state.yml:4:15: subflows must be from 0 to 8, got 9",
+                        "state.yml:5:24: expected an integer, got the number 2.5",
+                        "state.yml:7:14: 'example.com' is not an IP address (host names are not resolved)",
+                        "state.yml:8:11: port must be from 1 to 65535, got 70000",
+                        "state.yml:9:12: MPTCP flags mustn't have both signal and fullmesh",
+                        "state.yml:12:10: state 'gone': mptcpstate does not manage links, so only 'up' or 'down' as"
+                                + " show prints them is accepted (or leave state out)",
+                        "state.yml:14:5: unknown key 'adress-flags'; did you mean 'address-flags'?",
+                        "state.yml:17:11: 2001:db8::1 is an IPv6 address; it belongs under ipv6",
+                        "state.yml:18:22: prefix-length must be from 0 to 32 for IPv4, got 200",
+                        "state.yml:19:21: unknown flag 'fulmesh'; did you mean 'fullmesh'?",
+                        "state.yml:20:9: interface 'eth1' is listed twice (first at line 11, column 9)",
+                        "state.yml:21:9: interface name 'averyveryverylongname' is 21 bytes long; the kernel takes at most 15");
+        assertThat(failure.getMessage())
+                .startsWith("state.yml:2:12: expected true or false, got the string 'yes'\n"
+                        + "state.yml:4:15: subflows must be from 0 to 8, got 9\n");
         assertThat(failure.getMessage()).doesNotContain("\tat ").doesNotContain("Exception");
     }
 
     @Test
     void loadsStateWriterOutputOfEveryTrickyButValidName() {
         // names the kernel takes that a YAML reader could take for something else: show quotes them
-        List<String> names = List.of("true", "123", "null", "~", "yes", "off", "1e3", "0x1f", "0o17", ".5",
-                "1_000", "-", "#eth", "'q'", "\"q\"", "*alias", "&anchor", "!tag", "@at", "`b`", "[x]", "{x}", "%p",
-                ".inf", "-.inf", ".nan", "0", "-0", "012", "+12", "${HOME}");
+        List<String> names = List.of(
+                "true", "123", "null", "~", "yes", "off", "1e3", "0x1f", "0o17", ".5", "1_000", "-", "#eth", "'q'",
+                "\"q\"", "*alias", "&anchor", "!tag", "@at", "`b`", "[x]", "{x}", "%p", ".inf", "-.inf", ".nan", "0",
+                "-0", "012", "+12", "${HOME}");
         for (String name : names) {
-            ShowDocument document = new ShowDocument(null, List.of(new ShowDocument.Interface(name, null,
-                    null, null, null, null, null)));
+            ShowDocument document = new ShowDocument(
+                    null, List.of(new ShowDocument.Interface(name, null, null, null, null, null, null)));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ShowWriter.write(document, ShowWriter.Format.YAML, out);
-            DesiredState loaded = StateLoader.load("show.yml", out.toByteArray()).state();
-            assertThat(loaded.interfaces()).extracting(Interface::name).as(out.toString()).containsExactly(name);
+            DesiredState loaded =
+                    StateLoader.load("show.yml", out.toByteArray()).state();
+            assertThat(loaded.interfaces())
+                    .extracting(Interface::name)
+                    .as(out.toString())
+                    .containsExactly(name);
         }
     }
 }

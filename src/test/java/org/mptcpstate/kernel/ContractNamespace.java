@@ -31,6 +31,7 @@ final class ContractNamespace {
     static final InetAddress VB0_V6 = ip("2001:db8:1::1");
     /** On no interface of the namespace. */
     static final InetAddress ELSEWHERE_V4 = ip("203.0.113.9");
+
     static final InetAddress ELSEWHERE_V6 = ip("2001:db8:ff::9");
 
     private static final int SCOPE_UNIVERSE = 0;
@@ -39,8 +40,7 @@ final class ContractNamespace {
     private static final int PERMANENT = LinkAddress.PERMANENT;
     private static final int NODAD = 0x02;
 
-    private ContractNamespace() {
-    }
+    private ContractNamespace() {}
 
     /**
      * Lays the namespace out with iproute2. Duplicate address detection is off in the namespace before the links
@@ -49,8 +49,19 @@ final class ContractNamespace {
     static void build(Netns ns) {
         ns.sysctl("net.ipv6.conf.default.accept_dad", "0");
         ns.ip("link", "set", "lo", "up");
-        ns.ip("link", "add", VA0, "address", "02:a0:00:00:00:01", "type", "veth", "peer", "name", VB0,
-                "address", "02:b0:00:00:00:01");
+        ns.ip(
+                "link",
+                "add",
+                VA0,
+                "address",
+                "02:a0:00:00:00:01",
+                "type",
+                "veth",
+                "peer",
+                "name",
+                VB0,
+                "address",
+                "02:b0:00:00:00:01");
         ns.ip("link", "set", VA0, "up");
         ns.ip("link", "set", VB0, "up");
         ns.ip("addr", "add", "192.0.2.1/24", "dev", VA0);

@@ -47,21 +47,29 @@ class DecoderFuzzTest {
             } catch (MalformedMessageException expected) {
                 // refused as a whole
             } catch (RuntimeException | StackOverflowError e) {
-                failures.add("round " + round + ": " + e + " on " + HexFormat.of().formatHex(input));
+                failures.add(
+                        "round " + round + ": " + e + " on " + HexFormat.of().formatHex(input));
             }
             // the same bytes as one message's payload, past the framing check
             if (input.length >= 16) {
-                NetlinkMessage direct = new NetlinkMessage(RawNetlink.u16(input, 4), RawNetlink.u16(input, 6), 0, 0,
+                NetlinkMessage direct = new NetlinkMessage(
+                        RawNetlink.u16(input, 4),
+                        RawNetlink.u16(input, 6),
+                        0,
+                        0,
                         ByteBuffer.wrap(Arrays.copyOfRange(input, 16, input.length)));
                 try {
                     Decoders.decodeWithAll(direct);
                 } catch (RuntimeException | StackOverflowError e) {
-                    failures.add("round " + round + " (payload): " + e + " on " + HexFormat.of().formatHex(input));
+                    failures.add("round " + round + " (payload): " + e + " on "
+                            + HexFormat.of().formatHex(input));
                 }
             }
         }
         assertThat(failures).isEmpty();
-        assertThat(framed).as("mutations that still frame as messages reach the decoders").isGreaterThan(ROUNDS / 2);
+        assertThat(framed)
+                .as("mutations that still frame as messages reach the decoders")
+                .isGreaterThan(ROUNDS / 2);
     }
 
     private static byte[] mutate(Random random, List<byte[]> seeds) {
@@ -77,16 +85,41 @@ class DecoderFuzzTest {
                 case 1 -> {
                     if (data.length >= 2) {
                         int at = random.nextInt(data.length / 2) * 2;
-                        int[] edges = {0, 1, 3, 4, 5, 7, 8, 0x7fff, 0x8000, 0xffff, data.length - at,
-                            data.length - at + 1, random.nextInt(0x10000)};
+                        int[] edges = {
+                            0,
+                            1,
+                            3,
+                            4,
+                            5,
+                            7,
+                            8,
+                            0x7fff,
+                            0x8000,
+                            0xffff,
+                            data.length - at,
+                            data.length - at + 1,
+                            random.nextInt(0x10000)
+                        };
                         data = RawNetlink.withU16(data, at, edges[random.nextInt(edges.length)]);
                     }
                 }
                 case 2 -> {
                     if (data.length >= 4) {
                         int at = random.nextInt(data.length / 4) * 4;
-                        int[] edges = {0, 15, 16, 17, data.length, data.length + 1, data.length - at,
-                            Integer.MAX_VALUE, Integer.MIN_VALUE, -1, -16, random.nextInt()};
+                        int[] edges = {
+                            0,
+                            15,
+                            16,
+                            17,
+                            data.length,
+                            data.length + 1,
+                            data.length - at,
+                            Integer.MAX_VALUE,
+                            Integer.MIN_VALUE,
+                            -1,
+                            -16,
+                            random.nextInt()
+                        };
                         data = RawNetlink.withU32(data, at, edges[random.nextInt(edges.length)]);
                     }
                 }

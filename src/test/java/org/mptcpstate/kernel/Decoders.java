@@ -13,8 +13,7 @@ final class Decoders {
     static final int GENL_ID_CTRL = 0x10;
     private static final int MPTCP_CMD_GET_LIMITS = MptcpPm.CMD_GET_LIMITS;
 
-    private Decoders() {
-    }
+    private Decoders() {}
 
     /** Whether a capture was made on a NETLINK_ROUTE socket (message types are numbered per protocol). */
     static boolean isRoute(String capture) {
@@ -35,8 +34,10 @@ final class Decoders {
                 return NetlinkTestAccess.parseFamily(message);
             }
             if (type == mptcpFamily) {
-                GenericNetlink.Message genl = GenericNetlink.messages(List.of(message)).get(0);
-                return genl.command() == MPTCP_CMD_GET_LIMITS ? MptcpPm.decodeLimits(genl)
+                GenericNetlink.Message genl =
+                        GenericNetlink.messages(List.of(message)).get(0);
+                return genl.command() == MPTCP_CMD_GET_LIMITS
+                        ? MptcpPm.decodeLimits(genl)
                         : MptcpPm.decodeEndpoint(genl);
             }
             return null;
@@ -80,7 +81,8 @@ final class Decoders {
         attempt(() -> NetlinkTestAccess.parseFamily(message));
         attempt(() -> NetlinkTestAccess.extendedAckMessage(message));
         attempt(() -> {
-            GenericNetlink.Message genl = GenericNetlink.messages(List.of(message)).get(0);
+            GenericNetlink.Message genl =
+                    GenericNetlink.messages(List.of(message)).get(0);
             attempt(() -> MptcpPm.decodeEndpoint(genl));
             attempt(() -> MptcpPm.decodeLimits(genl));
             return genl;

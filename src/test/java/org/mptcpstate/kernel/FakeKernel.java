@@ -3,11 +3,11 @@ package org.mptcpstate.kernel;
 import org.mptcpstate.netlink.Errno;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.IpAddresses;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.KernelRules;
 import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.Snapshot.DefaultRoutes;
-import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Limits;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
@@ -46,6 +46,7 @@ public final class FakeKernel implements MptcpKernel {
     private final TreeMap<Integer, KernelEndpoint> endpoints = new TreeMap<>();
     /** The kernel's next_id: the highest id handed out or asked for since the last wrap, 1 at the start. */
     private int nextId = 1;
+
     private boolean closed;
 
     /**
@@ -72,8 +73,8 @@ public final class FakeKernel implements MptcpKernel {
 
     /** A namespace as the kernel makes it: MPTCP enabled, kernel path manager, subflows 2, add_addr_accepted 0. */
     public static FakeKernel freshNamespace(List<Link> links, List<LinkAddress> addresses, DefaultRoutes routes) {
-        return new FakeKernel(new Snapshot(new Sysctls(true, Sysctls.KERNEL), new Limits(2, 0), List.of(), links,
-                addresses, routes));
+        return new FakeKernel(
+                new Snapshot(new Sysctls(true, Sysctls.KERNEL), new Limits(2, 0), List.of(), links, addresses, routes));
     }
 
     @Override
@@ -99,7 +100,8 @@ public final class FakeKernel implements MptcpKernel {
                 throw refused(Errno.EINVAL, "limit greater than maximum (" + KernelRules.MAX_LIMIT + ")");
             }
         }
-        limits = new Limits(subflows == null ? limits.subflows() : subflows,
+        limits = new Limits(
+                subflows == null ? limits.subflows() : subflows,
                 addAddrAccepted == null ? limits.addAddrAccepted() : addAddrAccepted);
     }
 
@@ -181,8 +183,10 @@ public final class FakeKernel implements MptcpKernel {
             throw refused(Errno.EINVAL, "invalid addr flags");
         }
         int bits = current & ~KernelRules.IN_PLACE_FLAGS | flags.bits() & KernelRules.IN_PLACE_FLAGS;
-        endpoints.put(id, new KernelEndpoint(id, endpoint.address(), endpoint.port(), new EndpointFlags(bits),
-                endpoint.interfaceIndex()));
+        endpoints.put(
+                id,
+                new KernelEndpoint(
+                        id, endpoint.address(), endpoint.port(), new EndpointFlags(bits), endpoint.interfaceIndex()));
     }
 
     @Override
@@ -244,8 +248,10 @@ public final class FakeKernel implements MptcpKernel {
 
     private boolean hasIpv6Address(byte[] address) {
         for (LinkAddress own : addresses) {
-            if (own.address() instanceof Inet6Address && Arrays.equals(own.address().getAddress(), address)
-                    && !own.has(LinkAddress.TENTATIVE) && !own.has(LinkAddress.DADFAILED)) {
+            if (own.address() instanceof Inet6Address
+                    && Arrays.equals(own.address().getAddress(), address)
+                    && !own.has(LinkAddress.TENTATIVE)
+                    && !own.has(LinkAddress.DADFAILED)) {
                 return true;
             }
         }
@@ -264,7 +270,8 @@ public final class FakeKernel implements MptcpKernel {
             int mine = toInt(own.address().getAddress());
             int mask = own.prefixLength() == 0 ? 0 : -1 << (32 - own.prefixLength());
             boolean sameSubnet = (mine & mask) == (value & mask);
-            if (mine == value || sameSubnet && own.prefixLength() <= 30 && (value | mask) == -1
+            if (mine == value
+                    || sameSubnet && own.prefixLength() <= 30 && (value | mask) == -1
                     || sameSubnet && onLoopback(own.interfaceIndex())) {
                 return true;
             }

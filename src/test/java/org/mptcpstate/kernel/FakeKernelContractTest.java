@@ -2,8 +2,8 @@ package org.mptcpstate.kernel;
 
 import org.junit.jupiter.api.Test;
 import org.mptcpstate.state.EndpointFlags;
-import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.KernelEndpoint;
+import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.Snapshot.Limits;
 import org.mptcpstate.state.Snapshot.Sysctls;
 
@@ -27,8 +27,13 @@ class FakeKernelContractTest extends MptcpKernelContract {
     // ---------------------------------------------------------------- what only the fake has: its construction
 
     private static Snapshot initial(List<KernelEndpoint> endpoints) {
-        return new Snapshot(new Sysctls(false, Sysctls.USERSPACE), new Limits(4, 1), endpoints,
-                ContractNamespace.links(), ContractNamespace.addresses(), ContractNamespace.defaultRoutes());
+        return new Snapshot(
+                new Sysctls(false, Sysctls.USERSPACE),
+                new Limits(4, 1),
+                endpoints,
+                ContractNamespace.links(),
+                ContractNamespace.addresses(),
+                ContractNamespace.defaultRoutes());
     }
 
     @Test
@@ -38,8 +43,9 @@ class FakeKernelContractTest extends MptcpKernelContract {
             Snapshot read = kernel.query();
             assertThat(read.sysctls()).isEqualTo(snapshot.sysctls());
             assertThat(read.limits()).isEqualTo(snapshot.limits());
-            assertThat(read.endpoints()).as("in id order").containsExactly(
-                    endpoint(1, VB0_V4, SIGNAL), endpoint(3, VA0_V4, SUBFLOW));
+            assertThat(read.endpoints())
+                    .as("in id order")
+                    .containsExactly(endpoint(1, VB0_V4, SIGNAL), endpoint(3, VA0_V4, SUBFLOW));
             assertThat(read.links()).isEqualTo(snapshot.links());
             assertThat(read.addresses()).isEqualTo(snapshot.addresses());
             assertThat(read.defaultRoutes()).isEqualTo(snapshot.defaultRoutes());
@@ -50,7 +56,9 @@ class FakeKernelContractTest extends MptcpKernelContract {
     void theIdCursorStartsAtTheHighestInitialId() {
         try (FakeKernel kernel = new FakeKernel(initial(List.of(endpoint(3, VA0_V4, SUBFLOW))))) {
             kernel.addEndpoint(0, ip("203.0.113.1"), 0, EndpointFlags.NONE, 0);
-            assertThat(kernel.query().endpoints()).extracting(KernelEndpoint::id).containsExactly(3, 4);
+            assertThat(kernel.query().endpoints())
+                    .extracting(KernelEndpoint::id)
+                    .containsExactly(3, 4);
         }
     }
 

@@ -52,7 +52,9 @@ class MalformedCaptureTest {
     void everyCaptureDecodesAsItIs() {
         for (String capture : Captures.all()) {
             for (NetlinkMessage message : Captures.messages(capture)) {
-                assertThatCode(() -> Decoders.decode(message, Decoders.isRoute(capture), FAMILY)).as(capture).doesNotThrowAnyException();
+                assertThatCode(() -> Decoders.decode(message, Decoders.isRoute(capture), FAMILY))
+                        .as(capture)
+                        .doesNotThrowAnyException();
             }
         }
     }
@@ -71,7 +73,8 @@ class MalformedCaptureTest {
                     if (boundaries.contains(length)) {
                         assertThatCode(() -> parse(cut)).doesNotThrowAnyException();
                     } else {
-                        assertThatThrownBy(() -> parse(cut)).as("%s cut to %d bytes", capture, length)
+                        assertThatThrownBy(() -> parse(cut))
+                                .as("%s cut to %d bytes", capture, length)
                                 .isInstanceOf(MalformedMessageException.class);
                     }
                 }
@@ -102,8 +105,7 @@ class MalformedCaptureTest {
                         }
                         int end = message.offset() + 16 + payload;
                         boolean insideHeader = payload < header;
-                        boolean insideAttribute = attributes.stream()
-                                .anyMatch(a -> a.offset() < end && end < a.end());
+                        boolean insideAttribute = attributes.stream().anyMatch(a -> a.offset() < end && end < a.end());
                         if (insideHeader || insideAttribute) {
                             assertThat(decoded).as(what).isFalse();
                             checked++;
@@ -134,8 +136,10 @@ class MalformedCaptureTest {
                 Span last = messages.get(messages.size() - 1);
                 for (int extra : new int[] {1, 4, 4096}) {
                     byte[] patched = RawNetlink.withU32(datagram, last.offset(), last.length() + extra);
-                    assertThatThrownBy(() -> parse(patched)).as("%s +%d", capture, extra)
-                            .isInstanceOf(MalformedMessageException.class).hasMessageContaining("claims length");
+                    assertThatThrownBy(() -> parse(patched))
+                            .as("%s +%d", capture, extra)
+                            .isInstanceOf(MalformedMessageException.class)
+                            .hasMessageContaining("claims length");
                 }
             }
         }
@@ -159,7 +163,9 @@ class MalformedCaptureTest {
                             byte[] patched = RawNetlink.withU16(alone, attribute.offset(), length);
                             NetlinkMessage parsed = parse(patched).get(0);
                             String what = capture + " attribute " + attribute.type() + " length " + length;
-                            assertThat(decodesOrIsMalformed(parsed, capture, what)).as(what).isFalse();
+                            assertThat(decodesOrIsMalformed(parsed, capture, what))
+                                    .as(what)
+                                    .isFalse();
                             checked++;
                         }
                     }
@@ -185,7 +191,8 @@ class MalformedCaptureTest {
                 Span kind = RawNetlink.inside(alone, linkinfo, 4).get(0);
                 byte[] patched = RawNetlink.withU16(alone, kind.offset(), linkinfo.end() - kind.offset() + 4);
                 assertThatThrownBy(() -> RtNetlink.parseLink(parse(patched).get(0)))
-                        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("claims length");
+                        .isInstanceOf(MalformedMessageException.class)
+                        .hasMessageContaining("claims length");
             }
         }
     }
@@ -193,15 +200,16 @@ class MalformedCaptureTest {
     /** A fixed-size value of the wrong size, in every message that carries the attribute. */
     @ParameterizedTest(name = "{0} attribute {1} given {2} value bytes")
     @CsvSource({
-        "rtnl-addr-dump,       8, 2",   // IFA_FLAGS, u32
+        "rtnl-addr-dump,       8, 2", // IFA_FLAGS, u32
         "rtnl-addr-dump,       8, 3",
-        "rtnl-addr-dump,       2, 3",   // IFA_LOCAL, 4 bytes (IPv4)
-        "rtnl-route-dump-main, 4, 2",   // RTA_OIF, u32
-        "rtnl-route-dump-main, 15, 2",  // RTA_TABLE, u32
-        "rtnl-link-dump,       16, 2",  // IFLA_OPERSTATE, u8
-        "genl-resolve-mptcp_pm, 3, 2",  // CTRL_ATTR_VERSION, u32
-        "mptcp-get-limits,     3, 2",   // SUBFLOWS, u32
-        "mptcp-get-limits,     2, 2"})  // RCV_ADD_ADDRS, u32
+        "rtnl-addr-dump,       2, 3", // IFA_LOCAL, 4 bytes (IPv4)
+        "rtnl-route-dump-main, 4, 2", // RTA_OIF, u32
+        "rtnl-route-dump-main, 15, 2", // RTA_TABLE, u32
+        "rtnl-link-dump,       16, 2", // IFLA_OPERSTATE, u8
+        "genl-resolve-mptcp_pm, 3, 2", // CTRL_ATTR_VERSION, u32
+        "mptcp-get-limits,     3, 2", // SUBFLOWS, u32
+        "mptcp-get-limits,     2, 2"
+    }) // RCV_ADD_ADDRS, u32
     void aValueOfTheWrongSizeIsMalformed(String capture, int type, int valueBytes) {
         int checked = 0;
         for (byte[] datagram : Captures.datagrams(capture)) {
@@ -211,8 +219,8 @@ class MalformedCaptureTest {
                 }
                 byte[] alone = RawNetlink.messageBytes(datagram, message);
                 int header = Decoders.fixedHeader(message.rawType(), Decoders.isRoute(capture), FAMILY);
-                Span attribute = RawNetlink.find(RawNetlink.inside(alone, new Span(0, alone.length, 0), 16 + header),
-                        type);
+                Span attribute =
+                        RawNetlink.find(RawNetlink.inside(alone, new Span(0, alone.length, 0), 16 + header), type);
                 if (attribute == null || 4 + valueBytes > RawNetlink.align(attribute.length())) {
                     continue;
                 }
@@ -229,14 +237,24 @@ class MalformedCaptureTest {
 
     @Test
     void aMessageShorterThanItsFixedHeaderIsMalformed() {
-        for (String capture : List.of("rtnl-link-dump", "rtnl-addr-dump", "rtnl-route-dump-main",
-                "genl-resolve-mptcp_pm", "mptcp-get-addr-dump", "mptcp-get-limits")) {
+        for (String capture : List.of(
+                "rtnl-link-dump",
+                "rtnl-addr-dump",
+                "rtnl-route-dump-main",
+                "genl-resolve-mptcp_pm",
+                "mptcp-get-addr-dump",
+                "mptcp-get-limits")) {
             NetlinkMessage message = Captures.dataMessages(capture).get(0);
             int header = Decoders.fixedHeader(message.type(), Decoders.isRoute(capture), FAMILY);
             for (int size = 0; size < header; size++) {
-                NetlinkMessage shorter = new NetlinkMessage(message.type(), message.flags(), message.sequence(),
-                        message.portId(), ByteBuffer.wrap(new byte[size]));
-                assertThatThrownBy(() -> Decoders.decode(shorter, Decoders.isRoute(capture), FAMILY)).as("%s with %d bytes", capture, size)
+                NetlinkMessage shorter = new NetlinkMessage(
+                        message.type(),
+                        message.flags(),
+                        message.sequence(),
+                        message.portId(),
+                        ByteBuffer.wrap(new byte[size]));
+                assertThatThrownBy(() -> Decoders.decode(shorter, Decoders.isRoute(capture), FAMILY))
+                        .as("%s with %d bytes", capture, size)
                         .isInstanceOf(MalformedMessageException.class);
             }
         }

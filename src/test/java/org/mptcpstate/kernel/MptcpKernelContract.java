@@ -3,8 +3,8 @@ package org.mptcpstate.kernel;
 import org.junit.jupiter.api.Test;
 import org.mptcpstate.netlink.Errno;
 import org.mptcpstate.state.EndpointFlags;
-import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.KernelEndpoint;
+import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.Snapshot.Limits;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
@@ -62,8 +62,7 @@ abstract class MptcpKernelContract {
      * Compares what the kernel reported after a write (or a refusal) with an oracle the project did not write.
      * The fake has none.
      */
-    protected void crossCheck(Snapshot reported) {
-    }
+    protected void crossCheck(Snapshot reported) {}
 
     /** The part of a snapshot that the writes change. */
     record MptcpState(Sysctls sysctls, Limits limits, List<KernelEndpoint> endpoints) {
@@ -99,7 +98,9 @@ abstract class MptcpKernelContract {
     void invalid(MptcpKernel kernel, Class<? extends RuntimeException> type, Write write) {
         MptcpState before = MptcpState.of(kernel.query());
         assertThatThrownBy(write::run).isInstanceOf(type);
-        assertThat(MptcpState.of(kernel.query())).as("state after the invalid call").isEqualTo(before);
+        assertThat(MptcpState.of(kernel.query()))
+                .as("state after the invalid call")
+                .isEqualTo(before);
     }
 
     static KernelEndpoint endpoint(int id, InetAddress address, int port, int flags, int interfaceIndex) {
@@ -119,16 +120,22 @@ abstract class MptcpKernelContract {
     }
 
     static int index(MptcpKernel kernel, String name) {
-        return kernel.query().links().stream().filter(link -> link.name().equals(name)).mapToInt(Link::index)
-                .findFirst().orElseThrow(() -> new AssertionError("no link " + name));
+        return kernel.query().links().stream()
+                .filter(link -> link.name().equals(name))
+                .mapToInt(Link::index)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no link " + name));
     }
 
     static InetAddress linkLocal(MptcpKernel kernel, String name) {
         int index = index(kernel, name);
         return kernel.query().addresses().stream()
-                .filter(a -> a.interfaceIndex() == index && a.address() instanceof Inet6Address
+                .filter(a -> a.interfaceIndex() == index
+                        && a.address() instanceof Inet6Address
                         && a.address().isLinkLocalAddress())
-                .map(LinkAddress::address).findFirst().orElseThrow(() -> new AssertionError("no fe80:: on " + name));
+                .map(LinkAddress::address)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no fe80:: on " + name));
     }
 
     static String tooMany(int errno) {
@@ -161,8 +168,10 @@ abstract class MptcpKernelContract {
             Snapshot off = write(kernel, () -> kernel.setEnabled(false));
             assertThat(off.sysctls()).isEqualTo(new Sysctls(false, Sysctls.KERNEL));
             assertThat(off.limits()).isEqualTo(new Limits(2, 0));
-            assertThat(write(kernel, () -> kernel.setEnabled(false)).sysctls().enabled()).isFalse();
-            assertThat(write(kernel, () -> kernel.setEnabled(true)).sysctls().enabled()).isTrue();
+            assertThat(write(kernel, () -> kernel.setEnabled(false)).sysctls().enabled())
+                    .isFalse();
+            assertThat(write(kernel, () -> kernel.setEnabled(true)).sysctls().enabled())
+                    .isTrue();
         });
     }
 
@@ -216,9 +225,8 @@ abstract class MptcpKernelContract {
         withFreshNamespace(kernel -> {
             write(kernel, () -> add(kernel, VA0_V4, SUBFLOW));
             Snapshot snapshot = write(kernel, () -> add(kernel, VA0_V6, SIGNAL | BACKUP));
-            assertThat(snapshot.endpoints()).containsExactly(
-                    endpoint(1, VA0_V4, SUBFLOW),
-                    endpoint(2, VA0_V6, SIGNAL | BACKUP));
+            assertThat(snapshot.endpoints())
+                    .containsExactly(endpoint(1, VA0_V4, SUBFLOW), endpoint(2, VA0_V6, SIGNAL | BACKUP));
             assertThat(snapshot.limits()).isEqualTo(new Limits(2, 0));
             assertThat(snapshot.sysctls().enabled()).isTrue();
         });
@@ -232,10 +240,11 @@ abstract class MptcpKernelContract {
             write(kernel, () -> kernel.addEndpoint(7, VA0_V4, 10100, flags(SIGNAL | BACKUP), va0));
             write(kernel, () -> kernel.addEndpoint(0, VB0_V4, 0, flags(SUBFLOW | FULLMESH), vb0));
             Snapshot snapshot = write(kernel, () -> kernel.addEndpoint(42, VA0_V6, 0, flags(0), 0));
-            assertThat(snapshot.endpoints()).containsExactly(
-                    endpoint(7, VA0_V4, 10100, SIGNAL | BACKUP, va0),
-                    endpoint(8, VB0_V4, 0, SUBFLOW | FULLMESH, vb0),
-                    endpoint(42, VA0_V6, 0, 0, 0));
+            assertThat(snapshot.endpoints())
+                    .containsExactly(
+                            endpoint(7, VA0_V4, 10100, SIGNAL | BACKUP, va0),
+                            endpoint(8, VB0_V4, 0, SUBFLOW | FULLMESH, vb0),
+                            endpoint(42, VA0_V6, 0, 0, 0));
         });
     }
 
@@ -261,12 +270,14 @@ abstract class MptcpKernelContract {
     @Test
     void theKernelDoesNotCheckWhatAnAddressIs() throws Exception {
         withFreshNamespace(kernel -> {
-            List<InetAddress> odd = List.of(ip("127.0.0.1"), ip("fe80::1"), ip("224.0.0.1"), ELSEWHERE_V4,
-                    ELSEWHERE_V6, ip("0.0.0.0"));
+            List<InetAddress> odd =
+                    List.of(ip("127.0.0.1"), ip("fe80::1"), ip("224.0.0.1"), ELSEWHERE_V4, ELSEWHERE_V6, ip("0.0.0.0"));
             for (InetAddress address : odd) {
                 write(kernel, () -> add(kernel, address, SUBFLOW));
             }
-            assertThat(kernel.query().endpoints()).extracting(KernelEndpoint::address).containsExactlyElementsOf(odd);
+            assertThat(kernel.query().endpoints())
+                    .extracting(KernelEndpoint::address)
+                    .containsExactlyElementsOf(odd);
         });
     }
 
@@ -288,9 +299,8 @@ abstract class MptcpKernelContract {
             assertThat(kernel.query().endpoints()).isEmpty();
             write(kernel, () -> add(kernel, ip("203.0.113.5"), SUBFLOW));
             Snapshot afterAll = write(kernel, () -> add(kernel, ip("203.0.113.6"), SUBFLOW));
-            assertThat(afterAll.endpoints()).containsExactly(
-                    endpoint(4, ip("203.0.113.5"), SUBFLOW),
-                    endpoint(5, ip("203.0.113.6"), SUBFLOW));
+            assertThat(afterAll.endpoints())
+                    .containsExactly(endpoint(4, ip("203.0.113.5"), SUBFLOW), endpoint(5, ip("203.0.113.6"), SUBFLOW));
         });
     }
 
@@ -302,12 +312,14 @@ abstract class MptcpKernelContract {
             write(kernel, () -> add(kernel, ip("203.0.113.3"), 0));
             write(kernel, () -> kernel.addEndpoint(100, ip("203.0.113.4"), 0, flags(0), 0));
             Snapshot snapshot = write(kernel, () -> add(kernel, ip("203.0.113.5"), 0));
-            assertThat(snapshot.endpoints()).as("dumped in id order").containsExactly(
-                    endpoint(1, ip("203.0.113.3"), 0),
-                    endpoint(100, ip("203.0.113.4"), 0),
-                    endpoint(101, ip("203.0.113.5"), 0),
-                    endpoint(254, ip("203.0.113.1"), 0),
-                    endpoint(255, ip("203.0.113.2"), 0));
+            assertThat(snapshot.endpoints())
+                    .as("dumped in id order")
+                    .containsExactly(
+                            endpoint(1, ip("203.0.113.3"), 0),
+                            endpoint(100, ip("203.0.113.4"), 0),
+                            endpoint(101, ip("203.0.113.5"), 0),
+                            endpoint(254, ip("203.0.113.1"), 0),
+                            endpoint(255, ip("203.0.113.2"), 0));
         });
     }
 
@@ -321,12 +333,13 @@ abstract class MptcpKernelContract {
             write(kernel, () -> add(kernel, ip("203.0.113.5"), 0));
             write(kernel, () -> kernel.deleteEndpoint(255));
             Snapshot snapshot = write(kernel, () -> add(kernel, ip("203.0.113.6"), 0));
-            assertThat(snapshot.endpoints()).containsExactly(
-                    endpoint(1, ip("203.0.113.2"), 0),
-                    endpoint(2, ip("203.0.113.4"), 0),
-                    endpoint(3, ip("203.0.113.3"), 0),
-                    endpoint(4, ip("203.0.113.5"), 0),
-                    endpoint(5, ip("203.0.113.6"), 0));
+            assertThat(snapshot.endpoints())
+                    .containsExactly(
+                            endpoint(1, ip("203.0.113.2"), 0),
+                            endpoint(2, ip("203.0.113.4"), 0),
+                            endpoint(3, ip("203.0.113.3"), 0),
+                            endpoint(4, ip("203.0.113.5"), 0),
+                            endpoint(5, ip("203.0.113.6"), 0));
         });
     }
 
@@ -334,10 +347,16 @@ abstract class MptcpKernelContract {
     void anIdInUseIsRefused() throws Exception {
         withFreshNamespace(kernel -> {
             write(kernel, () -> kernel.addEndpoint(5, VA0_V4, 0, flags(SUBFLOW), 0));
-            refused(kernel, Errno.EBUSY, tooMany(Errno.EBUSY),
+            refused(
+                    kernel,
+                    Errno.EBUSY,
+                    tooMany(Errno.EBUSY),
                     () -> kernel.addEndpoint(5, VB0_V4, 0, flags(SUBFLOW), 0));
             // the id is checked before the address
-            refused(kernel, Errno.EBUSY, tooMany(Errno.EBUSY),
+            refused(
+                    kernel,
+                    Errno.EBUSY,
+                    tooMany(Errno.EBUSY),
                     () -> kernel.addEndpoint(5, VA0_V4, 0, flags(SUBFLOW), 0));
         });
     }
@@ -357,10 +376,16 @@ abstract class MptcpKernelContract {
             refused(kernel, Errno.ERANGE, full, () -> kernel.addEndpoint(1, VA0_V4, 0, flags(SUBFLOW), 0));
             // the listening socket of a port endpoint is made before the count is checked
             refused(kernel, Errno.ERANGE, full, () -> kernel.addEndpoint(0, VA0_V4, 10100, flags(SIGNAL), 0));
-            refused(kernel, Errno.EADDRNOTAVAIL, listenError(Errno.EADDRNOTAVAIL),
+            refused(
+                    kernel,
+                    Errno.EADDRNOTAVAIL,
+                    listenError(Errno.EADDRNOTAVAIL),
                     () -> kernel.addEndpoint(0, ELSEWHERE_V4, 10100, flags(SIGNAL), 0));
             // and so are the flag rules
-            refused(kernel, Errno.EINVAL, "flags mustn't have both signal and fullmesh",
+            refused(
+                    kernel,
+                    Errno.EINVAL,
+                    "flags mustn't have both signal and fullmesh",
                     () -> add(kernel, VA0_V4, SIGNAL | FULLMESH));
 
             write(kernel, () -> kernel.deleteEndpoint(3));
@@ -378,7 +403,10 @@ abstract class MptcpKernelContract {
             String duplicate = tooMany(Errno.EEXIST);
             refused(kernel, Errno.EEXIST, duplicate, () -> add(kernel, VA0_V4, SUBFLOW));
             refused(kernel, Errno.EEXIST, duplicate, () -> add(kernel, VA0_V4, SIGNAL | BACKUP));
-            refused(kernel, Errno.EEXIST, duplicate,
+            refused(
+                    kernel,
+                    Errno.EEXIST,
+                    duplicate,
                     () -> kernel.addEndpoint(9, VA0_V4, 0, flags(0), index(kernel, VB0)));
         });
     }
@@ -402,11 +430,12 @@ abstract class MptcpKernelContract {
             refused(kernel, Errno.EEXIST, tooMany(Errno.EEXIST), () -> add(kernel, VA0_V4, SUBFLOW));
             write(kernel, () -> kernel.addEndpoint(0, VA0_V4, 10101, flags(SIGNAL | BACKUP), 0));
             Snapshot snapshot = write(kernel, () -> kernel.addEndpoint(0, VA0_V6, 10100, flags(SIGNAL), 0));
-            assertThat(snapshot.endpoints()).containsExactly(
-                    endpoint(1, VA0_V4, 10100, SIGNAL, 0),
-                    endpoint(2, VA0_V4, 0, SIGNAL, 0),
-                    endpoint(3, VA0_V4, 10101, SIGNAL | BACKUP, 0),
-                    endpoint(4, VA0_V6, 10100, SIGNAL, 0));
+            assertThat(snapshot.endpoints())
+                    .containsExactly(
+                            endpoint(1, VA0_V4, 10100, SIGNAL, 0),
+                            endpoint(2, VA0_V4, 0, SIGNAL, 0),
+                            endpoint(3, VA0_V4, 10101, SIGNAL | BACKUP, 0),
+                            endpoint(4, VA0_V6, 10100, SIGNAL, 0));
         });
     }
 
@@ -416,7 +445,10 @@ abstract class MptcpKernelContract {
             write(kernel, () -> kernel.addEndpoint(0, VA0_V4, 10100, flags(SIGNAL), 0));
             String inUse = listenError(Errno.EADDRINUSE);
             refused(kernel, Errno.EADDRINUSE, inUse, () -> kernel.addEndpoint(0, VA0_V4, 10100, flags(SIGNAL), 0));
-            refused(kernel, Errno.EADDRINUSE, inUse,
+            refused(
+                    kernel,
+                    Errno.EADDRINUSE,
+                    inUse,
                     () -> kernel.addEndpoint(0, ip("::ffff:192.0.2.1"), 10100, flags(SIGNAL), 0));
         });
     }
@@ -431,7 +463,9 @@ abstract class MptcpKernelContract {
             refused(kernel, Errno.EADDRINUSE, inUse, () -> kernel.addEndpoint(0, ip("::"), 10200, flags(SIGNAL), 0));
             write(kernel, () -> kernel.addEndpoint(0, ip("::"), 10201, flags(SIGNAL), 0));
             refused(kernel, Errno.EADDRINUSE, inUse, () -> kernel.addEndpoint(0, VB0_V4, 10201, flags(SIGNAL), 0));
-            assertThat(kernel.query().endpoints()).extracting(KernelEndpoint::id).containsExactly(1, 2, 3);
+            assertThat(kernel.query().endpoints())
+                    .extracting(KernelEndpoint::id)
+                    .containsExactly(1, 2, 3);
         });
     }
 
@@ -455,8 +489,8 @@ abstract class MptcpKernelContract {
             for (int bits : new int[] {0, SUBFLOW, SIGNAL | SUBFLOW, BACKUP, SUBFLOW | FULLMESH}) {
                 refused(kernel, Errno.EINVAL, text, () -> kernel.addEndpoint(0, VA0_V4, 10100, flags(bits), 0));
             }
-            Snapshot snapshot = write(kernel,
-                    () -> kernel.addEndpoint(0, VA0_V4, 10100, flags(SIGNAL | BACKUP | LAMINAR), 0));
+            Snapshot snapshot =
+                    write(kernel, () -> kernel.addEndpoint(0, VA0_V4, 10100, flags(SIGNAL | BACKUP | LAMINAR), 0));
             assertThat(snapshot.endpoints()).containsExactly(endpoint(1, VA0_V4, 10100, SIGNAL | BACKUP | LAMINAR, 0));
         });
     }
@@ -465,24 +499,41 @@ abstract class MptcpKernelContract {
     void aPortNeedsAnAddressTheHostCanListenOn() throws Exception {
         withFreshNamespace(kernel -> {
             String notHere = listenError(Errno.EADDRNOTAVAIL);
-            refused(kernel, Errno.EADDRNOTAVAIL, notHere,
+            refused(
+                    kernel,
+                    Errno.EADDRNOTAVAIL,
+                    notHere,
                     () -> kernel.addEndpoint(0, ELSEWHERE_V4, 10100, flags(SIGNAL), 0));
-            refused(kernel, Errno.EADDRNOTAVAIL, notHere,
+            refused(
+                    kernel,
+                    Errno.EADDRNOTAVAIL,
+                    notHere,
                     () -> kernel.addEndpoint(0, ELSEWHERE_V6, 10100, flags(SIGNAL), 0));
-            refused(kernel, Errno.EADDRNOTAVAIL, notHere,
+            refused(
+                    kernel,
+                    Errno.EADDRNOTAVAIL,
+                    notHere,
                     () -> kernel.addEndpoint(0, ip("192.0.2.0"), 10100, flags(SIGNAL), 0));
-            refused(kernel, Errno.EADDRNOTAVAIL, notHere,
+            refused(
+                    kernel,
+                    Errno.EADDRNOTAVAIL,
+                    notHere,
                     () -> kernel.addEndpoint(0, ip("::ffff:203.0.113.9"), 10100, flags(SIGNAL), 0));
             InetAddress linkLocal = linkLocal(kernel, VA0);
-            refused(kernel, Errno.EINVAL, listenError(Errno.EINVAL),
+            refused(
+                    kernel,
+                    Errno.EINVAL,
+                    listenError(Errno.EINVAL),
                     () -> kernel.addEndpoint(0, linkLocal, 10100, flags(SIGNAL), 0));
 
-            List<InetAddress> listenable = List.of(VA0_V6, ip("::ffff:198.51.100.1"), ip("::1"), ip("127.0.0.2"),
-                    ip("192.0.2.255"), ip("224.0.0.5"));
+            List<InetAddress> listenable = List.of(
+                    VA0_V6, ip("::ffff:198.51.100.1"), ip("::1"), ip("127.0.0.2"), ip("192.0.2.255"), ip("224.0.0.5"));
             for (InetAddress address : listenable) {
                 write(kernel, () -> kernel.addEndpoint(0, address, 10100, flags(SIGNAL), 0));
             }
-            assertThat(kernel.query().endpoints()).extracting(KernelEndpoint::address).containsExactlyElementsOf(listenable);
+            assertThat(kernel.query().endpoints())
+                    .extracting(KernelEndpoint::address)
+                    .containsExactlyElementsOf(listenable);
         });
     }
 
@@ -502,10 +553,11 @@ abstract class MptcpKernelContract {
             write(kernel, () -> add(kernel, VA0_V4, SUBFLOW | 0x40 | 0x80 | 0x8000_0000));
             write(kernel, () -> add(kernel, VB0_V4, LAMINAR));
             Snapshot snapshot = write(kernel, () -> add(kernel, VA0_V6, SIGNAL | BACKUP | 0x100));
-            assertThat(snapshot.endpoints()).containsExactly(
-                    endpoint(1, VA0_V4, SUBFLOW),
-                    endpoint(2, VB0_V4, LAMINAR),
-                    endpoint(3, VA0_V6, SIGNAL | BACKUP));
+            assertThat(snapshot.endpoints())
+                    .containsExactly(
+                            endpoint(1, VA0_V4, SUBFLOW),
+                            endpoint(2, VB0_V4, LAMINAR),
+                            endpoint(3, VA0_V6, SIGNAL | BACKUP));
         });
     }
 
@@ -543,14 +595,18 @@ abstract class MptcpKernelContract {
             int va0 = index(kernel, VA0);
             write(kernel, () -> kernel.addEndpoint(0, VB0_V4, 0, flags(SUBFLOW), 0));
             write(kernel, () -> kernel.addEndpoint(0, VA0_V4, 0, flags(SUBFLOW), va0));
-            assertThat(write(kernel, () -> kernel.setEndpointFlags(2, flags(BACKUP))).endpoints())
+            assertThat(write(kernel, () -> kernel.setEndpointFlags(2, flags(BACKUP)))
+                            .endpoints())
                     .containsExactly(endpoint(1, VB0_V4, SUBFLOW), endpoint(2, VA0_V4, 0, SUBFLOW | BACKUP, va0));
-            assertThat(write(kernel, () -> kernel.setEndpointFlags(2, flags(FULLMESH))).endpoints())
+            assertThat(write(kernel, () -> kernel.setEndpointFlags(2, flags(FULLMESH)))
+                            .endpoints())
                     .as("both bits replaced, not toggled")
                     .containsExactly(endpoint(1, VB0_V4, SUBFLOW), endpoint(2, VA0_V4, 0, SUBFLOW | FULLMESH, va0));
-            assertThat(write(kernel, () -> kernel.setEndpointFlags(2, flags(BACKUP | FULLMESH))).endpoints())
+            assertThat(write(kernel, () -> kernel.setEndpointFlags(2, flags(BACKUP | FULLMESH)))
+                            .endpoints())
                     .contains(endpoint(2, VA0_V4, 0, SUBFLOW | BACKUP | FULLMESH, va0));
-            assertThat(write(kernel, () -> kernel.setEndpointFlags(2, EndpointFlags.NONE)).endpoints())
+            assertThat(write(kernel, () -> kernel.setEndpointFlags(2, EndpointFlags.NONE))
+                            .endpoints())
                     .containsExactly(endpoint(1, VB0_V4, SUBFLOW), endpoint(2, VA0_V4, 0, SUBFLOW, va0));
         });
     }
@@ -561,8 +617,10 @@ abstract class MptcpKernelContract {
             write(kernel, () -> add(kernel, VA0_V4, SUBFLOW));
             write(kernel, () -> add(kernel, VB0_V4, SIGNAL | LAMINAR));
             assertThat(write(kernel, () -> kernel.setEndpointFlags(1, flags(SIGNAL | LAMINAR | IMPLICIT | 0x100)))
-                    .endpoints()).containsExactly(endpoint(1, VA0_V4, SUBFLOW), endpoint(2, VB0_V4, SIGNAL | LAMINAR));
-            assertThat(write(kernel, () -> kernel.setEndpointFlags(2, flags(BACKUP))).endpoints())
+                            .endpoints())
+                    .containsExactly(endpoint(1, VA0_V4, SUBFLOW), endpoint(2, VB0_V4, SIGNAL | LAMINAR));
+            assertThat(write(kernel, () -> kernel.setEndpointFlags(2, flags(BACKUP)))
+                            .endpoints())
                     .as("signal and laminar stay: only backup and fullmesh are replaced")
                     .containsExactly(endpoint(1, VA0_V4, SUBFLOW), endpoint(2, VB0_V4, SIGNAL | LAMINAR | BACKUP));
         });
@@ -574,9 +632,13 @@ abstract class MptcpKernelContract {
             write(kernel, () -> add(kernel, VA0_V4, SIGNAL | SUBFLOW));
             write(kernel, () -> kernel.addEndpoint(0, VA0_V6, 10100, flags(SIGNAL), 0));
             refused(kernel, Errno.EINVAL, "invalid addr flags", () -> kernel.setEndpointFlags(1, flags(FULLMESH)));
-            refused(kernel, Errno.EINVAL, "invalid addr flags",
+            refused(
+                    kernel,
+                    Errno.EINVAL,
+                    "invalid addr flags",
                     () -> kernel.setEndpointFlags(2, flags(BACKUP | FULLMESH)));
-            assertThat(write(kernel, () -> kernel.setEndpointFlags(2, flags(BACKUP))).endpoints())
+            assertThat(write(kernel, () -> kernel.setEndpointFlags(2, flags(BACKUP)))
+                            .endpoints())
                     .contains(endpoint(2, VA0_V6, 10100, SIGNAL | BACKUP, 0));
         });
     }

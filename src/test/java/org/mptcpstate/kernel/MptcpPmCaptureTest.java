@@ -7,8 +7,8 @@ import org.mptcpstate.netlink.GenericNetlink;
 import org.mptcpstate.netlink.MalformedMessageException;
 import org.mptcpstate.netlink.NetlinkMessage;
 import org.mptcpstate.state.IpAddresses;
-import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.KernelEndpoint;
+import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Snapshot.Limits;
 import org.mptcpstate.testing.Captures;
 import org.mptcpstate.testing.RawNetlink;
@@ -70,7 +70,8 @@ class MptcpPmCaptureTest {
     static void assertEndpointMatches(KernelEndpoint decoded, JsonNode oracle) {
         String what = "endpoint " + oracle;
         assertThat(decoded.id()).as(what + ": id").isEqualTo(oracle.get("id").asInt());
-        assertThat(IpAddresses.format(decoded.address())).as(what + ": address")
+        assertThat(IpAddresses.format(decoded.address()))
+                .as(what + ": address")
                 .isEqualTo(oracle.get("address").asString());
         assertThat(decoded.port()).as(what + ": port").isEqualTo(oraclePort(oracle));
         assertThat(decoded.flags().bits()).as(what + ": flag bits").isEqualTo(Captures.oracleFlagBits(oracle));
@@ -96,7 +97,8 @@ class MptcpPmCaptureTest {
         assertThat(port).isTrue();
         assertThat(dev).isTrue();
         assertThat(ipv6).isTrue();
-        assertThat(bits & MptcpFlag.LAMINAR.bit()).as("a laminar endpoint (iproute2 6.1 prints it as rawflags)")
+        assertThat(bits & MptcpFlag.LAMINAR.bit())
+                .as("a laminar endpoint (iproute2 6.1 prints it as rawflags)")
                 .isNotZero();
     }
 
@@ -114,7 +116,9 @@ class MptcpPmCaptureTest {
     void everyFlagBitTheKernelReportedHasAName() {
         for (NetlinkMessage message : replies(DUMP)) {
             KernelEndpoint endpoint = decode(message);
-            assertThat(endpoint.flags().unknownBits()).as("endpoint %d", endpoint.id()).isZero();
+            assertThat(endpoint.flags().unknownBits())
+                    .as("endpoint %d", endpoint.id())
+                    .isZero();
             assertThat(endpoint.flags().names()).noneMatch(name -> name.startsWith("0x"));
         }
     }
@@ -127,7 +131,8 @@ class MptcpPmCaptureTest {
             oracle.put(words[i], Integer.parseInt(words[i + 1]));
         }
         assertThat(oracle).containsOnlyKeys("subflows", "add_addr_accepted");
-        Limits limits = MptcpPm.decodeLimits(GenericNetlink.messages(replies(LIMITS)).get(0));
+        Limits limits =
+                MptcpPm.decodeLimits(GenericNetlink.messages(replies(LIMITS)).get(0));
         assertThat(limits.subflows()).isEqualTo(oracle.get("subflows"));
         assertThat(limits.addAddrAccepted()).isEqualTo(oracle.get("add_addr_accepted"));
     }
@@ -145,7 +150,9 @@ class MptcpPmCaptureTest {
             assertThat(reply.get(0).flags() & NetlinkMessage.NLM_F_MULTI).isZero();
             assertThat(ack).hasSize(1);
             assertThat(ack.get(0).type()).isEqualTo(NetlinkMessage.NLMSG_ERROR);
-            assertThat(ack.get(0).payload().getInt(0)).as("error code of the ack").isZero();
+            assertThat(ack.get(0).payload().getInt(0))
+                    .as("error code of the ack")
+                    .isZero();
             assertThat(ack.get(0).sequence()).isEqualTo(reply.get(0).sequence());
         }
         assertEndpointMatches(decode(replies(GET_ONE).get(0)), oracleEndpoint(GET_ONE_ID));
@@ -160,12 +167,14 @@ class MptcpPmCaptureTest {
                 }
                 List<Span> top = RawNetlink.inside(datagram, message, RawNetlink.MESSAGE_HEADER + GENL_HEADER);
                 assertThat(top).hasSize(1);
-                assertThat(top.get(0).rawType()).as("raw nla_type of the ADDR nest")
+                assertThat(top.get(0).rawType())
+                        .as("raw nla_type of the ADDR nest")
                         .isEqualTo(MptcpPm.ATTR_ADDR | 0x8000);
             }
         }
         for (NetlinkMessage message : replies(DUMP)) {
-            AttributeDecoder top = GenericNetlink.messages(List.of(message)).get(0).decoder("test");
+            AttributeDecoder top =
+                    GenericNetlink.messages(List.of(message)).get(0).decoder("test");
             assertThat(top.next()).isTrue();
             assertThat(top.type()).isEqualTo(MptcpPm.ATTR_ADDR);
             assertThat(top.nestedFlag()).isTrue();
@@ -178,7 +187,8 @@ class MptcpPmCaptureTest {
         for (byte[] datagram : Captures.datagrams(DUMP)) {
             for (Span message : RawNetlink.messages(datagram)) {
                 if (message.rawType() == Captures.oracleFamilyId()) {
-                    Span addr = RawNetlink.inside(datagram, message, RawNetlink.MESSAGE_HEADER + GENL_HEADER).get(0);
+                    Span addr = RawNetlink.inside(datagram, message, RawNetlink.MESSAGE_HEADER + GENL_HEADER)
+                            .get(0);
                     nests.add(new Nest(datagram, message, addr, RawNetlink.inside(datagram, addr, 4)));
                 }
             }
@@ -186,8 +196,7 @@ class MptcpPmCaptureTest {
         return nests;
     }
 
-    private record Nest(byte[] datagram, Span message, Span addr, List<Span> attributes) {
-    }
+    private record Nest(byte[] datagram, Span message, Span addr, List<Span> attributes) {}
 
     @Test
     void ifIdxIsSentOnlyForEndpointsBoundToADevice() {
@@ -221,12 +230,18 @@ class MptcpPmCaptureTest {
             }
             byte[] value = RawNetlink.value(nests.get(i).datagram(), port);
             assertThat(value).hasSize(2);
-            int hostOrder = Short.toUnsignedInt(ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).getShort());
-            int networkOrder = Short.toUnsignedInt(ByteBuffer.wrap(value).order(ByteOrder.BIG_ENDIAN).getShort());
-            assertThat(hostOrder).as("port of %s read in host order", oracle.get(i)).isEqualTo(expected);
+            int hostOrder = Short.toUnsignedInt(
+                    ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).getShort());
+            int networkOrder = Short.toUnsignedInt(
+                    ByteBuffer.wrap(value).order(ByteOrder.BIG_ENDIAN).getShort());
+            assertThat(hostOrder)
+                    .as("port of %s read in host order", oracle.get(i))
+                    .isEqualTo(expected);
             if (expected != 0 && ByteOrder.nativeOrder() != ByteOrder.BIG_ENDIAN) {
                 sawPort = true;
-                assertThat(networkOrder).as("reading it in network order would be wrong").isNotEqualTo(expected);
+                assertThat(networkOrder)
+                        .as("reading it in network order would be wrong")
+                        .isNotEqualTo(expected);
             }
         }
         assertThat(sawPort).isTrue();
@@ -260,9 +275,12 @@ class MptcpPmCaptureTest {
         Nest nest = rawNests().get(0);
         Span flags = RawNetlink.find(nest.attributes(), MptcpPm.ADDR_FLAGS);
         byte[] message = RawNetlink.messageBytes(nest.datagram(), nest.message());
-        byte[] patched = RawNetlink.withU16(message, flags.offset() - nest.message().offset(), 6);
-        NetlinkMessage parsed = NetlinkMessage.parseAll(ByteBuffer.wrap(patched)).get(0);
-        assertThatThrownBy(() -> decode(parsed)).isInstanceOf(MalformedMessageException.class)
+        byte[] patched =
+                RawNetlink.withU16(message, flags.offset() - nest.message().offset(), 6);
+        NetlinkMessage parsed =
+                NetlinkMessage.parseAll(ByteBuffer.wrap(patched)).get(0);
+        assertThatThrownBy(() -> decode(parsed))
+                .isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("should hold 4 bytes, holds 2");
     }
 
@@ -271,8 +289,10 @@ class MptcpPmCaptureTest {
         Nest nest = rawNests().get(0);
         Span id = RawNetlink.find(nest.attributes(), MptcpPm.ADDR_ID);
         byte[] message = RawNetlink.messageBytes(nest.datagram(), nest.message());
-        byte[] patched = RawNetlink.withU16(message, id.offset() - nest.message().offset(), 6);
-        NetlinkMessage parsed = NetlinkMessage.parseAll(ByteBuffer.wrap(patched)).get(0);
+        byte[] patched =
+                RawNetlink.withU16(message, id.offset() - nest.message().offset(), 6);
+        NetlinkMessage parsed =
+                NetlinkMessage.parseAll(ByteBuffer.wrap(patched)).get(0);
         assertThatThrownBy(() -> decode(parsed)).isInstanceOf(MalformedMessageException.class);
     }
 
@@ -282,8 +302,10 @@ class MptcpPmCaptureTest {
         Span message = RawNetlink.messages(datagram).get(0);
         for (Span attribute : RawNetlink.inside(datagram, message, RawNetlink.MESSAGE_HEADER + GENL_HEADER)) {
             byte[] patched = RawNetlink.withU16(datagram, attribute.offset(), 6);
-            NetlinkMessage parsed = NetlinkMessage.parseAll(ByteBuffer.wrap(patched)).get(0);
-            assertThatThrownBy(() -> MptcpPm.decodeLimits(GenericNetlink.messages(List.of(parsed)).get(0)))
+            NetlinkMessage parsed =
+                    NetlinkMessage.parseAll(ByteBuffer.wrap(patched)).get(0);
+            assertThatThrownBy(() -> MptcpPm.decodeLimits(
+                            GenericNetlink.messages(List.of(parsed)).get(0)))
                     .as("limit attribute %d cut to 2 bytes", attribute.type())
                     .isInstanceOf(MalformedMessageException.class)
                     .hasMessageContaining("should hold 4 bytes, holds 2");
@@ -297,9 +319,12 @@ class MptcpPmCaptureTest {
             int value = RawNetlink.u16(nest.datagram(), family.offset() + 4);
             int other = value == MptcpPm.AF_INET ? MptcpPm.AF_INET6 : MptcpPm.AF_INET;
             byte[] message = RawNetlink.messageBytes(nest.datagram(), nest.message());
-            byte[] patched = RawNetlink.withU16(message, family.offset() + 4 - nest.message().offset(), other);
-            NetlinkMessage parsed = NetlinkMessage.parseAll(ByteBuffer.wrap(patched)).get(0);
-            assertThatThrownBy(() -> decode(parsed)).isInstanceOf(MalformedMessageException.class)
+            byte[] patched = RawNetlink.withU16(
+                    message, family.offset() + 4 - nest.message().offset(), other);
+            NetlinkMessage parsed =
+                    NetlinkMessage.parseAll(ByteBuffer.wrap(patched)).get(0);
+            assertThatThrownBy(() -> decode(parsed))
+                    .isInstanceOf(MalformedMessageException.class)
                     .hasMessageContaining("-byte address for family " + other);
         }
     }
@@ -310,8 +335,10 @@ class MptcpPmCaptureTest {
         byte[] message = RawNetlink.messageBytes(nest.datagram(), nest.message());
         int typeAt = nest.addr().offset() - nest.message().offset() + 2;
         byte[] patched = RawNetlink.withU16(message, typeAt, 99 | 0x8000);
-        NetlinkMessage parsed = NetlinkMessage.parseAll(ByteBuffer.wrap(patched)).get(0);
-        assertThatThrownBy(() -> decode(parsed)).isInstanceOf(MalformedMessageException.class)
+        NetlinkMessage parsed =
+                NetlinkMessage.parseAll(ByteBuffer.wrap(patched)).get(0);
+        assertThatThrownBy(() -> decode(parsed))
+                .isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("no address attribute");
     }
 
@@ -321,21 +348,25 @@ class MptcpPmCaptureTest {
         byte[] message = RawNetlink.messageBytes(nest.datagram(), nest.message());
         int nestAt = nest.addr().offset() - nest.message().offset();
         byte[] patched = RawNetlink.withU16(message, nestAt, message.length - nestAt + 4);
-        NetlinkMessage parsed = NetlinkMessage.parseAll(ByteBuffer.wrap(patched)).get(0);
-        assertThatThrownBy(() -> decode(parsed)).isInstanceOf(MalformedMessageException.class)
+        NetlinkMessage parsed =
+                NetlinkMessage.parseAll(ByteBuffer.wrap(patched)).get(0);
+        assertThatThrownBy(() -> decode(parsed))
+                .isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("claims length");
     }
 
     @Test
     void theLaminarAddWasAcknowledgedWithoutExtendedAck() {
-        Assumptions.assumeTrue(Captures.exists("mptcp-add-addr-laminar"),
+        Assumptions.assumeTrue(
+                Captures.exists("mptcp-add-addr-laminar"),
                 "iproute2 made the laminar endpoint itself, so its add was not captured");
         List<NetlinkMessage> messages = Captures.messages("mptcp-add-addr-laminar");
         assertThat(messages).hasSize(1);
         NetlinkMessage ack = messages.get(0);
         assertThat(ack.type()).isEqualTo(NetlinkMessage.NLMSG_ERROR);
         assertThat(ack.payload().getInt(0)).isZero();
-        assertThat(ack.flags() & NetlinkMessage.NLM_F_CAPPED).as("NETLINK_CAP_ACK: request not echoed in full")
+        assertThat(ack.flags() & NetlinkMessage.NLM_F_CAPPED)
+                .as("NETLINK_CAP_ACK: request not echoed in full")
                 .isNotZero();
         assertThat(ack.flags() & NetlinkMessage.NLM_F_ACK_TLVS).isZero();
     }

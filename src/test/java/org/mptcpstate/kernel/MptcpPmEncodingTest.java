@@ -22,15 +22,17 @@ class MptcpPmEncodingTest {
     @Test
     void addLikeIproute() {
         // ip mptcp endpoint add 192.0.2.1 id 7 port 10100 signal backup dev va0   (va0 = ifindex 3)
-        assertThat(request(MptcpPm.CMD_ADD_ADDR,
-                MptcpPm.encodeAddEndpoint(7, ip("192.0.2.1"), 10100, new EndpointFlags(0x5), 3)))
+        assertThat(request(
+                        MptcpPm.CMD_ADD_ADDR,
+                        MptcpPm.encodeAddEndpoint(7, ip("192.0.2.1"), 10100, new EndpointFlags(0x5), 3)))
                 .isEqualTo("01010000" + "34000180" + "0500020007000000" + "0800060005000000" + "0800070003000000"
                         + "0600050074270000" + "0600010002000000" + "08000300c0000201");
         // ip mptcp endpoint add 2001:db8::1 subflow fullmesh
-        assertThat(request(MptcpPm.CMD_ADD_ADDR,
-                MptcpPm.encodeAddEndpoint(0, ip("2001:db8::1"), 0, new EndpointFlags(0xa), 0)))
-                .isEqualTo("01010000" + "28000180" + "080006000a000000" + "060001000a000000"
-                        + "14000400" + "20010db8000000000000000000000001");
+        assertThat(request(
+                        MptcpPm.CMD_ADD_ADDR,
+                        MptcpPm.encodeAddEndpoint(0, ip("2001:db8::1"), 0, new EndpointFlags(0xa), 0)))
+                .isEqualTo("01010000" + "28000180" + "080006000a000000" + "060001000a000000" + "14000400"
+                        + "20010db8000000000000000000000001");
     }
 
     @Test
@@ -57,6 +59,7 @@ class MptcpPmEncodingTest {
                 .isEqualTo("05010000" + "0800020003000000" + "0800030004000000");
         assertThat(request(MptcpPm.CMD_SET_LIMITS, MptcpPm.encodeLimits(4, null)))
                 .isEqualTo("05010000" + "0800030004000000");
-        assertThat(request(MptcpPm.CMD_SET_LIMITS, MptcpPm.encodeLimits(null, null))).isEqualTo("05010000");
+        assertThat(request(MptcpPm.CMD_SET_LIMITS, MptcpPm.encodeLimits(null, null)))
+                .isEqualTo("05010000");
     }
 }

@@ -25,10 +25,14 @@ class NetlinkDecoderFuzzTest {
             // refused as a whole
         }
         if (input.length >= 16) {
-            int type = Short.toUnsignedInt(ByteBuffer.wrap(input).order(java.nio.ByteOrder.nativeOrder()).getShort(4));
-            int flags = Short.toUnsignedInt(ByteBuffer.wrap(input).order(java.nio.ByteOrder.nativeOrder()).getShort(6));
-            Decoders.decodeWithAll(new NetlinkMessage(type, flags, 0, 0,
-                    ByteBuffer.wrap(Arrays.copyOfRange(input, 16, input.length))));
+            int type = Short.toUnsignedInt(ByteBuffer.wrap(input)
+                    .order(java.nio.ByteOrder.nativeOrder())
+                    .getShort(4));
+            int flags = Short.toUnsignedInt(ByteBuffer.wrap(input)
+                    .order(java.nio.ByteOrder.nativeOrder())
+                    .getShort(6));
+            Decoders.decodeWithAll(new NetlinkMessage(
+                    type, flags, 0, 0, ByteBuffer.wrap(Arrays.copyOfRange(input, 16, input.length))));
         }
     }
 }

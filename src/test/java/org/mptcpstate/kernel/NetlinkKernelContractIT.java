@@ -3,12 +3,11 @@ package org.mptcpstate.kernel;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.mptcpstate.netlink.NetworkNamespace;
-import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.KernelEndpoint;
+import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
 import org.mptcpstate.testing.IprouteOracle;
-import org.mptcpstate.testing.KernelTests;
 import org.mptcpstate.testing.Mptcpstate;
 import org.mptcpstate.testing.Netns;
 import org.mptcpstate.testing.Nobody;
@@ -30,7 +29,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The kernel contract against the real kernel through {@link NetlinkKernel}: every test gets a fresh namespace
@@ -60,35 +58,52 @@ class NetlinkKernelContractIT extends MptcpKernelContract {
     }
 
     /** An endpoint in terms both sides can state: address bytes in hex, flag names, device name. */
-    private record Seen(int id, String address, int port, Set<String> flags, String dev) {
-    }
+    private record Seen(int id, String address, int port, Set<String> flags, String dev) {}
 
     @Override
     protected void crossCheck(Snapshot reported) {
         List<Seen> iproute = new ArrayList<>();
         for (IprouteOracle.Endpoint e : IprouteOracle.endpoints(ns)) {
-            iproute.add(new Seen(e.id(), hex(ContractNamespace.ip(e.address())), e.port() == null ? 0 : e.port(),
-                    new TreeSet<>(e.flags()), e.dev()));
+            iproute.add(new Seen(
+                    e.id(),
+                    hex(ContractNamespace.ip(e.address())),
+                    e.port() == null ? 0 : e.port(),
+                    new TreeSet<>(e.flags()),
+                    e.dev()));
         }
         List<Seen> ours = new ArrayList<>();
         for (KernelEndpoint e : reported.endpoints()) {
-            ours.add(new Seen(e.id(), hex(e.address()), e.port(), new TreeSet<>(e.flags().names()),
+            ours.add(new Seen(
+                    e.id(),
+                    hex(e.address()),
+                    e.port(),
+                    new TreeSet<>(e.flags().names()),
                     e.interfaceIndex() == 0 ? null : deviceName(reported, e.interfaceIndex())));
         }
-        assertThat(ours).as("endpoints: NetlinkKernel vs ip -j mptcp endpoint show").isEqualTo(iproute);
+        assertThat(ours)
+                .as("endpoints: NetlinkKernel vs ip -j mptcp endpoint show")
+                .isEqualTo(iproute);
 
         Map<String, Integer> limits = IprouteOracle.limits(ns);
-        assertThat(reported.limits().subflows()).as("subflows vs ip mptcp limits").isEqualTo(limits.get("subflows"));
-        assertThat(reported.limits().addAddrAccepted()).as("add_addr_accepted vs ip mptcp limits")
+        assertThat(reported.limits().subflows())
+                .as("subflows vs ip mptcp limits")
+                .isEqualTo(limits.get("subflows"));
+        assertThat(reported.limits().addAddrAccepted())
+                .as("add_addr_accepted vs ip mptcp limits")
                 .isEqualTo(limits.get("add_addr_accepted"));
 
         String enabled = ns.exec("sysctl", "-n", "net.mptcp.enabled").trim();
-        assertThat(reported.sysctls().enabled() ? "1" : "0").as("net.mptcp.enabled vs sysctl -n").isEqualTo(enabled);
+        assertThat(reported.sysctls().enabled() ? "1" : "0")
+                .as("net.mptcp.enabled vs sysctl -n")
+                .isEqualTo(enabled);
     }
 
     /** iproute2 prints a device by name, or as if&lt;index&gt; when no link has that index. */
     private static String deviceName(Snapshot snapshot, int index) {
-        return snapshot.links().stream().filter(link -> link.index() == index).map(Link::name).findFirst()
+        return snapshot.links().stream()
+                .filter(link -> link.index() == index)
+                .map(Link::name)
+                .findFirst()
                 .orElse("if" + index);
     }
 
@@ -103,17 +118,23 @@ class NetlinkKernelContractIT extends MptcpKernelContract {
     void layoutMatchesTheFixture() throws Exception {
         withFreshNamespace(kernel -> {
             Snapshot real = kernel.query();
-            assertThat(real.links()).extracting(Link::index, Link::name, Link::loopback, Link::up)
+            assertThat(real.links())
+                    .extracting(Link::index, Link::name, Link::loopback, Link::up)
                     .containsExactlyElementsOf(ContractNamespace.links().stream()
                             .map(l -> org.assertj.core.groups.Tuple.tuple(l.index(), l.name(), l.loopback(), l.up()))
                             .toList());
-            assertThat(real.addresses()).extracting(LinkAddress::interfaceIndex, LinkAddress::address,
-                            LinkAddress::prefixLength, LinkAddress::scope)
+            assertThat(real.addresses())
+                    .extracting(
+                            LinkAddress::interfaceIndex,
+                            LinkAddress::address,
+                            LinkAddress::prefixLength,
+                            LinkAddress::scope)
                     .containsExactlyInAnyOrderElementsOf(ContractNamespace.addresses().stream()
-                            .map(a -> org.assertj.core.groups.Tuple.tuple(a.interfaceIndex(), a.address(),
-                                    a.prefixLength(), a.scope()))
+                            .map(a -> org.assertj.core.groups.Tuple.tuple(
+                                    a.interfaceIndex(), a.address(), a.prefixLength(), a.scope()))
                             .toList());
-            assertThat(real.addresses()).as("no address is still tentative")
+            assertThat(real.addresses())
+                    .as("no address is still tentative")
                     .noneMatch(a -> a.has(LinkAddress.TENTATIVE));
             assertThat(real.defaultRoutes()).isEqualTo(ContractNamespace.defaultRoutes());
         });
@@ -133,7 +154,8 @@ class NetlinkKernelContractIT extends MptcpKernelContract {
             });
             other.start();
             other.join();
-            assertThat(failure.get()).isInstanceOf(IllegalStateException.class)
+            assertThat(failure.get())
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("network namespace");
             Snapshot snapshot = kernel.query();
             assertThat(snapshot.sysctls().enabled()).isTrue();
@@ -154,14 +176,21 @@ class NetlinkKernelContractIT extends MptcpKernelContract {
             try {
                 List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns.name()));
                 command.addAll(Nobody.prefix());
-                command.addAll(List.of(Mptcpstate.java(), "-cp",
+                command.addAll(List.of(
+                        Mptcpstate.java(),
+                        "-cp",
                         dir.resolve("mptcpstate.jar") + ":" + dir.resolve("classes"),
-                        UnprivilegedWrites.class.getName(), "198.51.100.1"));
+                        UnprivilegedWrites.class.getName(),
+                        "198.51.100.1"));
                 Mptcpstate.Run run = Mptcpstate.process(command);
-                assertThat(run.exitCode()).as("probe exit (stderr: %s)", run.stderr()).isZero();
+                assertThat(run.exitCode())
+                        .as("probe exit (stderr: %s)", run.stderr())
+                        .isZero();
                 List<String> lines = run.stdout().lines().toList();
-                assertThat(lines).extracting(line -> line.split("\t")[0]).containsExactly(
-                        "setEnabled", "setLimits", "addEndpoint", "deleteEndpoint", "setEndpointFlags");
+                assertThat(lines)
+                        .extracting(line -> line.split("\t")[0])
+                        .containsExactly(
+                                "setEnabled", "setLimits", "addEndpoint", "deleteEndpoint", "setEndpointFlags");
                 for (String line : lines) {
                     String[] parts = line.split("\t");
                     assertThat(parts).as(line).hasSize(3);
@@ -179,9 +208,6 @@ class NetlinkKernelContractIT extends MptcpKernelContract {
 
     // ---------------------------------------------------------------- running as nobody
 
-
-
-
     /** The jar and the probe's classes where nobody can read them (target/ may be closed to others). */
     private static Path readableCopy() throws IOException {
         Path dir = Files.createTempDirectory("mptcpstate-kc-");
@@ -190,7 +216,11 @@ class NetlinkKernelContractIT extends MptcpKernelContract {
         Files.copy(Mptcpstate.jar(), dir.resolve("mptcpstate.jar"), StandardCopyOption.REPLACE_EXISTING);
         Path compiled;
         try {
-            compiled = Path.of(UnprivilegedWrites.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            compiled = Path.of(UnprivilegedWrites.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
                     .resolve("org/mptcpstate/kernel");
         } catch (java.net.URISyntaxException e) {
             throw new IOException(e);
@@ -203,8 +233,8 @@ class NetlinkKernelContractIT extends MptcpKernelContract {
         }
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path path : paths.toList()) {
-                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
-                        Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
+                Files.setPosixFilePermissions(
+                        path, PosixFilePermissions.fromString(Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
             }
         }
         return dir;

@@ -11,8 +11,7 @@ import java.util.Map;
  * once and prints, one line each, {@code write<TAB>exception class<TAB>message} (or {@code write<TAB>ok}).
  */
 public final class UnprivilegedWrites {
-    private UnprivilegedWrites() {
-    }
+    private UnprivilegedWrites() {}
 
     public static void main(String[] args) throws Exception {
         InetAddress address = InetAddress.getByName(args.length > 0 ? args[0] : "192.0.2.1");

@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class AttributeEncoderTest {
     /** mptcp_pm address-nest attribute numbers (fact sheet section 1; linux/mptcp_pm.h). */
     private static final int ATTR_ADDR = 1;
+
     private static final int ADDR_FAMILY = 1;
     private static final int ADDR_ID = 2;
     private static final int ADDR_ADDR4 = 3;
@@ -105,14 +106,19 @@ class AttributeEncoderTest {
 
     @Test
     void nestsAndOnlyNestsCarryNlaFNested() {
-        byte[] bytes = new AttributeEncoder().u32(1, 5)
-                .nested(2, n -> n.u8(3, 1).nested(4, m -> m.u8(5, 1))).toBytes();
+        byte[] bytes = new AttributeEncoder()
+                .u32(1, 5)
+                .nested(2, n -> n.u8(3, 1).nested(4, m -> m.u8(5, 1)))
+                .toBytes();
         List<Span> top = RawNetlink.attributes(bytes, 0, bytes.length);
         assertThat(top).extracting(Span::rawType).containsExactly(1, 2 | 0x8000);
         List<Span> inside = RawNetlink.inside(bytes, top.get(1), 4);
         assertThat(inside).extracting(Span::rawType).containsExactly(3, 4 | 0x8000);
-        assertThat(RawNetlink.inside(bytes, inside.get(1), 4)).extracting(Span::rawType).containsExactly(5);
-        assertThat(top.get(1).length()).as("a nest's length covers its padded content")
+        assertThat(RawNetlink.inside(bytes, inside.get(1), 4))
+                .extracting(Span::rawType)
+                .containsExactly(5);
+        assertThat(top.get(1).length())
+                .as("a nest's length covers its padded content")
                 .isEqualTo(4 + (inside.get(1).end() - inside.get(0).offset()));
     }
 
@@ -124,9 +130,12 @@ class AttributeEncoderTest {
         assertThat(d.next()).isTrue();
         assertThat(d.length()).isEqualTo(0xffff - 4);
 
-        AttributeEncoder tooLarge = new AttributeEncoder().u8(1, 1).bytes(2, new byte[0xffff - 3]).u8(3, 1);
-        assertThatThrownBy(tooLarge::toBytes).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("attribute 2").hasMessageContaining("does not fit");
+        AttributeEncoder tooLarge =
+                new AttributeEncoder().u8(1, 1).bytes(2, new byte[0xffff - 3]).u8(3, 1);
+        assertThatThrownBy(tooLarge::toBytes)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("attribute 2")
+                .hasMessageContaining("does not fit");
         AttributeEncoder longString = new AttributeEncoder().string(1, "x".repeat(0xffff - 4));
         assertThatThrownBy(longString::toBytes).isInstanceOf(IllegalArgumentException.class);
     }
@@ -135,21 +144,25 @@ class AttributeEncoderTest {
     void aNestTooLargeForItsHeaderIsReportedByToBytes() {
         AttributeEncoder encoder = new AttributeEncoder()
                 .nested(1, n -> n.bytes(1, new byte[40_000]).bytes(2, new byte[40_000]));
-        assertThatThrownBy(encoder::toBytes).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(encoder::toBytes)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("does not fit");
         AttributeEncoder innerTooLarge = new AttributeEncoder().nested(1, n -> n.bytes(2, new byte[0x10000]));
-        assertThatThrownBy(innerTooLarge::toBytes).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(innerTooLarge::toBytes)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("attribute 2");
     }
 
     @ParameterizedTest
     @ValueSource(ints = {-1, 0x4000, 0x8000, 0x10000})
     void aTypeOutOfRangeIsReportedByToBytes(int type) {
-        assertThatThrownBy(new AttributeEncoder().u8(type, 1)::toBytes).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(new AttributeEncoder().u8(type, 1)::toBytes)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("out of range");
         assertThatThrownBy(new AttributeEncoder().nested(type, n -> n.u8(1, 1))::toBytes)
                 .as("nest type %d", type)
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of range");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("out of range");
     }
 
     @Test
@@ -165,8 +178,13 @@ class AttributeEncoderTest {
         Span message = RawNetlink.messages(datagram).get(0);
         Span name = RawNetlink.find(RawNetlink.inside(datagram, message, 16 + GenericNetlink.GENL_HEADER), 2);
         byte[] kernel = Arrays.copyOfRange(datagram, name.offset(), name.offset() + RawNetlink.align(name.length()));
-        String family = Captures.oracleText("genl-ctrl-get-mptcp_pm.txt").lines()
-                .filter(l -> l.startsWith("Name: ")).findFirst().orElseThrow().substring("Name: ".length()).strip();
+        String family = Captures.oracleText("genl-ctrl-get-mptcp_pm.txt")
+                .lines()
+                .filter(l -> l.startsWith("Name: "))
+                .findFirst()
+                .orElseThrow()
+                .substring("Name: ".length())
+                .strip();
         assertThat(new AttributeEncoder().string(2, family).toBytes()).isEqualTo(kernel);
     }
 
@@ -185,24 +203,35 @@ class AttributeEncoderTest {
                     continue;
                 }
                 JsonNode endpoint = oracle.get(index++);
-                Span nest = RawNetlink.inside(datagram, message, 16 + GenericNetlink.GENL_HEADER).get(0);
+                Span nest = RawNetlink.inside(datagram, message, 16 + GenericNetlink.GENL_HEADER)
+                        .get(0);
                 byte[] kernel = Arrays.copyOfRange(datagram, nest.offset(), nest.end());
-                InetAddress address = InetAddress.getByName(endpoint.get("address").asString());
+                InetAddress address =
+                        InetAddress.getByName(endpoint.get("address").asString());
                 boolean ipv6 = endpoint.get("address").asString().contains(":");
                 List<Span> order = RawNetlink.inside(datagram, nest, 4);
-                byte[] ours = new AttributeEncoder().nested(ATTR_ADDR, n -> {
-                    for (Span attribute : order) {
-                        switch (attribute.type()) {
-                            case ADDR_FAMILY -> n.u16(ADDR_FAMILY, ipv6 ? RtNetlink.AF_INET6 : RtNetlink.AF_INET);
-                            case ADDR_ID -> n.u8(ADDR_ID, endpoint.get("id").asInt());
-                            case ADDR_ADDR4, ADDR_ADDR6 -> n.bytes(attribute.type(), address.getAddress());
-                            case ADDR_PORT -> n.u16(ADDR_PORT, endpoint.has("port") ? endpoint.get("port").asInt() : 0);
-                            case ADDR_FLAGS -> n.u32(ADDR_FLAGS, Captures.oracleFlagBits(endpoint));
-                            case ADDR_IF_IDX -> n.s32(ADDR_IF_IDX, Captures.oracleIfindex(endpoint));
-                            default -> throw new AssertionError("unexpected attribute " + attribute.type());
-                        }
-                    }
-                }).toBytes();
+                byte[] ours = new AttributeEncoder()
+                        .nested(ATTR_ADDR, n -> {
+                            for (Span attribute : order) {
+                                switch (attribute.type()) {
+                                    case ADDR_FAMILY ->
+                                        n.u16(ADDR_FAMILY, ipv6 ? RtNetlink.AF_INET6 : RtNetlink.AF_INET);
+                                    case ADDR_ID ->
+                                        n.u8(ADDR_ID, endpoint.get("id").asInt());
+                                    case ADDR_ADDR4, ADDR_ADDR6 -> n.bytes(attribute.type(), address.getAddress());
+                                    case ADDR_PORT ->
+                                        n.u16(
+                                                ADDR_PORT,
+                                                endpoint.has("port")
+                                                        ? endpoint.get("port").asInt()
+                                                        : 0);
+                                    case ADDR_FLAGS -> n.u32(ADDR_FLAGS, Captures.oracleFlagBits(endpoint));
+                                    case ADDR_IF_IDX -> n.s32(ADDR_IF_IDX, Captures.oracleIfindex(endpoint));
+                                    default -> throw new AssertionError("unexpected attribute " + attribute.type());
+                                }
+                            }
+                        })
+                        .toBytes();
                 assertThat(ours).as("endpoint %s", endpoint).isEqualTo(kernel);
             }
         }

@@ -55,18 +55,45 @@ public final class CaptureKernelReplies {
     /** The namespace, built with iproute2 (each line is {@code ip -n NS} + these words). */
     static final List<List<String>> SETUP = List.of(
             // DAD with 300 probes keeps IPv6 addresses added without nodad tentative for about 5 minutes
-            List.of("netns", "exec", "NS", "sysctl", "-q", "-w", "net.ipv6.conf.all.dad_transmits=300",
+            List.of(
+                    "netns",
+                    "exec",
+                    "NS",
+                    "sysctl",
+                    "-q",
+                    "-w",
+                    "net.ipv6.conf.all.dad_transmits=300",
                     "net.ipv6.conf.default.dad_transmits=300"),
-            List.of("link", "add", "veth0", "address", "02:00:00:00:00:01", "type", "veth",
-                    "peer", "name", "veth1", "address", "02:00:00:00:00:02"),
+            List.of(
+                    "link",
+                    "add",
+                    "veth0",
+                    "address",
+                    "02:00:00:00:00:01",
+                    "type",
+                    "veth",
+                    "peer",
+                    "name",
+                    "veth1",
+                    "address",
+                    "02:00:00:00:00:02"),
             List.of("link", "set", "lo", "up"),
             List.of("link", "set", "veth0", "up"),
             List.of("link", "set", "veth1", "up"),
             List.of("addr", "add", "192.0.2.1/24", "dev", "veth0"),
             List.of("addr", "add", "192.0.2.2/24", "dev", "veth0"),
             List.of("addr", "add", "2001:db8::1/64", "dev", "veth0", "nodad"),
-            List.of("addr", "add", "2001:db8:0:2::1/64", "dev", "veth0", "nodad", "valid_lft", "3600",
-                    "preferred_lft", "0"),
+            List.of(
+                    "addr",
+                    "add",
+                    "2001:db8:0:2::1/64",
+                    "dev",
+                    "veth0",
+                    "nodad",
+                    "valid_lft",
+                    "3600",
+                    "preferred_lft",
+                    "0"),
             List.of("addr", "add", "198.51.100.2/24", "dev", "veth1"),
             List.of("addr", "add", "2001:db8:1::2/64", "dev", "veth1"),
             List.of("route", "add", "default", "via", "192.0.2.254", "dev", "veth0"),
@@ -83,6 +110,7 @@ public final class CaptureKernelReplies {
 
     /** Refused requests, made both by us (captured) and by iproute2 (its stderr is the oracle text). */
     static final String DUPLICATE_ADDRESS = "203.0.113.20";
+
     static final int DUPLICATE_ID = 1;
     static final int UNKNOWN_ID = 200;
     static final int GET_ID = 3;
@@ -118,7 +146,8 @@ public final class CaptureKernelReplies {
     private void run() throws Exception {
         try (Netns ns = Netns.create("capture")) {
             for (List<String> step : SETUP) {
-                List<String> words = step.stream().map(w -> w.equals("NS") ? ns.name() : w).toList();
+                List<String> words =
+                        step.stream().map(w -> w.equals("NS") ? ns.name() : w).toList();
                 if (words.get(0).equals("netns")) {
                     List<String> command = new ArrayList<>(List.of("ip"));
                     command.addAll(words);
@@ -136,12 +165,23 @@ public final class CaptureKernelReplies {
                 return null;
             });
             Map<String, String> refusals = new LinkedHashMap<>();
-            refusals.put("ip-mptcp-endpoint-add-duplicate-id.stderr", ipStderr(ns, "mptcp", "endpoint", "add",
-                    DUPLICATE_ADDRESS, "id", Integer.toString(DUPLICATE_ID), "signal"));
-            refusals.put("ip-mptcp-endpoint-show-unknown-id.stderr", ipStderr(ns, "mptcp", "endpoint", "show",
-                    "id", Integer.toString(UNKNOWN_ID)));
-            refusals.put("genl-ctrl-get-mptcp_pm.txt", Netns.run(List.of("ip", "netns", "exec", ns.name(),
-                    "genl", "ctrl", "get", "name", "mptcp_pm")));
+            refusals.put(
+                    "ip-mptcp-endpoint-add-duplicate-id.stderr",
+                    ipStderr(
+                            ns,
+                            "mptcp",
+                            "endpoint",
+                            "add",
+                            DUPLICATE_ADDRESS,
+                            "id",
+                            Integer.toString(DUPLICATE_ID),
+                            "signal"));
+            refusals.put(
+                    "ip-mptcp-endpoint-show-unknown-id.stderr",
+                    ipStderr(ns, "mptcp", "endpoint", "show", "id", Integer.toString(UNKNOWN_ID)));
+            refusals.put(
+                    "genl-ctrl-get-mptcp_pm.txt",
+                    Netns.run(List.of("ip", "netns", "exec", ns.name(), "genl", "ctrl", "get", "name", "mptcp_pm")));
             Map<String, String> after = runOracles(ns);
             for (String name : before.keySet()) {
                 if (!withoutLifetimes(before.get(name)).equals(withoutLifetimes(after.get(name)))) {
@@ -158,8 +198,8 @@ public final class CaptureKernelReplies {
     }
 
     private void addLaminar(Netns ns) throws Exception {
-        List<String> command = new ArrayList<>(List.of("ip", "-n", ns.name(), "mptcp", "endpoint", "add",
-                LAMINAR_ADDRESS, "laminar"));
+        List<String> command =
+                new ArrayList<>(List.of("ip", "-n", ns.name(), "mptcp", "endpoint", "add", LAMINAR_ADDRESS, "laminar"));
         Netns.Result result = Netns.runAllowingFailure(command);
         if (result.exitCode() == 0) {
             log.add("ip mptcp endpoint add " + LAMINAR_ADDRESS + " laminar");
@@ -169,10 +209,13 @@ public final class CaptureKernelReplies {
         NetworkNamespace.call(ns.path(), () -> {
             GenericNetlink.Family family = resolve();
             byte[] address = InetAddress.getByName(LAMINAR_ADDRESS).getAddress();
-            byte[] request = new AttributeEncoder().nested(ATTR_ADDR, a -> a
-                    .u16(ADDR_FAMILY, RtNetlink.AF_INET)
-                    .bytes(ADDR_ADDR4, address)
-                    .u32(ADDR_FLAGS, FLAG_LAMINAR)).toBytes();
+            byte[] request = new AttributeEncoder()
+                    .nested(
+                            ATTR_ADDR,
+                            a -> a.u16(ADDR_FAMILY, RtNetlink.AF_INET)
+                                    .bytes(ADDR_ADDR4, address)
+                                    .u32(ADDR_FLAGS, FLAG_LAMINAR))
+                    .toBytes();
             boolean accepted = capture("mptcp-add-addr-laminar", NetlinkSocket.NETLINK_GENERIC, socket -> {
                 try {
                     GenericNetlink.request(socket, family, CMD_ADD_ADDR, request);
@@ -199,29 +242,50 @@ public final class CaptureKernelReplies {
     private void exchanges() throws Exception {
         capture("rtnl-link-dump", NetlinkSocket.NETLINK_ROUTE, RtNetlink::dumpLinks);
         capture("rtnl-addr-dump", NetlinkSocket.NETLINK_ROUTE, RtNetlink::dumpAddresses);
-        capture("rtnl-route-dump-main", NetlinkSocket.NETLINK_ROUTE,
+        capture(
+                "rtnl-route-dump-main",
+                NetlinkSocket.NETLINK_ROUTE,
                 socket -> RtNetlink.dumpRoutes(socket, RtNetlink.RT_TABLE_MAIN));
-        GenericNetlink.Family family = capture("genl-resolve-mptcp_pm", NetlinkSocket.NETLINK_GENERIC,
+        GenericNetlink.Family family = capture(
+                "genl-resolve-mptcp_pm",
+                NetlinkSocket.NETLINK_GENERIC,
                 socket -> GenericNetlink.resolve(socket, "mptcp_pm"));
         byte[] none = new AttributeEncoder().toBytes();
-        capture("mptcp-get-addr-dump", NetlinkSocket.NETLINK_GENERIC,
+        capture(
+                "mptcp-get-addr-dump",
+                NetlinkSocket.NETLINK_GENERIC,
                 socket -> GenericNetlink.dump(socket, family, CMD_GET_ADDR, none));
-        capture("mptcp-get-limits", NetlinkSocket.NETLINK_GENERIC,
+        capture(
+                "mptcp-get-limits",
+                NetlinkSocket.NETLINK_GENERIC,
                 socket -> GenericNetlink.request(socket, family, CMD_GET_LIMITS, none));
-        byte[] getOne = new AttributeEncoder().nested(ATTR_ADDR, a -> a.u8(ADDR_ID, GET_ID)).toBytes();
-        capture("mptcp-get-addr-id-" + GET_ID, NetlinkSocket.NETLINK_GENERIC,
+        byte[] getOne = new AttributeEncoder()
+                .nested(ATTR_ADDR, a -> a.u8(ADDR_ID, GET_ID))
+                .toBytes();
+        capture(
+                "mptcp-get-addr-id-" + GET_ID,
+                NetlinkSocket.NETLINK_GENERIC,
                 socket -> GenericNetlink.request(socket, family, CMD_GET_ADDR, getOne));
 
         byte[] duplicateAddress = InetAddress.getByName(DUPLICATE_ADDRESS).getAddress();
-        byte[] duplicate = new AttributeEncoder().nested(ATTR_ADDR, a -> a
-                .u16(ADDR_FAMILY, RtNetlink.AF_INET)
-                .u8(ADDR_ID, DUPLICATE_ID)
-                .bytes(ADDR_ADDR4, duplicateAddress)
-                .u32(ADDR_FLAGS, FLAG_SIGNAL)).toBytes();
-        capture("mptcp-add-addr-duplicate-id", NetlinkSocket.NETLINK_GENERIC,
+        byte[] duplicate = new AttributeEncoder()
+                .nested(
+                        ATTR_ADDR,
+                        a -> a.u16(ADDR_FAMILY, RtNetlink.AF_INET)
+                                .u8(ADDR_ID, DUPLICATE_ID)
+                                .bytes(ADDR_ADDR4, duplicateAddress)
+                                .u32(ADDR_FLAGS, FLAG_SIGNAL))
+                .toBytes();
+        capture(
+                "mptcp-add-addr-duplicate-id",
+                NetlinkSocket.NETLINK_GENERIC,
                 socket -> refused(() -> GenericNetlink.request(socket, family, CMD_ADD_ADDR, duplicate)));
-        byte[] unknown = new AttributeEncoder().nested(ATTR_ADDR, a -> a.u8(ADDR_ID, UNKNOWN_ID)).toBytes();
-        capture("mptcp-get-addr-unknown-id", NetlinkSocket.NETLINK_GENERIC,
+        byte[] unknown = new AttributeEncoder()
+                .nested(ATTR_ADDR, a -> a.u8(ADDR_ID, UNKNOWN_ID))
+                .toBytes();
+        capture(
+                "mptcp-get-addr-unknown-id",
+                NetlinkSocket.NETLINK_GENERIC,
                 socket -> refused(() -> GenericNetlink.request(socket, family, CMD_GET_ADDR, unknown)));
     }
 
@@ -274,14 +338,20 @@ public final class CaptureKernelReplies {
         }
         for (Map<String, String> files : List.of(oracles, refusals)) {
             for (Map.Entry<String, String> file : files.entrySet()) {
-                Files.writeString(directory.resolve("oracle").resolve(file.getKey()), file.getValue(),
-                        StandardCharsets.UTF_8);
+                Files.writeString(
+                        directory.resolve("oracle").resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
             }
         }
         StringBuilder environment = new StringBuilder();
         environment.append("byte-order: ").append(ByteOrder.nativeOrder()).append('\n');
-        environment.append("kernel: ").append(Netns.run(List.of("uname", "-r")).strip()).append('\n');
-        environment.append("iproute2: ").append(Netns.run(List.of("ip", "-V")).strip()).append('\n');
+        environment
+                .append("kernel: ")
+                .append(Netns.run(List.of("uname", "-r")).strip())
+                .append('\n');
+        environment
+                .append("iproute2: ")
+                .append(Netns.run(List.of("ip", "-V")).strip())
+                .append('\n');
         environment.append("os.arch: ").append(System.getProperty("os.arch")).append('\n');
         environment.append("\nnamespace setup (ip -n NS ...):\n");
         for (String line : log) {
@@ -289,13 +359,23 @@ public final class CaptureKernelReplies {
         }
         environment.append("\noracles (ip -n NS ...):\n");
         for (Map.Entry<String, List<String>> oracle : ORACLES.entrySet()) {
-            environment.append("  ").append(oracle.getKey()).append(": ip ")
-                    .append(String.join(" ", oracle.getValue())).append('\n');
+            environment
+                    .append("  ")
+                    .append(oracle.getKey())
+                    .append(": ip ")
+                    .append(String.join(" ", oracle.getValue()))
+                    .append('\n');
         }
-        environment.append("  ip-mptcp-endpoint-add-duplicate-id.stderr: ip mptcp endpoint add ")
-                .append(DUPLICATE_ADDRESS).append(" id ").append(DUPLICATE_ID).append(" signal\n");
-        environment.append("  ip-mptcp-endpoint-show-unknown-id.stderr: ip mptcp endpoint show id ")
-                .append(UNKNOWN_ID).append('\n');
+        environment
+                .append("  ip-mptcp-endpoint-add-duplicate-id.stderr: ip mptcp endpoint add ")
+                .append(DUPLICATE_ADDRESS)
+                .append(" id ")
+                .append(DUPLICATE_ID)
+                .append(" signal\n");
+        environment
+                .append("  ip-mptcp-endpoint-show-unknown-id.stderr: ip mptcp endpoint show id ")
+                .append(UNKNOWN_ID)
+                .append('\n');
         environment.append("  genl-ctrl-get-mptcp_pm.txt: ip netns exec NS genl ctrl get name mptcp_pm\n");
         Files.writeString(directory.resolve("environment.txt"), environment, StandardCharsets.UTF_8);
         System.out.println("wrote " + captures.size() + " captures and " + (oracles.size() + refusals.size())

@@ -1,8 +1,8 @@
 package org.mptcpstate.netlink;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 import org.mptcpstate.testing.Captures;
 import org.mptcpstate.testing.RawNetlink;
 
@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 class ExtendedAckCaptureTest {
     /** Offsets in an NLMSG_ERROR message: header, error code, then the echoed request header. */
     private static final int ERROR_CODE = 16;
+
     private static final int ECHOED_HEADER = 20;
     private static final int ECHOED_LENGTH = ECHOED_HEADER;
 
@@ -40,12 +41,17 @@ class ExtendedAckCaptureTest {
     @ParameterizedTest
     @CsvSource({
         "mptcp-add-addr-duplicate-id, ip-mptcp-endpoint-add-duplicate-id.stderr",
-        "mptcp-get-addr-unknown-id,   ip-mptcp-endpoint-show-unknown-id.stderr"})
+        "mptcp-get-addr-unknown-id,   ip-mptcp-endpoint-show-unknown-id.stderr"
+    })
     void theExtendedAckTextIsWhatIproute2Printed(String capture, String oracle) {
         String expected = Captures.iproute2ErrorText(oracle);
         NetlinkMessage error = errorMessage(capture);
-        assertThat(error.flags() & NetlinkMessage.NLM_F_CAPPED).as("NETLINK_CAP_ACK is on").isNotZero();
-        assertThat(error.flags() & NetlinkMessage.NLM_F_ACK_TLVS).as("extended ack follows").isNotZero();
+        assertThat(error.flags() & NetlinkMessage.NLM_F_CAPPED)
+                .as("NETLINK_CAP_ACK is on")
+                .isNotZero();
+        assertThat(error.flags() & NetlinkMessage.NLM_F_ACK_TLVS)
+                .as("extended ack follows")
+                .isNotZero();
         int errno = -error.payload().getInt(0);
         assertThat(errno).isPositive();
 
@@ -73,17 +79,19 @@ class ExtendedAckCaptureTest {
     @ParameterizedTest
     @CsvSource({
         "mptcp-add-addr-duplicate-id, ip-mptcp-endpoint-add-duplicate-id.stderr",
-        "mptcp-get-addr-unknown-id,   ip-mptcp-endpoint-show-unknown-id.stderr"})
+        "mptcp-get-addr-unknown-id,   ip-mptcp-endpoint-show-unknown-id.stderr"
+    })
     void anUncappedEchoIsSkippedByItsLength(String capture, String oracle) {
         byte[] datagram = Captures.datagrams(capture).get(0);
         int echoedLength = RawNetlink.u32(datagram, ECHOED_LENGTH);
-        assertThat(echoedLength).as("the echoed header keeps the request's full length").isGreaterThan(16);
+        assertThat(echoedLength)
+                .as("the echoed header keeps the request's full length")
+                .isGreaterThan(16);
         byte[] filler = new byte[RawNetlink.align(echoedLength) - 16];
         byte[] uncapped = RawNetlink.insert(datagram, ECHOED_HEADER + 16, filler, 0);
         int flags = RawNetlink.u16(uncapped, 6) & ~NetlinkMessage.NLM_F_CAPPED;
         uncapped = RawNetlink.withU16(uncapped, 6, flags);
-        assertThat(NetlinkSocket.extendedAckMessage(parseOne(uncapped)))
-                .isEqualTo(Captures.iproute2ErrorText(oracle));
+        assertThat(NetlinkSocket.extendedAckMessage(parseOne(uncapped))).isEqualTo(Captures.iproute2ErrorText(oracle));
     }
 
     @Test
@@ -144,7 +152,8 @@ class ExtendedAckCaptureTest {
             for (int length = 16; length < datagram.length; length++) {
                 byte[] cut = RawNetlink.withU32(java.util.Arrays.copyOf(datagram, length), 0, length);
                 NetlinkMessage error = parseOne(cut);
-                assertThatCode(() -> NetlinkSocket.extendedAckMessage(error)).as("%s cut to %d", capture, length)
+                assertThatCode(() -> NetlinkSocket.extendedAckMessage(error))
+                        .as("%s cut to %d", capture, length)
                         .doesNotThrowAnyException();
             }
         }

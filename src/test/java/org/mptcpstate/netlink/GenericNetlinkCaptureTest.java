@@ -61,8 +61,8 @@ class GenericNetlinkCaptureTest {
         for (Span group : RawNetlink.inside(datagram, groups, 4)) {
             flipped = RawNetlink.withU16(flipped, group.offset() + 2, group.rawType() ^ 0x8000);
         }
-        GenericNetlink.Family withBitFlipped =
-                GenericNetlink.parseFamily(NetlinkMessage.parseAll(ByteBuffer.wrap(flipped)).get(0));
+        GenericNetlink.Family withBitFlipped = GenericNetlink.parseFamily(
+                NetlinkMessage.parseAll(ByteBuffer.wrap(flipped)).get(0));
         assertThat(withBitFlipped.multicastGroups()).isEqualTo(Captures.oracleMulticastGroups());
         assertThat(asSent.multicastGroups()).isEqualTo(Captures.oracleMulticastGroups());
     }
@@ -73,8 +73,10 @@ class GenericNetlinkCaptureTest {
         Span message = RawNetlink.messages(datagram).get(0);
         Span id = RawNetlink.find(RawNetlink.inside(datagram, message, 16 + GenericNetlink.GENL_HEADER), 1);
         byte[] patched = RawNetlink.withU16(datagram, id.offset(), 8);
-        NetlinkMessage parsed = NetlinkMessage.parseAll(ByteBuffer.wrap(patched)).get(0);
-        assertThatThrownBy(() -> GenericNetlink.parseFamily(parsed)).isInstanceOf(MalformedMessageException.class)
+        NetlinkMessage parsed =
+                NetlinkMessage.parseAll(ByteBuffer.wrap(patched)).get(0);
+        assertThatThrownBy(() -> GenericNetlink.parseFamily(parsed))
+                .isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("should hold 2 bytes, holds 4");
     }
 
@@ -84,8 +86,10 @@ class GenericNetlinkCaptureTest {
         Span message = RawNetlink.messages(datagram).get(0);
         Span id = RawNetlink.find(RawNetlink.inside(datagram, message, 16 + GenericNetlink.GENL_HEADER), 1);
         byte[] patched = RawNetlink.withU16(datagram, id.offset() + 2, 0x3ff0);
-        NetlinkMessage parsed = NetlinkMessage.parseAll(ByteBuffer.wrap(patched)).get(0);
-        assertThatThrownBy(() -> GenericNetlink.parseFamily(parsed)).isInstanceOf(MalformedMessageException.class)
+        NetlinkMessage parsed =
+                NetlinkMessage.parseAll(ByteBuffer.wrap(patched)).get(0);
+        assertThatThrownBy(() -> GenericNetlink.parseFamily(parsed))
+                .isInstanceOf(MalformedMessageException.class)
                 .hasMessageContaining("no family id");
     }
 }

@@ -44,7 +44,9 @@ class NetlinkSocketTest {
 
         @Override
         public byte[] receive() {
-            assertThat(queued).as("a datagram is waiting (the socket reads no more than was sent)").isNotEmpty();
+            assertThat(queued)
+                    .as("a datagram is waiting (the socket reads no more than was sent)")
+                    .isNotEmpty();
             return queued.poll();
         }
 
@@ -69,15 +71,18 @@ class NetlinkSocketTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     private static byte[] message(int type, int flags, int seq, byte[] payload) {
         ByteBuffer out = ByteBuffer.allocate(NetlinkMessage.HEADER + AttributeDecoder.align(payload.length))
                 .order(ByteOrder.nativeOrder());
-        out.putInt(NetlinkMessage.HEADER + payload.length).putShort((short) type).putShort((short) flags)
-                .putInt(seq).putInt(PORT).put(payload);
+        out.putInt(NetlinkMessage.HEADER + payload.length)
+                .putShort((short) type)
+                .putShort((short) flags)
+                .putInt(seq)
+                .putInt(PORT)
+                .put(payload);
         return out.array();
     }
 
@@ -124,9 +129,8 @@ class NetlinkSocketTest {
 
     @Test
     void anInterruptionFlaggedOnlyOnDoneAlsoRedoesTheDump() {
-        IntFunction<List<byte[]>> onlyDone = seq -> List.of(
-                datagram(message(RTM_NEWADDR, NLM_F_MULTI, seq, new byte[4]),
-                        done(seq, NetlinkMessage.NLM_F_DUMP_INTR)));
+        IntFunction<List<byte[]>> onlyDone = seq -> List.of(datagram(
+                message(RTM_NEWADDR, NLM_F_MULTI, seq, new byte[4]), done(seq, NetlinkMessage.NLM_F_DUMP_INTR)));
         Scripted transport = new Scripted(List.of(onlyDone, dumpReply(1, false)));
         try (NetlinkSocket socket = socket(transport)) {
             assertThat(socket.dump(RTM_GETADDR, new byte[8])).hasSize(1);
@@ -162,8 +166,8 @@ class NetlinkSocketTest {
 
     @Test
     void aDatagramEndingInAPartialHeaderIsMalformed() {
-        IntFunction<List<byte[]>> partial = seq -> List.of(datagram(
-                message(RTM_NEWADDR, NLM_F_MULTI, seq, new byte[4]), new byte[] {8, 0, 0, 0, 3, 0}));
+        IntFunction<List<byte[]>> partial = seq ->
+                List.of(datagram(message(RTM_NEWADDR, NLM_F_MULTI, seq, new byte[4]), new byte[] {8, 0, 0, 0, 3, 0}));
         try (NetlinkSocket socket = socket(new Scripted(List.of(partial)))) {
             assertThatThrownBy(() -> socket.dump(RTM_GETADDR, new byte[8]))
                     .isInstanceOf(MalformedMessageException.class)
@@ -185,14 +189,21 @@ class NetlinkSocketTest {
     private static IntFunction<List<byte[]>> errorWithExtAck(int errno, String text) {
         return seq -> {
             byte[] string = (text + "\0").getBytes(StandardCharsets.UTF_8);
-            ByteBuffer payload = ByteBuffer.allocate(4 + NetlinkMessage.HEADER + 4 + AttributeDecoder.align(string.length))
+            ByteBuffer payload = ByteBuffer.allocate(
+                            4 + NetlinkMessage.HEADER + 4 + AttributeDecoder.align(string.length))
                     .order(ByteOrder.nativeOrder());
             payload.putInt(-errno);
-            payload.putInt(NetlinkMessage.HEADER + 8).putShort((short) RTM_NEWADDR).putShort((short) 5).putInt(seq)
+            payload.putInt(NetlinkMessage.HEADER + 8)
+                    .putShort((short) RTM_NEWADDR)
+                    .putShort((short) 5)
+                    .putInt(seq)
                     .putInt(0);
             payload.putShort((short) (4 + string.length)).putShort((short) 1).put(string);
-            return List.of(message(NetlinkMessage.NLMSG_ERROR,
-                    NetlinkMessage.NLM_F_CAPPED | NetlinkMessage.NLM_F_ACK_TLVS, seq, payload.array()));
+            return List.of(message(
+                    NetlinkMessage.NLMSG_ERROR,
+                    NetlinkMessage.NLM_F_CAPPED | NetlinkMessage.NLM_F_ACK_TLVS,
+                    seq,
+                    payload.array()));
         };
     }
 
@@ -219,7 +230,8 @@ class NetlinkSocketTest {
 
     @Test
     void repliesToAnEarlierRequestAreSkipped() {
-        IntFunction<List<byte[]>> stale = seq -> List.of(message(RTM_NEWADDR, NLM_F_MULTI, seq - 1, new byte[4]),
+        IntFunction<List<byte[]>> stale = seq -> List.of(
+                message(RTM_NEWADDR, NLM_F_MULTI, seq - 1, new byte[4]),
                 message(NetlinkMessage.NLMSG_ERROR, 0, seq, new byte[20]));
         try (NetlinkSocket socket = socket(new Scripted(List.of(stale)))) {
             assertThat(socket.request(RTM_NEWADDR, 0, new byte[8])).isEmpty();

@@ -25,30 +25,58 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RtNetlinkCaptureTest {
     /** iproute2 lib/rt_names.c rtnl_rtscope_n2a. */
-    private static final Map<Integer, String> SCOPE_NAMES = Map.of(0, "global", 200, "site", 253, "link",
-            254, "host", 255, "nowhere");
+    private static final Map<Integer, String> SCOPE_NAMES =
+            Map.of(0, "global", 200, "site", 253, "link", 254, "host", 255, "nowhere");
 
     /** iproute2 ipaddress.c ifa_flag_names, bit i = 1 << i (if_addr.h IFA_F_*). */
-    private static final List<String> IFA_FLAG_NAMES = List.of("secondary", "nodad", "optimistic", "dadfailed",
-            "home", "deprecated", "tentative", "permanent", "mngtmpaddr", "noprefixroute", "autojoin",
+    private static final List<String> IFA_FLAG_NAMES = List.of(
+            "secondary",
+            "nodad",
+            "optimistic",
+            "dadfailed",
+            "home",
+            "deprecated",
+            "tentative",
+            "permanent",
+            "mngtmpaddr",
+            "noprefixroute",
+            "autojoin",
             "stable-privacy");
 
     /** iproute2 ipaddress.c oper_states, indexed by IF_OPER_*. */
-    private static final List<String> OPER_STATES = List.of("UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN",
-            "TESTING", "DORMANT", "UP");
+    private static final List<String> OPER_STATES =
+            List.of("UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP");
 
     /** iproute2 print_link_flags: the IFF_* names it prints (it never prints IFF_RUNNING). */
     private static final Map<String, Integer> LINK_FLAG_BITS = linkFlagBits();
 
     /** iproute2 lib/ll_types.c, for the hardware types the capture holds. */
-    private static final Map<String, Integer> LINK_TYPES = Map.of("ether", RtNetlink.Link.ARPHRD_ETHER,
-            "loopback", RtNetlink.Link.ARPHRD_LOOPBACK);
+    private static final Map<String, Integer> LINK_TYPES =
+            Map.of("ether", RtNetlink.Link.ARPHRD_ETHER, "loopback", RtNetlink.Link.ARPHRD_LOOPBACK);
 
     private static Map<String, Integer> linkFlagBits() {
         Map<String, Integer> bits = new LinkedHashMap<>();
-        String[] names = {"UP", "BROADCAST", "DEBUG", "LOOPBACK", "POINTOPOINT", "NOTRAILERS", null, "NOARP",
-            "PROMISC", "ALLMULTI", "MASTER", "SLAVE", "MULTICAST", "PORTSEL", "AUTOMEDIA", "DYNAMIC", "LOWER_UP",
-            "DORMANT", "ECHO"};
+        String[] names = {
+            "UP",
+            "BROADCAST",
+            "DEBUG",
+            "LOOPBACK",
+            "POINTOPOINT",
+            "NOTRAILERS",
+            null,
+            "NOARP",
+            "PROMISC",
+            "ALLMULTI",
+            "MASTER",
+            "SLAVE",
+            "MULTICAST",
+            "PORTSEL",
+            "AUTOMEDIA",
+            "DYNAMIC",
+            "LOWER_UP",
+            "DORMANT",
+            "ECHO"
+        };
         for (int i = 0; i < names.length; i++) {
             if (names[i] != null) {
                 bits.put(names[i], 1 << i);
@@ -86,11 +114,15 @@ class RtNetlinkCaptureTest {
             String what = "link " + expected.get("ifname");
             assertThat(link.index()).as(what).isEqualTo(expected.get("ifindex").asInt());
             assertThat(link.name()).as(what).isEqualTo(expected.get("ifname").asString());
-            String kind = expected.has("linkinfo") ? expected.get("linkinfo").get("info_kind").asString() : null;
+            String kind = expected.has("linkinfo")
+                    ? expected.get("linkinfo").get("info_kind").asString()
+                    : null;
             assertThat(link.kind()).as(what + " kind").isEqualTo(kind);
-            assertThat(LINK_TYPES.get(expected.get("link_type").asString())).as(what + " link_type")
+            assertThat(LINK_TYPES.get(expected.get("link_type").asString()))
+                    .as(what + " link_type")
                     .isEqualTo(link.hardwareType());
-            assertThat(OPER_STATES.get(link.operState())).as(what + " operstate")
+            assertThat(OPER_STATES.get(link.operState()))
+                    .as(what + " operstate")
                     .isEqualTo(expected.get("operstate").asString());
             Set<String> flags = new TreeSet<>();
             for (Map.Entry<String, Integer> flag : LINK_FLAG_BITS.entrySet()) {
@@ -135,8 +167,10 @@ class RtNetlinkCaptureTest {
                     names.add("dynamic");
                 }
             } else if ((flags & bit) != 0) {
-                names.add(bit == RtNetlink.Address.IFA_F_SECONDARY && family == RtNetlink.AF_INET6 ? "temporary"
-                        : IFA_FLAG_NAMES.get(i));
+                names.add(
+                        bit == RtNetlink.Address.IFA_F_SECONDARY && family == RtNetlink.AF_INET6
+                                ? "temporary"
+                                : IFA_FLAG_NAMES.get(i));
             }
         }
         return names;
@@ -169,25 +203,42 @@ class RtNetlinkCaptureTest {
         assertThat(decoded.keySet()).containsExactlyInAnyOrderElementsOf(oracle.keySet());
         for (Map.Entry<Integer, List<JsonNode>> link : oracle.entrySet()) {
             List<RtNetlink.Address> mine = decoded.get(link.getKey());
-            assertThat(mine).as("addresses of link %d", link.getKey()).hasSize(link.getValue().size());
+            assertThat(mine)
+                    .as("addresses of link %d", link.getKey())
+                    .hasSize(link.getValue().size());
             for (int i = 0; i < mine.size(); i++) {
                 RtNetlink.Address address = mine.get(i);
                 JsonNode expected = link.getValue().get(i);
                 String what = "address " + expected;
-                assertThat(address.family() == RtNetlink.AF_INET ? "inet" : address.family() == RtNetlink.AF_INET6
-                        ? "inet6" : "family " + address.family()).as(what).isEqualTo(expected.get("family").asString());
-                assertThat(IpAddresses.format(address.local())).as(what).isEqualTo(expected.get("local").asString());
-                assertThat(address.prefixLength()).as(what).isEqualTo(expected.get("prefixlen").asInt());
-                assertThat(SCOPE_NAMES.get(address.scope())).as(what).isEqualTo(expected.get("scope").asString());
-                assertThat(address.label()).as(what + " label")
+                assertThat(
+                                address.family() == RtNetlink.AF_INET
+                                        ? "inet"
+                                        : address.family() == RtNetlink.AF_INET6
+                                                ? "inet6"
+                                                : "family " + address.family())
+                        .as(what)
+                        .isEqualTo(expected.get("family").asString());
+                assertThat(IpAddresses.format(address.local()))
+                        .as(what)
+                        .isEqualTo(expected.get("local").asString());
+                assertThat(address.prefixLength())
+                        .as(what)
+                        .isEqualTo(expected.get("prefixlen").asInt());
+                assertThat(SCOPE_NAMES.get(address.scope()))
+                        .as(what)
+                        .isEqualTo(expected.get("scope").asString());
+                assertThat(address.label())
+                        .as(what + " label")
                         .isEqualTo(expected.has("label") ? expected.get("label").asString() : null);
                 Set<String> expectedFlags = new TreeSet<>();
                 for (Map.Entry<String, JsonNode> property : expected.properties()) {
-                    if (ALL_FLAG_NAMES.contains(property.getKey()) && property.getValue().booleanValue()) {
+                    if (ALL_FLAG_NAMES.contains(property.getKey())
+                            && property.getValue().booleanValue()) {
                         expectedFlags.add(property.getKey());
                     }
                 }
-                assertThat(iproute2FlagNames(address.flags(), address.family())).as(what + " flags")
+                assertThat(iproute2FlagNames(address.flags(), address.family()))
+                        .as(what + " flags")
                         .isEqualTo(expectedFlags);
             }
         }
@@ -203,10 +254,13 @@ class RtNetlinkCaptureTest {
                     continue;
                 }
                 List<Span> attributes = RawNetlink.inside(datagram, message, 16 + RtNetlink.IFADDRMSG);
-                assertThat(RawNetlink.find(attributes, 8)).as("IFA_FLAGS is sent").isNotNull();
+                assertThat(RawNetlink.find(attributes, 8))
+                        .as("IFA_FLAGS is sent")
+                        .isNotNull();
                 byte[] copy = RawNetlink.messageBytes(datagram, message);
                 copy[16 + 2] = 0;
-                patched.add(RtNetlink.parseAddress(NetlinkMessage.parseAll(ByteBuffer.wrap(copy)).get(0)));
+                patched.add(RtNetlink.parseAddress(
+                        NetlinkMessage.parseAll(ByteBuffer.wrap(copy)).get(0)));
             }
         }
         assertAddressesMatchIproute2(patched);
@@ -217,29 +271,43 @@ class RtNetlinkCaptureTest {
     void mainTableRoutesMatchIproute2() {
         Map<Integer, String> names = new LinkedHashMap<>();
         Captures.ifindexByName().forEach((name, index) -> names.put(index, name));
-        Map<Integer, JsonNode> oracles = Map.of(RtNetlink.AF_INET, Captures.oracleJson("ip-route-show-main.json"),
-                RtNetlink.AF_INET6, Captures.oracleJson("ip-6-route-show-main.json"));
+        Map<Integer, JsonNode> oracles = Map.of(
+                RtNetlink.AF_INET,
+                Captures.oracleJson("ip-route-show-main.json"),
+                RtNetlink.AF_INET6,
+                Captures.oracleJson("ip-6-route-show-main.json"));
         for (Map.Entry<Integer, JsonNode> family : oracles.entrySet()) {
-            List<RtNetlink.Route> mine = routes().stream().filter(r -> r.family() == family.getKey()).toList();
+            List<RtNetlink.Route> mine =
+                    routes().stream().filter(r -> r.family() == family.getKey()).toList();
             JsonNode oracle = family.getValue();
             assertThat(mine).as("routes of family %d", family.getKey()).hasSize(oracle.size());
             for (int i = 0; i < mine.size(); i++) {
                 RtNetlink.Route route = mine.get(i);
                 JsonNode expected = oracle.get(i);
                 String what = "route " + expected;
-                String dst = route.destinationLength() == 0 ? "default"
+                String dst = route.destinationLength() == 0
+                        ? "default"
                         : IpAddresses.format(route.destination()) + "/" + route.destinationLength();
                 assertThat(dst).as(what).isEqualTo(expected.get("dst").asString());
                 assertThat(route.outputInterfaces()).as(what).hasSize(1);
-                assertThat(names.get(route.outputInterfaces().get(0))).as(what)
+                assertThat(names.get(route.outputInterfaces().get(0)))
+                        .as(what)
                         .isEqualTo(expected.get("dev").asString());
-                assertThat(route.gateway() == null ? null : IpAddresses.format(route.gateway())).as(what)
-                        .isEqualTo(expected.has("gateway") ? expected.get("gateway").asString() : null);
-                assertThat(route.priority()).as(what + " metric")
-                        .isEqualTo(expected.has("metric") ? expected.get("metric").asInt() : 0);
-                assertThat(SCOPE_NAMES.get(route.scope())).as(what + " scope")
+                assertThat(route.gateway() == null ? null : IpAddresses.format(route.gateway()))
+                        .as(what)
+                        .isEqualTo(
+                                expected.has("gateway")
+                                        ? expected.get("gateway").asString()
+                                        : null);
+                assertThat(route.priority())
+                        .as(what + " metric")
+                        .isEqualTo(
+                                expected.has("metric") ? expected.get("metric").asInt() : 0);
+                assertThat(SCOPE_NAMES.get(route.scope()))
+                        .as(what + " scope")
                         .isEqualTo(expected.has("scope") ? expected.get("scope").asString() : "global");
-                assertThat(route.table()).as(what + " table (the dump was of table main)")
+                assertThat(route.table())
+                        .as(what + " table (the dump was of table main)")
                         .isEqualTo(RtNetlink.RT_TABLE_MAIN);
             }
         }
@@ -276,14 +344,18 @@ class RtNetlinkCaptureTest {
     /** Each dump ends with NLMSG_DONE in its own datagram; every part before it is flagged NLM_F_MULTI. */
     @Test
     void dumpsAreMultipartAndEndWithDone() {
-        for (String capture : List.of("rtnl-link-dump", "rtnl-addr-dump", "rtnl-route-dump-main",
-                "mptcp-get-addr-dump")) {
+        for (String capture :
+                List.of("rtnl-link-dump", "rtnl-addr-dump", "rtnl-route-dump-main", "mptcp-get-addr-dump")) {
             List<NetlinkMessage> messages = Captures.messages(capture);
             NetlinkMessage last = messages.get(messages.size() - 1);
             assertThat(last.type()).as(capture).isEqualTo(NetlinkMessage.NLMSG_DONE);
             assertThat(last.payload().getInt(0)).as(capture + " DONE error").isZero();
-            assertThat(messages).allSatisfy(m -> assertThat(m.flags() & NetlinkMessage.NLM_F_MULTI).isNotZero());
-            assertThat(messages).allSatisfy(m -> assertThat(m.flags() & NetlinkMessage.NLM_F_DUMP_INTR).isZero());
+            assertThat(messages)
+                    .allSatisfy(m ->
+                            assertThat(m.flags() & NetlinkMessage.NLM_F_MULTI).isNotZero());
+            assertThat(messages)
+                    .allSatisfy(m -> assertThat(m.flags() & NetlinkMessage.NLM_F_DUMP_INTR)
+                            .isZero());
             assertThat(NetlinkTestAccess.extendedAckMessage(last)).isNull();
         }
     }

@@ -2,12 +2,12 @@ package org.mptcpstate.plan;
 
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.mptcpstate.document.StateLoader;
 import org.mptcpstate.kernel.FakeKernel;
 import org.mptcpstate.reconcile.Reconciler;
 import org.mptcpstate.state.DesiredState;
 import org.mptcpstate.state.InvalidStateException;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.document.StateLoader;
 import org.mptcpstate.testing.SnapshotFixture;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -35,15 +35,19 @@ class PlannerGoldenTest {
             cases = dirs.filter(Files::isDirectory).sorted().toList();
         }
         assertThat(cases).isNotEmpty();
-        return cases.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> check(dir)));
+        return cases.stream()
+                .map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> check(dir)));
     }
 
     private static void check(Path dir) throws Exception {
-        Snapshot current = SnapshotFixture.of(new YAMLMapper().readTree(dir.resolve("current.yml").toFile()));
-        DesiredState desired = StateLoader.load("desired.yml", Files.readAllBytes(dir.resolve("desired.yml"))).state();
+        Snapshot current = SnapshotFixture.of(
+                new YAMLMapper().readTree(dir.resolve("current.yml").toFile()));
+        DesiredState desired = StateLoader.load("desired.yml", Files.readAllBytes(dir.resolve("desired.yml")))
+                .state();
         Path error = dir.resolve("error.txt");
         if (Files.exists(error)) {
-            assertThatThrownBy(() -> Planner.plan(desired, current)).isInstanceOf(InvalidStateException.class)
+            assertThatThrownBy(() -> Planner.plan(desired, current))
+                    .isInstanceOf(InvalidStateException.class)
                     .hasMessage(Files.readString(error).strip());
             return;
         }
@@ -51,15 +55,21 @@ class PlannerGoldenTest {
         List<String> lines = new ArrayList<>();
         plan.changes().forEach(change -> lines.add(change.describe()));
         plan.warnings().forEach(warning -> lines.add("warning: " + warning));
-        assertThat(lines).containsExactlyElementsOf(Files.readString(dir.resolve("plan.txt")).lines().toList());
+        assertThat(lines)
+                .containsExactlyElementsOf(
+                        Files.readString(dir.resolve("plan.txt")).lines().toList());
 
         // idempotent: once the plan is applied (simulated), planning again finds nothing to do
         Snapshot after = Simulation.apply(current, plan.changes());
-        assertThat(Planner.plan(desired, after).changes()).as("plan after applying").isEmpty();
+        assertThat(Planner.plan(desired, after).changes())
+                .as("plan after applying")
+                .isEmpty();
 
         // and the in-memory kernel, which refuses what the real one refuses, takes the plan and verifies it
         FakeKernel kernel = new FakeKernel(current);
         assertThat(Reconciler.apply(kernel, desired, true).applied()).isEqualTo(plan.changes());
-        assertThat(Planner.plan(desired, kernel.query()).changes()).as("plan after a real apply").isEmpty();
+        assertThat(Planner.plan(desired, kernel.query()).changes())
+                .as("plan after a real apply")
+                .isEmpty();
     }
 }

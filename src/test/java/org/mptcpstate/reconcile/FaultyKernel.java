@@ -1,7 +1,7 @@
 package org.mptcpstate.reconcile;
 
-import org.mptcpstate.kernel.MptcpKernel;
 import org.mptcpstate.kernel.KernelRefusedException;
+import org.mptcpstate.kernel.MptcpKernel;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.Snapshot;
 
@@ -76,5 +76,4 @@ class FaultyKernel implements MptcpKernel {
     public void close() {
         kernel.close();
     }
-
 }

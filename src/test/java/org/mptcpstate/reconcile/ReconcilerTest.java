@@ -1,18 +1,18 @@
 package org.mptcpstate.reconcile;
 
 import org.junit.jupiter.api.Test;
+import org.mptcpstate.document.StateLoader;
 import org.mptcpstate.kernel.FakeKernel;
 import org.mptcpstate.kernel.MptcpKernel;
 import org.mptcpstate.plan.Planner;
 import org.mptcpstate.state.DesiredState;
 import org.mptcpstate.state.EndpointFlags;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.Snapshot.DefaultRoutes;
-import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
-import org.mptcpstate.document.StateLoader;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -49,13 +49,19 @@ class ReconcilerTest {
 
     /** eth1: 192.0.2.2, 192.0.2.3 (endpoint 3, subflow+fullmesh), 2001:db8::2; eth2: 198.51.100.2 (endpoint 5, signal). */
     private static Snapshot initial() throws Exception {
-        return new Snapshot(new Snapshot.Sysctls(false, "kernel"), new Snapshot.Limits(2, 0),
-                List.of(new KernelEndpoint(3, ip("192.0.2.3"), 0, EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.FULLMESH), 2),
+        return new Snapshot(
+                new Snapshot.Sysctls(false, "kernel"),
+                new Snapshot.Limits(2, 0),
+                List.of(
+                        new KernelEndpoint(
+                                3, ip("192.0.2.3"), 0, EndpointFlags.of(MptcpFlag.SUBFLOW, MptcpFlag.FULLMESH), 2),
                         new KernelEndpoint(5, ip("198.51.100.2"), 0, EndpointFlags.of(MptcpFlag.SIGNAL), 3)),
-                List.of(new Link(1, "lo", null, true, true, 772, Snapshot.OperState.UNKNOWN),
+                List.of(
+                        new Link(1, "lo", null, true, true, 772, Snapshot.OperState.UNKNOWN),
                         new Link(2, "eth1", "veth", true, false, 1, Snapshot.OperState.UP),
                         new Link(3, "eth2", "veth", true, false, 1, Snapshot.OperState.UP)),
-                List.of(new LinkAddress(2, ip("192.0.2.2"), 24, 0, LinkAddress.PERMANENT),
+                List.of(
+                        new LinkAddress(2, ip("192.0.2.2"), 24, 0, LinkAddress.PERMANENT),
                         new LinkAddress(2, ip("192.0.2.3"), 24, 0, LinkAddress.PERMANENT),
                         new LinkAddress(2, ip("2001:db8::2"), 64, 0, LinkAddress.PERMANENT),
                         new LinkAddress(3, ip("198.51.100.2"), 24, 0, LinkAddress.PERMANENT)),
@@ -63,7 +69,8 @@ class ReconcilerTest {
     }
 
     private static DesiredState desired() {
-        return StateLoader.load("desired.yml", DESIRED.getBytes(StandardCharsets.UTF_8)).state();
+        return StateLoader.load("desired.yml", DESIRED.getBytes(StandardCharsets.UTF_8))
+                .state();
     }
 
     @Test
@@ -96,7 +103,9 @@ class ReconcilerTest {
                         assertThat(e.restored()).isTrue();
                         assertThat(e.getMessage()).contains("injected fault at write " + step);
                     });
-            assertThat(Rollback.differences(initial(), fake.query())).as("after a fault at write %d", step).isEmpty();
+            assertThat(Rollback.differences(initial(), fake.query()))
+                    .as("after a fault at write %d", step)
+                    .isEmpty();
             assertThat(fake.query().endpoints()).isEqualTo(initial().endpoints());
         }
     }
@@ -122,8 +131,10 @@ class ReconcilerTest {
     @Test
     void anInapplicableFileChangesNothing() throws Exception {
         FakeKernel fake = new FakeKernel(initial());
-        DesiredState missing = StateLoader.load("bad.yml",
-                "interfaces:\n- name: eth9\n  mptcp:\n    address-flags: [subflow]\n".getBytes(StandardCharsets.UTF_8))
+        DesiredState missing = StateLoader.load(
+                        "bad.yml",
+                        "interfaces:\n- name: eth9\n  mptcp:\n    address-flags: [subflow]\n"
+                                .getBytes(StandardCharsets.UTF_8))
                 .state();
         assertThatThrownBy(() -> Reconciler.apply(fake, missing, true))
                 .hasMessageContaining("bad.yml:2:3: interface eth9 does not exist");
@@ -151,10 +162,13 @@ class ReconcilerTest {
                         assertThat(e.signal()).isEqualTo("TERM");
                         assertThat(e.applied()).hasSize(stop);
                         assertThat(e.restored()).isTrue();
-                        assertThat(e.getMessage()).startsWith("interrupted by SIGTERM before \"")
+                        assertThat(e.getMessage())
+                                .startsWith("interrupted by SIGTERM before \"")
                                 .endsWith(stop == 0 ? "nothing was changed" : "the namespace is as it was before");
                     });
-            assertThat(Rollback.differences(initial(), fake.query())).as("signal before change %d", stop + 1).isEmpty();
+            assertThat(Rollback.differences(initial(), fake.query()))
+                    .as("signal before change %d", stop + 1)
+                    .isEmpty();
             assertThat(fake.query().endpoints()).isEqualTo(initial().endpoints());
         }
     }

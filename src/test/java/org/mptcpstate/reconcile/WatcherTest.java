@@ -57,7 +57,8 @@ class WatcherTest {
     private Watcher watcher;
 
     private static DesiredState state(String yaml) {
-        return StateLoader.load("state.yml", yaml.getBytes(StandardCharsets.UTF_8)).state();
+        return StateLoader.load("state.yml", yaml.getBytes(StandardCharsets.UTF_8))
+                .state();
     }
 
     private Watcher watcher(Watcher.Access access, Watcher.Settings settings) {
@@ -72,9 +73,17 @@ class WatcherTest {
 
     @Test
     void appliesAtStartThenAddsAndRemovesEndpointsAsAddressesComeAndGo() {
-        events.at(1000, () -> assertThat(world.hasEndpoint("192.0.2.2")).as("start endpoint").isTrue());
+        events.at(
+                1000,
+                () -> assertThat(world.hasEndpoint("192.0.2.2"))
+                        .as("start endpoint")
+                        .isTrue());
         events.at(1000, () -> world.addAddress("198.51.100.2"), Wait.CHANGED);
-        events.at(2000, () -> assertThat(world.hasEndpoint("198.51.100.2")).as("new endpoint").isTrue());
+        events.at(
+                2000,
+                () -> assertThat(world.hasEndpoint("198.51.100.2"))
+                        .as("new endpoint")
+                        .isTrue());
         events.at(2000, () -> world.removeAddress("198.51.100.2"), Wait.CHANGED);
         events.stopAt(3000, () -> watcher.requestStop());
         run(HOUR);
@@ -209,7 +218,9 @@ class WatcherTest {
         });
         events.stopAt(1000, () -> watcher.requestStop());
         run(HOUR);
-        assertThat(world.hasEndpoint("192.0.2.2") && world.hasEndpoint("198.51.100.2")).as("both endpoints").isTrue();
+        assertThat(world.hasEndpoint("192.0.2.2") && world.hasEndpoint("198.51.100.2"))
+                .as("both endpoints")
+                .isTrue();
         assertThat(log.failures).isEmpty();
         assertThat(log.causes()).containsExactly(WatchCause.EVENTS);
     }
@@ -239,8 +250,7 @@ class WatcherTest {
      * within its timeout, advancing the clock to it, or times out, advancing the clock by the whole timeout.
      */
     static final class ScriptedEvents implements KernelEvents {
-        private record Entry(long at, Runnable action, Wait result) {
-        }
+        private record Entry(long at, Runnable action, Wait result) {}
 
         final VirtualClock clock = new VirtualClock();
         private final Deque<Entry> script = new ArrayDeque<>();
@@ -308,8 +318,7 @@ class WatcherTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     static final class VirtualClock implements Watcher.Clock {
@@ -374,9 +383,11 @@ class WatcherTest {
         final AtomicInteger failingOpens = new AtomicInteger();
         /** The virtual time of the first endpoint write, or -1. */
         long firstEndpointAt = -1;
+
         final AtomicInteger queries = new AtomicInteger();
         /** Runs once, inside the next endpoint write: the namespace changing while a step runs. */
         final AtomicReference<Runnable> duringWrite = new AtomicReference<>();
+
         private final List<LinkAddress> addresses = new ArrayList<>();
         private FakeKernel kernel;
 
@@ -386,7 +397,8 @@ class WatcherTest {
         }
 
         private static List<Link> links() {
-            return List.of(new Link(1, "lo", null, true, true, 772, Snapshot.OperState.UNKNOWN),
+            return List.of(
+                    new Link(1, "lo", null, true, true, 772, Snapshot.OperState.UNKNOWN),
                     new Link(2, "eth1", "veth", true, false, 1, Snapshot.OperState.UP));
         }
 
@@ -410,8 +422,13 @@ class WatcherTest {
 
         private void rebuild() {
             Snapshot now = kernel.query();
-            kernel = new FakeKernel(new Snapshot(now.sysctls(), now.limits(), now.endpoints(), now.links(),
-                    List.copyOf(addresses), now.defaultRoutes()));
+            kernel = new FakeKernel(new Snapshot(
+                    now.sysctls(),
+                    now.limits(),
+                    now.endpoints(),
+                    now.links(),
+                    List.copyOf(addresses),
+                    now.defaultRoutes()));
         }
 
         synchronized boolean hasEndpoint(String ip) {
@@ -446,8 +463,7 @@ class WatcherTest {
 
         @Override
         public AutoCloseable lock() {
-            return () -> {
-            };
+            return () -> {};
         }
 
         /** The kernel as it is at each call. */
@@ -503,9 +519,7 @@ class WatcherTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         }
     }
-
 }

@@ -36,7 +36,9 @@ class IpAddressesTest {
         }
         assertThat(ours).isEqualTo(oracle);
         assertThat(oracle.values().stream().flatMap(List::stream))
-                .as("the capture holds compressed IPv6 forms").contains("::1").anyMatch(t -> t.contains("::"))
+                .as("the capture holds compressed IPv6 forms")
+                .contains("::1")
+                .anyMatch(t -> t.contains("::"))
                 .anyMatch(t -> t.startsWith("fe80::"));
     }
 
@@ -60,7 +62,8 @@ class IpAddressesTest {
         "0:0:0:0:0:0:0:0,                         ::",
         "0:0:0:0:0:0:0:1,                         ::1",
         "fe80:0:0:0:0:0:0:0,                      fe80::",
-        "1:0:0:0:0:0:0:0,                         1::"})
+        "1:0:0:0:0:0:0:0,                         1::"
+    })
     void rfc5952Examples(String input, String expected) throws Exception {
         assertThat(IpAddresses.format(InetAddress.getByName(input))).isEqualTo(expected);
     }
@@ -75,7 +78,8 @@ class IpAddressesTest {
         mapped[10] = (byte) 0xff;
         mapped[11] = (byte) 0xff;
         System.arraycopy(InetAddress.getByName("192.0.2.1").getAddress(), 0, mapped, 12, 4);
-        assertThat(IpAddresses.format(Inet6Address.getByAddress(null, mapped, -1))).isEqualTo("::ffff:192.0.2.1");
+        assertThat(IpAddresses.format(Inet6Address.getByAddress(null, mapped, -1)))
+                .isEqualTo("::ffff:192.0.2.1");
     }
 
     @Test
@@ -102,6 +106,7 @@ class IpAddressesTest {
             System.arraycopy(bytes, 0, mapped, 12, 4);
             bytes = mapped;
         }
-        assertThat(IpAddresses.format(java.net.Inet6Address.getByAddress(null, bytes, -1))).isEqualTo(glibc);
+        assertThat(IpAddresses.format(java.net.Inet6Address.getByAddress(null, bytes, -1)))
+                .isEqualTo(glibc);
     }
 }

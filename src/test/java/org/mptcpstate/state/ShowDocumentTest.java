@@ -2,7 +2,6 @@ package org.mptcpstate.state;
 
 import org.junit.jupiter.api.Test;
 import org.mptcpstate.state.Snapshot.DefaultRoutes;
-import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Limits;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
@@ -40,17 +39,26 @@ class ShowDocumentTest {
     }
 
     private static Snapshot snapshot(List<Link> links, List<LinkAddress> addresses, List<KernelEndpoint> endpoints) {
-        return new Snapshot(new Sysctls(true, "kernel"), new Limits(2, 0), endpoints, links, addresses,
+        return new Snapshot(
+                new Sysctls(true, "kernel"),
+                new Limits(2, 0),
+                endpoints,
+                links,
+                addresses,
                 new DefaultRoutes(Set.of(), Set.of()));
     }
 
     private static ShowDocument.Interface only(ShowDocument state, String name) {
-        return state.interfaces().stream().filter(i -> i.name().equals(name)).findFirst().orElseThrow();
+        return state.interfaces().stream()
+                .filter(i -> i.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void endpointOnAnAddressIsShownThereWithItsId() {
-        ShowDocument state = ShowDocument.of(snapshot(List.of(link(2, "eth1", null)),
+        ShowDocument state = ShowDocument.of(snapshot(
+                List.of(link(2, "eth1", null)),
                 List.of(address(2, "192.0.2.2", 24)),
                 List.of(new KernelEndpoint(1, ip("192.0.2.2"), 0, EndpointFlags.of(SIGNAL, SUBFLOW), 2))));
 
@@ -63,14 +71,19 @@ class ShowDocumentTest {
 
     @Test
     void endpointsWithAPortOrWithoutAHomeAddressAreListedSeparately() {
-        ShowDocument state = ShowDocument.of(snapshot(List.of(link(2, "eth1", "veth")),
+        ShowDocument state = ShowDocument.of(snapshot(
+                List.of(link(2, "eth1", "veth")),
                 List.of(address(2, "198.51.100.2", 24)),
-                List.of(new KernelEndpoint(3, ip("198.51.100.2"), 8443, EndpointFlags.of(SIGNAL), 0),
+                List.of(
+                        new KernelEndpoint(3, ip("198.51.100.2"), 8443, EndpointFlags.of(SIGNAL), 0),
                         new KernelEndpoint(4, ip("203.0.113.9"), 0, EndpointFlags.of(SUBFLOW), 0))));
 
-        assertThat(state.mptcp().endpoints()).containsExactly(
-                new ShowDocument.StandaloneEndpoint(ip("198.51.100.2"), 3, 8443, EndpointFlags.of(SIGNAL), null, null),
-                new ShowDocument.StandaloneEndpoint(ip("203.0.113.9"), 4, null, EndpointFlags.of(SUBFLOW), null, null));
+        assertThat(state.mptcp().endpoints())
+                .containsExactly(
+                        new ShowDocument.StandaloneEndpoint(
+                                ip("198.51.100.2"), 3, 8443, EndpointFlags.of(SIGNAL), null, null),
+                        new ShowDocument.StandaloneEndpoint(
+                                ip("203.0.113.9"), 4, null, EndpointFlags.of(SUBFLOW), null, null));
         ShowDocument.Address shown = only(state, "eth1").ipv4().addresses().get(0);
         assertThat(shown.mptcpFlags()).isEqualTo(EndpointFlags.NONE);
         assertThat(shown.endpointId()).isNull();
@@ -78,24 +91,35 @@ class ShowDocumentTest {
 
     @Test
     void endpointBoundToAnotherInterfaceThanItsAddressIsNotClaimedByTheAddress() {
-        ShowDocument state = ShowDocument.of(snapshot(List.of(link(2, "eth1", null), link(3, "eth2", null)),
+        ShowDocument state = ShowDocument.of(snapshot(
+                List.of(link(2, "eth1", null), link(3, "eth2", null)),
                 List.of(address(2, "192.0.2.2", 24)),
-                List.of(new KernelEndpoint(5, ip("192.0.2.2"), 0, EndpointFlags.of(SUBFLOW), 3),
+                List.of(
+                        new KernelEndpoint(5, ip("192.0.2.2"), 0, EndpointFlags.of(SUBFLOW), 3),
                         new KernelEndpoint(6, ip("198.51.100.7"), 0, EndpointFlags.of(SUBFLOW), 9))));
 
-        assertThat(state.mptcp().endpoints()).containsExactly(
-                new ShowDocument.StandaloneEndpoint(ip("192.0.2.2"), 5, null, EndpointFlags.of(SUBFLOW), "eth2", null),
-                new ShowDocument.StandaloneEndpoint(ip("198.51.100.7"), 6, null, EndpointFlags.of(SUBFLOW), null, 9));
+        assertThat(state.mptcp().endpoints())
+                .containsExactly(
+                        new ShowDocument.StandaloneEndpoint(
+                                ip("192.0.2.2"), 5, null, EndpointFlags.of(SUBFLOW), "eth2", null),
+                        new ShowDocument.StandaloneEndpoint(
+                                ip("198.51.100.7"), 6, null, EndpointFlags.of(SUBFLOW), null, 9));
         assertThat(only(state, "eth1").ipv4().addresses().get(0).endpointId()).isNull();
     }
 
     @Test
     void interfaceFlagsOnlyWhenEveryEligibleAddressAgrees() {
-        List<Link> links = List.of(link(2, "agree", null), link(3, "differ", null), link(4, "none", null),
+        List<Link> links = List.of(
+                link(2, "agree", null),
+                link(3, "differ", null),
+                link(4, "none", null),
                 link(5, "nothing-eligible", null));
         List<LinkAddress> addresses = List.of(
-                address(2, "192.0.2.2", 24), address(2, "2001:db8::2", 64), address(2, "fe80::2", 64),
-                address(3, "192.0.2.3", 24), address(3, "2001:db8::3", 64),
+                address(2, "192.0.2.2", 24),
+                address(2, "2001:db8::2", 64),
+                address(2, "fe80::2", 64),
+                address(3, "192.0.2.3", 24),
+                address(3, "2001:db8::3", 64),
                 address(4, "198.51.100.4", 24),
                 address(5, "fe80::5", 64));
         List<KernelEndpoint> endpoints = List.of(
@@ -125,8 +149,8 @@ class ShowDocumentTest {
         assertThat(Ineligibility.of(ip("192.0.2.1"))).isNull();
         assertThat(Ineligibility.of(ip("fec0::1"))).isNull();
 
-        ShowDocument state = ShowDocument.of(snapshot(List.of(link(2, "eth1", null)),
-                List.of(address(2, "fd00::2", 64)), List.of()));
+        ShowDocument state = ShowDocument.of(
+                snapshot(List.of(link(2, "eth1", null)), List.of(address(2, "fd00::2", 64)), List.of()));
         assertThat(only(state, "eth1").ipv6().addresses().get(0).ineligible()).isEqualTo(Ineligibility.UNIQUE_LOCAL);
     }
 
@@ -142,12 +166,15 @@ class ShowDocumentTest {
 
     @Test
     void kernelFlagsUseIproute2Words() {
-        assertThat(ShowDocument.kernelFlags(new LinkAddress(2, ip("192.0.2.9"), 24, 0,
-                LinkAddress.TEMPORARY | PERMANENT))).containsExactly("secondary");
-        assertThat(ShowDocument.kernelFlags(new LinkAddress(2, ip("2001:db8::9"), 64, 0,
-                LinkAddress.TEMPORARY | LinkAddress.DEPRECATED))).containsExactly("temporary", "dynamic", "deprecated");
-        assertThat(ShowDocument.kernelFlags(new LinkAddress(2, ip("2001:db8::9"), 64, 0,
-                LinkAddress.TENTATIVE | LinkAddress.DADFAILED | PERMANENT))).containsExactly("tentative", "dadfailed");
+        assertThat(ShowDocument.kernelFlags(
+                        new LinkAddress(2, ip("192.0.2.9"), 24, 0, LinkAddress.TEMPORARY | PERMANENT)))
+                .containsExactly("secondary");
+        assertThat(ShowDocument.kernelFlags(
+                        new LinkAddress(2, ip("2001:db8::9"), 64, 0, LinkAddress.TEMPORARY | LinkAddress.DEPRECATED)))
+                .containsExactly("temporary", "dynamic", "deprecated");
+        assertThat(ShowDocument.kernelFlags(new LinkAddress(
+                        2, ip("2001:db8::9"), 64, 0, LinkAddress.TENTATIVE | LinkAddress.DADFAILED | PERMANENT)))
+                .containsExactly("tentative", "dadfailed");
     }
 
     @Test
@@ -159,8 +186,11 @@ class ShowDocumentTest {
 
     @Test
     void filterListsOnlyTheNamedInterfacesButEveryNamespaceSetting() {
-        ShowDocument state = ShowDocument.of(snapshot(List.of(link(2, "eth1", null), link(3, "eth2", null)),
-                List.of(), List.of(new KernelEndpoint(1, ip("203.0.113.1"), 0, EndpointFlags.of(SIGNAL), 0))),
+        ShowDocument state = ShowDocument.of(
+                snapshot(
+                        List.of(link(2, "eth1", null), link(3, "eth2", null)),
+                        List.of(),
+                        List.of(new KernelEndpoint(1, ip("203.0.113.1"), 0, EndpointFlags.of(SIGNAL), 0))),
                 Set.of("eth2"));
         assertThat(state.interfaces()).extracting(ShowDocument.Interface::name).containsExactly("eth2");
         assertThat(state.mptcp().endpoints()).hasSize(1);
@@ -168,8 +198,8 @@ class ShowDocumentTest {
 
     @Test
     void interfacesAreSortedByName() {
-        ShowDocument state = ShowDocument.of(snapshot(List.of(link(3, "wlan0", null), link(1, "lo", null),
-                link(2, "eth0", null)), List.of(), List.of()));
+        ShowDocument state = ShowDocument.of(snapshot(
+                List.of(link(3, "wlan0", null), link(1, "lo", null), link(2, "eth0", null)), List.of(), List.of()));
         assertThat(state.interfaces()).extracting(ShowDocument.Interface::name).containsExactly("eth0", "lo", "wlan0");
     }
 
@@ -189,8 +219,11 @@ class ShowDocumentTest {
                 addresses.add(address(1 + random.nextInt(linkCount), "192.0.2." + (1 + random.nextInt(6)), 24));
             }
             for (int e = 0; e < random.nextInt(9); e++) {
-                endpoints.add(new KernelEndpoint(e + 1, ip("192.0.2." + (1 + random.nextInt(8))),
-                        random.nextInt(4) == 0 ? 8000 + e : 0, EndpointFlags.of(SUBFLOW),
+                endpoints.add(new KernelEndpoint(
+                        e + 1,
+                        ip("192.0.2." + (1 + random.nextInt(8))),
+                        random.nextInt(4) == 0 ? 8000 + e : 0,
+                        EndpointFlags.of(SUBFLOW),
                         random.nextInt(3) == 0 ? random.nextInt(linkCount + 2) : 0));
             }
             ShowDocument state = ShowDocument.of(snapshot(links, addresses, endpoints));
@@ -203,8 +236,10 @@ class ShowDocumentTest {
                     }
                 }
             }
-            assertThat(shownIds).as("round %d", round)
-                    .containsExactlyInAnyOrderElementsOf(endpoints.stream().map(KernelEndpoint::id).toList());
+            assertThat(shownIds)
+                    .as("round %d", round)
+                    .containsExactlyInAnyOrderElementsOf(
+                            endpoints.stream().map(KernelEndpoint::id).toList());
         }
     }
 }

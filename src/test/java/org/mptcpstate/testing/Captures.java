@@ -31,8 +31,7 @@ public final class Captures {
     private static final String GENL_ORACLE = "genl-ctrl-get-mptcp_pm.txt";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private Captures() {
-    }
+    private Captures() {}
 
     /** The received datagrams of one exchange, in order; skips the test when the byte order differs. */
     public static List<byte[]> datagrams(String name) {
@@ -69,9 +68,19 @@ public final class Captures {
 
     /** Names of every capture, for tests that walk all of them. */
     public static List<String> all() {
-        return Stream.of("rtnl-link-dump", "rtnl-addr-dump", "rtnl-route-dump-main", "genl-resolve-mptcp_pm",
-                "mptcp-get-addr-dump", "mptcp-get-limits", "mptcp-get-addr-id-3", "mptcp-add-addr-laminar",
-                "mptcp-add-addr-duplicate-id", "mptcp-get-addr-unknown-id").filter(Captures::exists).toList();
+        return Stream.of(
+                        "rtnl-link-dump",
+                        "rtnl-addr-dump",
+                        "rtnl-route-dump-main",
+                        "genl-resolve-mptcp_pm",
+                        "mptcp-get-addr-dump",
+                        "mptcp-get-limits",
+                        "mptcp-get-addr-id-3",
+                        "mptcp-add-addr-laminar",
+                        "mptcp-add-addr-duplicate-id",
+                        "mptcp-get-addr-unknown-id")
+                .filter(Captures::exists)
+                .toList();
     }
 
     public static String oracleText(String file) {
@@ -175,10 +184,14 @@ public final class Captures {
 
     private static void requireCaptureByteOrder() {
         String environment = resource("environment.txt");
-        String order = environment.lines().filter(l -> l.startsWith("byte-order: ")).findFirst()
+        String order = environment
+                .lines()
+                .filter(l -> l.startsWith("byte-order: "))
+                .findFirst()
                 .map(l -> l.substring("byte-order: ".length()).strip())
                 .orElseThrow(() -> new AssertionError("environment.txt names no byte order"));
-        Assumptions.assumeTrue(order.equals(ByteOrder.nativeOrder().toString()),
+        Assumptions.assumeTrue(
+                order.equals(ByteOrder.nativeOrder().toString()),
                 "captures were made on a " + order + " machine; this one is " + ByteOrder.nativeOrder());
     }
 

@@ -14,8 +14,7 @@ public final class Documents {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
-    private Documents() {
-    }
+    private Documents() {}
 
     public static JsonNode json(String text) {
         return JSON.readTree(text);

@@ -30,19 +30,30 @@ public final class IprouteOracle {
     private static final List<String> KERNEL_FLAG_KEYS =
             List.of("secondary", "temporary", "dynamic", "deprecated", "tentative", "dadfailed");
     /** iproute2's operstate words and the document's. */
-    private static final Map<String, String> OPER_STATES = Map.of("UNKNOWN", "unknown", "NOTPRESENT", "not-present",
-            "DOWN", "down", "LOWERLAYERDOWN", "lower-layer-down", "TESTING", "testing", "DORMANT", "dormant",
-            "UP", "up");
+    private static final Map<String, String> OPER_STATES = Map.of(
+            "UNKNOWN",
+            "unknown",
+            "NOTPRESENT",
+            "not-present",
+            "DOWN",
+            "down",
+            "LOWERLAYERDOWN",
+            "lower-layer-down",
+            "TESTING",
+            "testing",
+            "DORMANT",
+            "dormant",
+            "UP",
+            "up");
     /** Endpoint flag bits that iproute2 6.1 prints only as rawflags (fact sheet: laminar 0x20, kernel 6.18). */
     private static final Map<Integer, String> RAW_FLAG_NAMES = Map.of(0x20, "laminar");
+
     private static final Pattern UNKNOWN_DEV = Pattern.compile("if(\\d+)");
 
-    private IprouteOracle() {
-    }
+    private IprouteOracle() {}
 
     /** An endpoint as {@code ip -j mptcp endpoint show} prints it. */
-    public record Endpoint(int id, String address, Integer port, Set<String> flags, String dev) {
-    }
+    public record Endpoint(int id, String address, Integer port, Set<String> flags, String dev) {}
 
     /** An address as {@code ip -j addr show} prints it. */
     public record Address(String ifname, String family, String ip, int prefixLength, Set<String> kernelFlags) {
@@ -68,8 +79,11 @@ public final class IprouteOracle {
                     }
                 }
             }
-            endpoints.add(new Endpoint(node.get("id").asInt(), node.get("address").asString(),
-                    node.has("port") ? node.get("port").asInt() : null, flags,
+            endpoints.add(new Endpoint(
+                    node.get("id").asInt(),
+                    node.get("address").asString(),
+                    node.has("port") ? node.get("port").asInt() : null,
+                    flags,
                     node.has("dev") ? node.get("dev").asString() : null));
         }
         return endpoints;
@@ -89,8 +103,12 @@ public final class IprouteOracle {
                         kernelFlags.add(key);
                     }
                 }
-                addresses.add(new Address(link.path("ifname").asString(), family, info.path("local").asString(),
-                        info.path("prefixlen").asInt(), kernelFlags));
+                addresses.add(new Address(
+                        link.path("ifname").asString(),
+                        family,
+                        info.path("local").asString(),
+                        info.path("prefixlen").asInt(),
+                        kernelFlags));
             }
         }
         return addresses;
@@ -178,8 +196,7 @@ public final class IprouteOracle {
         softly.assertAll();
     }
 
-    private record Occurrence(int id, JsonNode node, String ifname, String family) {
-    }
+    private record Occurrence(int id, JsonNode node, String ifname, String family) {}
 
     private static void checkShow(SoftAssertions softly, Netns ns, JsonNode doc) {
         JsonNode mptcp = doc.path("mptcp");
@@ -187,17 +204,26 @@ public final class IprouteOracle {
         // sysctls
         String enabled = ns.exec("sysctl", "-n", "net.mptcp.enabled").trim();
         String pathManager = ns.exec("sysctl", "-n", "net.mptcp.path_manager").trim();
-        softly.assertThat(mptcp.path("enabled").isBoolean()).as("mptcp.enabled is a boolean").isTrue();
-        softly.assertThat(mptcp.path("enabled").asBoolean()).as("mptcp.enabled vs sysctl %s", enabled)
+        softly.assertThat(mptcp.path("enabled").isBoolean())
+                .as("mptcp.enabled is a boolean")
+                .isTrue();
+        softly.assertThat(mptcp.path("enabled").asBoolean())
+                .as("mptcp.enabled vs sysctl %s", enabled)
                 .isEqualTo(!enabled.equals("0"));
-        softly.assertThat(mptcp.path("path-manager").asString()).as("mptcp.path-manager").isEqualTo(pathManager);
+        softly.assertThat(mptcp.path("path-manager").asString())
+                .as("mptcp.path-manager")
+                .isEqualTo(pathManager);
 
         // limits
         Map<String, Integer> limits = limits(ns);
-        softly.assertThat(mptcp.path("limits").path("subflows").isInt()).as("limits.subflows is a number").isTrue();
-        softly.assertThat(mptcp.path("limits").path("subflows").asInt()).as("limits.subflows")
+        softly.assertThat(mptcp.path("limits").path("subflows").isInt())
+                .as("limits.subflows is a number")
+                .isTrue();
+        softly.assertThat(mptcp.path("limits").path("subflows").asInt())
+                .as("limits.subflows")
                 .isEqualTo(limits.get("subflows"));
-        softly.assertThat(mptcp.path("limits").path("add-addr-accepted").asInt()).as("limits.add-addr-accepted")
+        softly.assertThat(mptcp.path("limits").path("add-addr-accepted").asInt())
+                .as("limits.add-addr-accepted")
                 .isEqualTo(limits.get("add_addr_accepted"));
 
         // links
@@ -218,12 +244,17 @@ public final class IprouteOracle {
             }
             String kind = link.path("linkinfo").path("info_kind").asString(null);
             String linkType = link.path("link_type").asString();
-            String type = linkType.equals("loopback") ? "loopback" : kind != null ? kind
-                    : linkType.equals("ether") ? "ethernet" : linkType;
-            softly.assertThat(iface.path("type").asString()).as("type of %s", name).isEqualTo(type);
-            softly.assertThat(iface.path("state").asString()).as("state of %s", name)
+            String type = linkType.equals("loopback")
+                    ? "loopback"
+                    : kind != null ? kind : linkType.equals("ether") ? "ethernet" : linkType;
+            softly.assertThat(iface.path("type").asString())
+                    .as("type of %s", name)
+                    .isEqualTo(type);
+            softly.assertThat(iface.path("state").asString())
+                    .as("state of %s", name)
                     .isEqualTo(stringSet(link.path("flags")).contains("UP") ? "up" : "down");
-            softly.assertThat(iface.path("oper-state").asString()).as("oper-state of %s", name)
+            softly.assertThat(iface.path("oper-state").asString())
+                    .as("oper-state of %s", name)
                     .isEqualTo(OPER_STATES.get(link.path("operstate").asString()));
         }
 
@@ -233,7 +264,8 @@ public final class IprouteOracle {
         for (JsonNode iface : interfaces) {
             String name = iface.path("name").asString();
             softly.assertThat(iface.path("ipv4").path("default-route").isBoolean())
-                    .as("ipv4.default-route of %s is a boolean", name).isTrue();
+                    .as("ipv4.default-route of %s is a boolean", name)
+                    .isTrue();
             softly.assertThat(iface.path("ipv4").path("default-route").asBoolean())
                     .as("ipv4.default-route of %s (ip -4 route show default: %s)", name, v4Default)
                     .isEqualTo(v4Default.contains(name));
@@ -246,7 +278,8 @@ public final class IprouteOracle {
         List<Address> addresses = addresses(ns);
         Map<String, Map<String, Address>> oracleByInterfaceFamily = new HashMap<>();
         for (Address address : addresses) {
-            oracleByInterfaceFamily.computeIfAbsent(address.ifname() + " " + address.family(), k -> new HashMap<>())
+            oracleByInterfaceFamily
+                    .computeIfAbsent(address.ifname() + " " + address.family(), k -> new HashMap<>())
                     .put(address.ip(), address);
         }
         List<Occurrence> occurrences = new ArrayList<>();
@@ -257,34 +290,42 @@ public final class IprouteOracle {
                 String ipFamily = family.equals("ipv4") ? "inet" : "inet6";
                 Map<String, Address> oracle = oracleByInterfaceFamily.getOrDefault(name + " " + ipFamily, Map.of());
                 List<String> oracleKeys = new ArrayList<>();
-                addresses.stream().filter(a -> a.ifname().equals(name) && a.family().equals(ipFamily))
+                addresses.stream()
+                        .filter(a -> a.ifname().equals(name) && a.family().equals(ipFamily))
                         .forEach(a -> oracleKeys.add(a.key()));
                 List<String> docKeys = new ArrayList<>();
                 for (JsonNode address : elements(iface.path(family).path("address"))) {
-                    docKeys.add(address.path("ip").asString() + "/" + address.path("prefix-length").asInt());
+                    docKeys.add(address.path("ip").asString() + "/"
+                            + address.path("prefix-length").asInt());
                 }
-                softly.assertThat(docKeys).as("%s addresses of %s", family, name)
+                softly.assertThat(docKeys)
+                        .as("%s addresses of %s", family, name)
                         .containsExactlyInAnyOrderElementsOf(oracleKeys);
                 for (JsonNode address : elements(iface.path(family).path("address"))) {
                     String ip = address.path("ip").asString();
                     Address expected = oracle.get(ip);
                     String reason = ineligibility(ip);
                     softly.assertThat(address.path("mptcp-ineligible").asString(null))
-                            .as("mptcp-ineligible of %s on %s", ip, name).isEqualTo(reason);
+                            .as("mptcp-ineligible of %s on %s", ip, name)
+                            .isEqualTo(reason);
                     softly.assertThat(address.path("mptcp-flags").isArray())
-                            .as("mptcp-flags of %s on %s is listed", ip, name).isTrue();
-                    softly.assertThat(strings(address.path("mptcp-flags"))).as("mptcp-flags of %s", ip)
+                            .as("mptcp-flags of %s on %s is listed", ip, name)
+                            .isTrue();
+                    softly.assertThat(strings(address.path("mptcp-flags")))
+                            .as("mptcp-flags of %s", ip)
                             .doesNotHaveDuplicates();
                     if (expected != null) {
-                        softly.assertThat(stringSet(address.path("kernel-flags"))).as("kernel-flags of %s on %s", ip, name)
+                        softly.assertThat(stringSet(address.path("kernel-flags")))
+                                .as("kernel-flags of %s on %s", ip, name)
                                 .isEqualTo(expected.kernelFlags());
                     }
                     if (address.has("mptcp-endpoint-id")) {
-                        occurrences.add(new Occurrence(address.get("mptcp-endpoint-id").asInt(), address, name,
-                                ipFamily));
+                        occurrences.add(
+                                new Occurrence(address.get("mptcp-endpoint-id").asInt(), address, name, ipFamily));
                     } else {
                         softly.assertThat(strings(address.path("mptcp-flags")))
-                                .as("mptcp-flags of %s on %s, which has no endpoint", ip, name).isEmpty();
+                                .as("mptcp-flags of %s on %s, which has no endpoint", ip, name)
+                                .isEmpty();
                     }
                     if (reason == null) {
                         eligibleFlagSets.add(stringSet(address.path("mptcp-flags")));
@@ -294,13 +335,18 @@ public final class IprouteOracle {
             // the interface-wide list: only when every eligible address has the same flags
             JsonNode addressFlags = iface.path("mptcp").path("address-flags");
             if (eligibleFlagSets.size() == 1) {
-                softly.assertThat(addressFlags.isArray()).as("mptcp.address-flags of %s is listed", name).isTrue();
-                softly.assertThat(stringSet(addressFlags)).as("mptcp.address-flags of %s", name)
+                softly.assertThat(addressFlags.isArray())
+                        .as("mptcp.address-flags of %s is listed", name)
+                        .isTrue();
+                softly.assertThat(stringSet(addressFlags))
+                        .as("mptcp.address-flags of %s", name)
                         .isEqualTo(eligibleFlagSets.iterator().next());
             } else {
                 softly.assertThat(addressFlags.isMissingNode())
-                        .as("%s has no mptcp.address-flags: its eligible addresses have flags %s", name,
-                                eligibleFlagSets).isTrue();
+                        .as(
+                                "%s has no mptcp.address-flags: its eligible addresses have flags %s",
+                                name, eligibleFlagSets)
+                        .isTrue();
             }
         }
         for (JsonNode endpoint : elements(mptcp.path("endpoints"))) {
@@ -313,46 +359,69 @@ public final class IprouteOracle {
         endpoints.forEach(e -> oracleIds.add(e.id()));
         List<Integer> docIds = new ArrayList<>();
         occurrences.forEach(o -> docIds.add(o.id()));
-        softly.assertThat(docIds).as("endpoint ids in the document (ip mptcp endpoint show: %s)", endpoints)
+        softly.assertThat(docIds)
+                .as("endpoint ids in the document (ip mptcp endpoint show: %s)", endpoints)
                 .containsExactlyInAnyOrderElementsOf(oracleIds);
         for (Endpoint endpoint : endpoints) {
-            List<Occurrence> found = occurrences.stream().filter(o -> o.id() == endpoint.id()).toList();
+            List<Occurrence> found =
+                    occurrences.stream().filter(o -> o.id() == endpoint.id()).toList();
             if (found.size() != 1) {
                 continue;
             }
             Occurrence occurrence = found.get(0);
-            boolean onItsAddress = endpoint.port() == null && addresses.stream().anyMatch(a ->
-                    a.ip().equals(endpoint.address()) && (endpoint.dev() == null || a.ifname().equals(endpoint.dev())));
+            boolean onItsAddress = endpoint.port() == null
+                    && addresses.stream()
+                            .anyMatch(a -> a.ip().equals(endpoint.address())
+                                    && (endpoint.dev() == null || a.ifname().equals(endpoint.dev())));
             String what = "endpoint " + endpoint;
             if (occurrence.ifname() != null) {
-                softly.assertThat(onItsAddress).as("%s is listed under an address of %s", what, occurrence.ifname())
+                softly.assertThat(onItsAddress)
+                        .as("%s is listed under an address of %s", what, occurrence.ifname())
                         .isTrue();
-                softly.assertThat(occurrence.node().path("ip").asString()).as("address of %s", what)
+                softly.assertThat(occurrence.node().path("ip").asString())
+                        .as("address of %s", what)
                         .isEqualTo(endpoint.address());
-                softly.assertThat(stringSet(occurrence.node().path("mptcp-flags"))).as("mptcp-flags of %s", what)
+                softly.assertThat(stringSet(occurrence.node().path("mptcp-flags")))
+                        .as("mptcp-flags of %s", what)
                         .isEqualTo(endpoint.flags());
                 if (endpoint.dev() != null) {
-                    softly.assertThat(occurrence.ifname()).as("interface of %s", what).isEqualTo(endpoint.dev());
+                    softly.assertThat(occurrence.ifname())
+                            .as("interface of %s", what)
+                            .isEqualTo(endpoint.dev());
                 }
             } else {
                 JsonNode node = occurrence.node();
-                softly.assertThat(onItsAddress).as("%s is listed under mptcp.endpoints", what).isFalse();
-                softly.assertThat(node.path("address").asString()).as("address of %s", what)
+                softly.assertThat(onItsAddress)
+                        .as("%s is listed under mptcp.endpoints", what)
+                        .isFalse();
+                softly.assertThat(node.path("address").asString())
+                        .as("address of %s", what)
                         .isEqualTo(endpoint.address());
-                softly.assertThat(node.has("port") ? node.get("port").asInt() : null).as("port of %s", what)
+                softly.assertThat(node.has("port") ? node.get("port").asInt() : null)
+                        .as("port of %s", what)
                         .isEqualTo(endpoint.port());
-                softly.assertThat(strings(node.path("flags"))).as("flags of %s", what).doesNotHaveDuplicates();
-                softly.assertThat(stringSet(node.path("flags"))).as("flags of %s", what).isEqualTo(endpoint.flags());
+                softly.assertThat(strings(node.path("flags")))
+                        .as("flags of %s", what)
+                        .doesNotHaveDuplicates();
+                softly.assertThat(stringSet(node.path("flags")))
+                        .as("flags of %s", what)
+                        .isEqualTo(endpoint.flags());
                 String dev = endpoint.dev();
                 Matcher unknown = dev == null ? null : UNKNOWN_DEV.matcher(dev);
                 if (dev != null && !links.containsKey(dev) && unknown.matches()) {
-                    softly.assertThat(node.has("interface")).as("%s names no interface", what).isFalse();
-                    softly.assertThat(node.path("interface-index").asInt(-1)).as("interface-index of %s", what)
+                    softly.assertThat(node.has("interface"))
+                            .as("%s names no interface", what)
+                            .isFalse();
+                    softly.assertThat(node.path("interface-index").asInt(-1))
+                            .as("interface-index of %s", what)
                             .isEqualTo(Integer.parseInt(unknown.group(1)));
                 } else {
-                    softly.assertThat(node.path("interface").asString(null)).as("interface of %s", what)
+                    softly.assertThat(node.path("interface").asString(null))
+                            .as("interface of %s", what)
                             .isEqualTo(dev);
-                    softly.assertThat(node.has("interface-index")).as("%s has no interface-index", what).isFalse();
+                    softly.assertThat(node.has("interface-index"))
+                            .as("%s has no interface-index", what)
+                            .isFalse();
                 }
             }
         }

@@ -9,8 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * unless -Dmptcpstate.kernelTests=required (set by .ci/run as root), where skipping would hide a failure.
  */
 public final class KernelTests {
-    private KernelTests() {
-    }
+    private KernelTests() {}
 
     public static boolean required() {
         return "required".equals(System.getProperty("mptcpstate.kernelTests"));

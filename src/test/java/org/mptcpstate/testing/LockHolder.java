@@ -11,8 +11,7 @@ import java.time.Duration;
  * "locked" and holds it until killed.
  */
 public final class LockHolder {
-    private LockHolder() {
-    }
+    private LockHolder() {}
 
     public static void main(String[] args) throws Exception {
         NetworkNamespace.call(Path.of(args[0]), () -> {

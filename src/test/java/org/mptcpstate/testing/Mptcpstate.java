@@ -19,8 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Runs mptcpstate command lines: in-process through {@link Main#run}, or the built jar as a subprocess. */
 public final class Mptcpstate {
-    private Mptcpstate() {
-    }
+    private Mptcpstate() {}
 
     /** What one run printed and how it exited. */
     public record Run(int exitCode, String stdout, String stderr) {
@@ -37,7 +36,8 @@ public final class Mptcpstate {
             assertThat(stdout).as("stdout of a failed run").isEmpty();
             assertThat(stderr).as("stderr of a failed run").endsWith("\n").startsWith("mptcpstate: ");
             assertThat(stderr.lines().count()).as("lines on stderr: %s", stderr).isEqualTo(1);
-            assertThat(stderr).as("stderr shows no stack trace")
+            assertThat(stderr)
+                    .as("stderr shows no stack trace")
                     .doesNotContain("\tat ", "Exception", "Caused by", "internal error");
             return this;
         }
@@ -57,7 +57,7 @@ public final class Mptcpstate {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             code = Main.run(args, o, e);
         }
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -105,7 +105,9 @@ public final class Mptcpstate {
                 process.destroyForcibly();
                 throw new AssertionError(String.join(" ", command) + " did not finish in 120 s");
             }
-            return new Run(process.exitValue(), new String(out, StandardCharsets.UTF_8),
+            return new Run(
+                    process.exitValue(),
+                    new String(out, StandardCharsets.UTF_8),
                     Files.readString(errFile.toPath(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new AssertionError("cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);

@@ -25,7 +25,8 @@ public final class Netns implements AutoCloseable {
     /** Creates a fresh namespace named {@code mst-<prefix>-<random>}; requires root. */
     public static Netns create(String prefix) {
         KernelTests.requireRoot();
-        String name = "mst-" + prefix + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+        String name = "mst-" + prefix + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
         run(List.of("ip", "netns", "add", name));
         return new Netns(name);
     }
@@ -113,9 +114,11 @@ public final class Netns implements AutoCloseable {
         while (true) {
             List<String> pending = new ArrayList<>();
             for (JsonNode link : Documents.elements(Documents.json(ip("-j", "addr", "show", "tentative")))) {
-                if ("UP".equals(link.path("operstate").asString()) && !link.path("addr_info").isEmpty()) {
+                if ("UP".equals(link.path("operstate").asString())
+                        && !link.path("addr_info").isEmpty()) {
                     for (JsonNode address : link.path("addr_info")) {
-                        pending.add(link.path("ifname").asString() + " " + address.path("local").asString());
+                        pending.add(link.path("ifname").asString() + " "
+                                + address.path("local").asString());
                     }
                 }
             }
@@ -137,14 +140,13 @@ public final class Netns implements AutoCloseable {
     public static String run(List<String> command) {
         Result result = runAllowingFailure(command);
         if (result.exitCode() != 0) {
-            throw new AssertionError(String.join(" ", command) + " exited " + result.exitCode() + ": "
-                    + result.stderr());
+            throw new AssertionError(
+                    String.join(" ", command) + " exited " + result.exitCode() + ": " + result.stderr());
         }
         return result.stdout();
     }
 
-    public record Result(int exitCode, String stdout, String stderr) {
-    }
+    public record Result(int exitCode, String stdout, String stderr) {}
 
     public static Result runAllowingFailure(List<String> command) {
         try {
@@ -156,7 +158,9 @@ public final class Netns implements AutoCloseable {
                 process.destroyForcibly();
                 throw new AssertionError(String.join(" ", command) + " did not finish in 60 s");
             }
-            return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8),
+            return new Result(
+                    process.exitValue(),
+                    new String(out, StandardCharsets.UTF_8),
                     new String(err, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new AssertionError("cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
@@ -172,11 +176,12 @@ public final class Netns implements AutoCloseable {
     }
 
     /** What iproute2 and sysctl say of this namespace's MPTCP state, as text: compared byte for byte. */
-    public record MptcpText(String endpoints, String limits, String enabled) {
-    }
+    public record MptcpText(String endpoints, String limits, String enabled) {}
 
     public MptcpText mptcpText() {
-        return new MptcpText(ip("-j", "mptcp", "endpoint", "show"), ip("mptcp", "limits"),
+        return new MptcpText(
+                ip("-j", "mptcp", "endpoint", "show"),
+                ip("mptcp", "limits"),
                 exec("sysctl", "-n", "net.mptcp.enabled"));
     }
 }

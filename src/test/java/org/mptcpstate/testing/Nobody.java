@@ -8,8 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** Running a command as the unprivileged user nobody, for the tests of what needs root or CAP_NET_ADMIN. */
 public final class Nobody {
-    private Nobody() {
-    }
+    private Nobody() {}
 
     /**
      * The prefix that runs a command as nobody: setpriv (util-linux) when present, else runuser; both drop
@@ -54,7 +53,9 @@ public final class Nobody {
     }
 
     private static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+        for (String dir : System.getenv()
+                .getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+                .split(":")) {
             if (Files.isExecutable(Path.of(dir, program))) {
                 return true;
             }

@@ -18,16 +18,15 @@ import java.util.List;
 public final class RawEndpoints {
     public static final int LAMINAR = 0x20;
 
-    private RawEndpoints() {
-    }
+    private RawEndpoints() {}
 
     /**
      * Adds {@code address} with the flag words (and the raw bits {@code extraBits}); returns false when neither
      * iproute2 nor the kernel accepts them (an older kernel), true when the kernel took the endpoint.
      */
     public static boolean add(Netns ns, String address, List<String> words, int extraBits, String wordForBits) {
-        List<String> command = new java.util.ArrayList<>(List.of("ip", "-n", ns.name(), "mptcp", "endpoint", "add",
-                address));
+        List<String> command =
+                new java.util.ArrayList<>(List.of("ip", "-n", ns.name(), "mptcp", "endpoint", "add", address));
         command.addAll(words);
         command.add(wordForBits);
         if (Netns.runAllowingFailure(command).exitCode() == 0) {
@@ -48,10 +47,13 @@ public final class RawEndpoints {
             NetworkNamespace.call(ns.path(), () -> {
                 InetAddress inet = InetAddress.getByName(address);
                 boolean v4 = inet instanceof Inet4Address;
-                byte[] attributes = new AttributeEncoder().nested(1, nest -> nest
-                        .u16(1, v4 ? 2 : 10)
-                        .bytes(v4 ? 3 : 4, inet.getAddress())
-                        .u32(6, flags)).toBytes();
+                byte[] attributes = new AttributeEncoder()
+                        .nested(
+                                1,
+                                nest -> nest.u16(1, v4 ? 2 : 10)
+                                        .bytes(v4 ? 3 : 4, inet.getAddress())
+                                        .u32(6, flags))
+                        .toBytes();
                 try (NetlinkSocket socket = NetlinkSocket.open(NetlinkSocket.NETLINK_GENERIC)) {
                     GenericNetlink.Family family = GenericNetlink.resolve(socket, "mptcp_pm");
                     GenericNetlink.request(socket, family, 1, attributes);

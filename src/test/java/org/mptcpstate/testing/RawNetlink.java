@@ -15,8 +15,7 @@ public final class RawNetlink {
     public static final int MESSAGE_HEADER = 16;
     public static final int ATTRIBUTE_HEADER = 4;
 
-    private RawNetlink() {
-    }
+    private RawNetlink() {}
 
     /** A message or attribute found at {@code offset} in a byte array; {@code length} is its own length field. */
     public record Span(int offset, int length, int rawType) {

@@ -22,12 +22,12 @@ public final class SchemaCheck {
     private static Schema show;
     private static Schema stateFile;
 
-    private SchemaCheck() {
-    }
+    private SchemaCheck() {}
 
     private static Schema read(Path path) {
         try (InputStream in = Files.newInputStream(path)) {
-            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
+            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                    .getSchema(in);
         } catch (IOException e) {
             throw new AssertionError("cannot read " + path.toAbsolutePath(), e);
         }

@@ -2,9 +2,9 @@ package org.mptcpstate.testing;
 
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.IpAddresses;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot.Link;
 import org.mptcpstate.state.Snapshot.LinkAddress;
 import tools.jackson.databind.JsonNode;
@@ -23,8 +23,7 @@ import java.util.Set;
  * mptcp-flags and mptcp-endpoint-id and from mptcp.endpoints.
  */
 public final class SnapshotFixture {
-    private SnapshotFixture() {
-    }
+    private SnapshotFixture() {}
 
     public static Snapshot of(JsonNode doc) throws Exception {
         JsonNode mptcp = doc.path("mptcp");
@@ -41,8 +40,13 @@ public final class SnapshotFixture {
             String type = iface.path("type").asString("ethernet");
             indexOf.put(name, index);
             boolean loopback = type.equals("loopback");
-            links.add(new Link(index, name, loopback || type.equals("ethernet") ? null : type,
-                    !iface.path("state").asString("up").equals("down"), loopback, loopback ? 772 : 1,
+            links.add(new Link(
+                    index,
+                    name,
+                    loopback || type.equals("ethernet") ? null : type,
+                    !iface.path("state").asString("up").equals("down"),
+                    loopback,
+                    loopback ? 772 : 1,
                     Snapshot.OperState.UP));
             for (String family : List.of("ipv4", "ipv6")) {
                 JsonNode ip = iface.path(family);
@@ -61,26 +65,41 @@ public final class SnapshotFixture {
                             default -> flags |= LinkAddress.TEMPORARY;
                         }
                     }
-                    addresses.add(new LinkAddress(index, inet, address.path("prefix-length").asInt(), 0, flags));
+                    addresses.add(new LinkAddress(
+                            index, inet, address.path("prefix-length").asInt(), 0, flags));
                     if (address.has("mptcp-endpoint-id")) {
-                        endpoints.add(new KernelEndpoint(address.path("mptcp-endpoint-id").asInt(), inet, 0,
-                                flags(address.path("mptcp-flags")), index));
+                        endpoints.add(new KernelEndpoint(
+                                address.path("mptcp-endpoint-id").asInt(),
+                                inet,
+                                0,
+                                flags(address.path("mptcp-flags")),
+                                index));
                     }
                 }
             }
         }
         for (JsonNode endpoint : mptcp.path("endpoints")) {
             String dev = endpoint.path("interface").asString(null);
-            endpoints.add(new KernelEndpoint(endpoint.path("id").asInt(), IpAddresses.parse(
-                    endpoint.path("address").asString()), endpoint.path("port").asInt(0),
-                    flags(endpoint.path("flags")), dev == null ? 0 : indexOf.get(dev)));
+            endpoints.add(new KernelEndpoint(
+                    endpoint.path("id").asInt(),
+                    IpAddresses.parse(endpoint.path("address").asString()),
+                    endpoint.path("port").asInt(0),
+                    flags(endpoint.path("flags")),
+                    dev == null ? 0 : indexOf.get(dev)));
         }
         endpoints.sort((a, b) -> Integer.compare(a.id(), b.id()));
         JsonNode limits = mptcp.path("limits");
-        return new Snapshot(new Snapshot.Sysctls(mptcp.path("enabled").asBoolean(true),
-                mptcp.path("path-manager").asString("kernel")),
-                new Snapshot.Limits(limits.path("subflows").asInt(2), limits.path("add-addr-accepted").asInt(0)),
-                endpoints, links, addresses, new Snapshot.DefaultRoutes(v4Default, v6Default));
+        return new Snapshot(
+                new Snapshot.Sysctls(
+                        mptcp.path("enabled").asBoolean(true),
+                        mptcp.path("path-manager").asString("kernel")),
+                new Snapshot.Limits(
+                        limits.path("subflows").asInt(2),
+                        limits.path("add-addr-accepted").asInt(0)),
+                endpoints,
+                links,
+                addresses,
+                new Snapshot.DefaultRoutes(v4Default, v6Default));
     }
 
     private static EndpointFlags flags(JsonNode names) {

@@ -1,17 +1,17 @@
 package org.mptcpstate.cli;
 
+import org.mptcpstate.document.ShowWriter;
+import org.mptcpstate.document.StateLoader;
 import org.mptcpstate.kernel.FakeKernel;
 import org.mptcpstate.plan.Change;
 import org.mptcpstate.plan.Plan;
 import org.mptcpstate.plan.Planner;
 import org.mptcpstate.reconcile.ApplyResult;
 import org.mptcpstate.reconcile.Reconciler;
-import org.mptcpstate.state.ShowDocument;
-import org.mptcpstate.document.StateLoader;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.KernelEndpoint;
+import org.mptcpstate.state.ShowDocument;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.document.ShowWriter;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,14 +33,18 @@ import java.util.Set;
  * its own source root (src/training/java) and jar: the product jar does not contain it.
  */
 public final class StartupTraining {
-    private StartupTraining() {
-    }
+    private StartupTraining() {}
 
     public static void main(String[] args) {
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
         String[][] commandLines = {
-            {"show"}, {"show", "--json"}, {"show", "no-such-interface"}, {"--help"}, {"help", "show"},
-            {"--version"}, {"show", "--no-such-option"},
+            {"show"},
+            {"show", "--json"},
+            {"show", "no-such-interface"},
+            {"--help"},
+            {"help", "show"},
+            {"--version"},
+            {"show", "--no-such-option"},
         };
         for (String[] commandLine : commandLines) {
             try {
@@ -52,10 +56,13 @@ public final class StartupTraining {
         // The build machine's namespace may hold no endpoints: show one that does.
         try {
             InetAddress v4 = InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 2});
-            InetAddress v6 = InetAddress.getByAddress(new byte[] {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0,
-                0, 0, 0, 0, 2});
-            Snapshot snapshot = new Snapshot(new Snapshot.Sysctls(true, "kernel"), new Snapshot.Limits(2, 0),
-                    List.of(new KernelEndpoint(1, v4, 0, new EndpointFlags(3), 2),
+            InetAddress v6 = InetAddress.getByAddress(
+                    new byte[] {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2});
+            Snapshot snapshot = new Snapshot(
+                    new Snapshot.Sysctls(true, "kernel"),
+                    new Snapshot.Limits(2, 0),
+                    List.of(
+                            new KernelEndpoint(1, v4, 0, new EndpointFlags(3), 2),
                             new KernelEndpoint(2, v6, 8443, new EndpointFlags(1), 0)),
                     List.of(new Snapshot.Link(2, "eth1", "veth", true, false, 1, Snapshot.OperState.UP)),
                     List.of(new Snapshot.LinkAddress(2, v4, 24, 0, 0x80), new Snapshot.LinkAddress(2, v6, 64, 0, 0)),
@@ -65,21 +72,26 @@ public final class StartupTraining {
             }
             // validate, diff and apply: load a state file, plan it, print the plan and its diff
             byte[] file = ("mptcp:\n  enabled: true\n  limits: {subflows: 4, add-addr-accepted: 2}\n"
-                    + "interfaces:\n- name: eth1\n  type: veth\n  mptcp:\n    address-flags: [subflow, backup]\n"
-                    + "  ipv4:\n    address:\n    - ip: 192.0.2.2\n      prefix-length: 24\n"
-                    + "      mptcp-flags: [signal]\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                            + "interfaces:\n- name: eth1\n  type: veth\n  mptcp:\n    address-flags: [subflow, backup]\n"
+                            + "  ipv4:\n    address:\n    - ip: 192.0.2.2\n      prefix-length: 24\n"
+                            + "      mptcp-flags: [signal]\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
             Plan plan = Planner.plan(StateInput.load("training.yml", file, sink).state(), snapshot);
             PlanPrinter.text(plan, snapshot, sink, true);
             PlanPrinter.json(plan, sink);
             // apply's classes (reconcile, verify) on the in-memory kernel: nothing on the build machine changes
-            ApplyResult applied = Reconciler.apply(new FakeKernel(snapshot), StateLoader.load("training.yml", file)
-                    .state(), true);
+            ApplyResult applied = Reconciler.apply(
+                    new FakeKernel(snapshot),
+                    StateLoader.load("training.yml", file).state(),
+                    true);
             for (Change change : applied.applied()) {
                 sink.println(change.describe());
             }
             try {
-                StateLoader.load("bad.yml", "interfaces: [{name: eth1, mtu: 1, adress: 1}]\n".getBytes(
-                        java.nio.charset.StandardCharsets.UTF_8));
+                StateLoader.load(
+                        "bad.yml",
+                        "interfaces: [{name: eth1, mtu: 1, adress: 1}]\n"
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             } catch (RuntimeException expected) {
                 // the error path's classes
             }
