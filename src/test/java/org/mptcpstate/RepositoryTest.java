@@ -110,7 +110,13 @@ class RepositoryTest {
     @Test
     void noFileNamesTheDirectoryItWasBuiltIn() throws IOException {
         String checkout = ROOT.toString() + "/";
-        String parent = ROOT.getParent() == null ? null : ROOT.getParent().toString() + "/";
+        // the parent too (a sibling worktree), unless it is a directory everyone shares, where a path in the
+        // docs (a scratch directory under /tmp, say) is an example rather than a leak
+        String parent = ROOT.getParent() == null
+                        || List.of("/", "/tmp", "/var/tmp", "/home")
+                                .contains(ROOT.getParent().toString())
+                ? null
+                : ROOT.getParent().toString() + "/";
         List<String> found = new ArrayList<>();
         for (String top : List.of(
                 "README.md",
@@ -131,7 +137,7 @@ class RepositoryTest {
                 for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
                     byte[] bytes = Files.readAllBytes(file);
                     String text = new String(bytes, StandardCharsets.ISO_8859_1);
-                    if (text.contains(checkout) || (parent != null && !parent.equals("/") && text.contains(parent))) {
+                    if (text.contains(checkout) || (parent != null && text.contains(parent))) {
                         found.add(ROOT.relativize(file).toString());
                     }
                 }
