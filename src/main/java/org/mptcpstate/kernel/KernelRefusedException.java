@@ -1,6 +1,7 @@
 package org.mptcpstate.kernel;
 
 import org.mptcpstate.netlink.Errno;
+import org.mptcpstate.netlink.KernelErrorException;
 
 /**
  * The kernel refused a request: its errno and, when it gave one, its extended-ack text. The message reads like
@@ -17,14 +18,9 @@ public final class KernelRefusedException extends KernelException {
     }
 
     KernelRefusedException(int errno, String kernelMessage, Throwable cause) {
-        super(format(errno, kernelMessage), cause);
+        super(KernelErrorException.format(errno, kernelMessage), cause);
         this.errno = errno;
         this.kernelMessage = kernelMessage;
-    }
-
-    private static String format(int errno, String kernelMessage) {
-        String text = kernelMessage == null || kernelMessage.isEmpty() ? Errno.describe(errno) : kernelMessage;
-        return "kernel refused: " + text + " (" + Errno.name(errno) + ")";
     }
 
     public int errno() {

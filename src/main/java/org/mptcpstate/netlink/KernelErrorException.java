@@ -14,7 +14,8 @@ public final class KernelErrorException extends NetlinkException {
         this.kernelMessage = kernelMessage;
     }
 
-    private static String format(int errno, String kernelMessage) {
+    /** "kernel refused: TEXT (NAME)": the kernel's text, or strerror's words when it sent none, and the errno's name. */
+    public static String format(int errno, String kernelMessage) {
         String text = kernelMessage == null || kernelMessage.isEmpty() ? Errno.describe(errno) : kernelMessage;
         return "kernel refused: " + text + " (" + Errno.name(errno) + ")";
     }
