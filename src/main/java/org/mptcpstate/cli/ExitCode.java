@@ -9,7 +9,11 @@ import java.util.List;
 public enum ExitCode {
     OK(0, "ok", "ok"),
     /** Failed (after an apply: and rolled back). */
-    FAILED(1, "failed", "failed: a kernel error (apply then rolled back), a missing namespace, a lock held too long"),
+    FAILED(
+            1,
+            "failed",
+            "failed: a kernel error (apply then rolled back), a missing namespace, a lock held too long, output"
+                    + " that could not be written (`write error: ...`)"),
     /** diff: changes are pending. */
     CHANGES_PENDING(2, "changes pending (diff)", "changes pending (`diff`, `apply --dry-run`)"),
     /** Bad command line (sysexits EX_USAGE). */
