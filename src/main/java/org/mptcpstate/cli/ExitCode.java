@@ -25,6 +25,12 @@ public enum ExitCode {
             "invalid input: a state file with problems, or one that does not fit the"
                     + " namespace (an interface or address that is not there, more than 8 endpoints as a result); nothing is"
                     + " changed"),
+    /** The launcher found no Java to run mptcpstate with, or no Maven to build it (sysexits EX_UNAVAILABLE). */
+    UNAVAILABLE(
+            69,
+            "Java runtime not found (the launcher)",
+            "the launcher found no Java 17 or newer (in a checkout: no Maven to build the jar); it names what to"
+                    + " install"),
     /** Not allowed: root or CAP_NET_ADMIN needed (sysexits EX_NOPERM). */
     PERMISSION(
             77,

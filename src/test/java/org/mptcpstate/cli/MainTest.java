@@ -44,6 +44,7 @@ class MainTest {
                     .startsWith("Usage: mptcpstate [-hV] COMMAND")
                     .contains("\n  show ")
                     .contains("\n  help ")
+                    .contains("  69  Java runtime not found (the launcher)")
                     .contains("  77  permission denied");
         }
     }
