@@ -142,10 +142,23 @@ public final class Main {
         throw new UsageException(null, "Unknown command: '" + name + "'");
     }
 
-    private static String programHelp() {
+    /** Every command's declaration, help last: what --help, the man page and the completions are made from. */
+    static List<CommandSpec> specs() {
         List<CommandSpec> specs = new java.util.ArrayList<>();
-        COMMANDS.forEach(c -> specs.add(c.spec()));
+        for (Command command : COMMANDS) {
+            specs.add(command.spec());
+        }
         specs.add(HELP);
+        return specs;
+    }
+
+    /** The one-line description of the program, as --help starts. */
+    static String summary() {
+        return SUMMARY;
+    }
+
+    private static String programHelp() {
+        List<CommandSpec> specs = specs();
         List<String> footer = new java.util.ArrayList<>();
         footer.add("");
         footer.addAll(ExitCode.helpLines());
