@@ -2,6 +2,7 @@ package org.mptcpstate.cli;
 
 import org.mptcpstate.check.CheckFacts;
 import org.mptcpstate.check.Checker;
+import org.mptcpstate.check.Coexistence;
 import org.mptcpstate.check.FactsReader;
 import org.mptcpstate.check.Finding;
 import org.mptcpstate.cli.CommandSpec.OptionSpec;
@@ -18,6 +19,7 @@ import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.json.JsonFactory;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -54,7 +56,8 @@ final class CheckCommand implements Command {
         if (inspection.plan() != null) {
             PlanPrinter.warnings(inspection.plan(), streams.err());
         }
-        List<Finding> findings = Checker.check(inspection.snapshot(), inspection.facts());
+        List<Finding> findings = new ArrayList<>(Checker.check(inspection.snapshot(), inspection.facts()));
+        findings.addAll(inspection.otherManagers());
         if (arguments.has(JSON.longName())) {
             json(findings, streams.out());
         } else {
@@ -68,8 +71,11 @@ final class CheckCommand implements Command {
         return ExitCode.OK;
     }
 
-    /** The state checked (current, or simulated from FILE's plan), the facts read with it, and the plan. */
-    private record Inspection(Snapshot snapshot, CheckFacts facts, Plan plan) {}
+    /**
+     * The state checked (current, or simulated from FILE's plan), the facts read with it, the plan, and the findings
+     * about other endpoint managers in the namespace.
+     */
+    private record Inspection(Snapshot snapshot, CheckFacts facts, Plan plan, List<Finding> otherManagers) {}
 
     /** The kernel work, on the namespace thread; a class, not a lambda (start-up time). */
     private static final class Inspect implements Callable<Inspection> {
@@ -85,7 +91,7 @@ final class CheckCommand implements Command {
                 Snapshot current = kernel.query();
                 Plan plan = desired == null ? null : Planner.plan(desired, current);
                 Snapshot checked = plan == null ? current : Simulation.apply(current, plan.changes());
-                return new Inspection(checked, FactsReader.read(kernel, checked), plan);
+                return new Inspection(checked, FactsReader.read(kernel, checked), plan, Coexistence.check(kernel));
             }
         }
     }

@@ -9,7 +9,11 @@ import java.util.List;
 public enum ExitCode {
     OK(0, "ok", "ok"),
     /** Failed (after an apply: and rolled back). */
-    FAILED(1, "failed", "failed: a kernel error (apply then rolled back), a missing namespace, a lock held too long"),
+    FAILED(
+            1,
+            "failed",
+            "failed: a kernel error (apply then rolled back), a missing namespace, a lock held too long, output"
+                    + " that could not be written (`write error: ...`)"),
     /** diff: changes are pending. */
     CHANGES_PENDING(2, "changes pending (diff)", "changes pending (`diff`, `apply --dry-run`)"),
     /** Bad command line (sysexits EX_USAGE). */
@@ -21,6 +25,12 @@ public enum ExitCode {
             "invalid input: a state file with problems, or one that does not fit the"
                     + " namespace (an interface or address that is not there, more than 8 endpoints as a result); nothing is"
                     + " changed"),
+    /** The launcher found no Java to run mptcpstate with, or no Maven to build it (sysexits EX_UNAVAILABLE). */
+    UNAVAILABLE(
+            69,
+            "Java runtime not found (the launcher)",
+            "the launcher found no Java 17 or newer (in a checkout: no Maven to build the jar); it names what to"
+                    + " install"),
     /** Not allowed: root or CAP_NET_ADMIN needed (sysexits EX_NOPERM). */
     PERMISSION(
             77,

@@ -39,7 +39,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        PrintStream out = CheckedOutput.of(new FileOutputStream(FileDescriptor.out), false);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         int code = run(args, out, err);
         out.flush();
@@ -51,8 +51,22 @@ public final class Main {
         return run(args, System.in, out, err);
     }
 
-    /** As {@link #run(String[], PrintStream, PrintStream)}, reading "-" from {@code in}. */
+    /**
+     * As {@link #run(String[], PrintStream, PrintStream)}, reading "-" from {@code in}. Output that could not be
+     * written all (a full disk, a closed pipe) makes a run that went well exit 1 with "write error: REASON".
+     */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        int code = runCommand(args, in, out, err);
+        String failure = CheckedOutput.writeFailure(out);
+        if (failure != null && (code == ExitCode.OK.code() || code == ExitCode.CHANGES_PENDING.code())) {
+            err.println(PROGRAM + ": write error: " + failure);
+            err.flush();
+            return ExitCode.FAILED.code();
+        }
+        return code;
+    }
+
+    private static int runCommand(String[] args, InputStream in, PrintStream out, PrintStream err) {
         Command.Streams streams = new Command.Streams(in, out, err);
         try {
             return dispatch(args, streams).code();
@@ -128,10 +142,23 @@ public final class Main {
         throw new UsageException(null, "Unknown command: '" + name + "'");
     }
 
-    private static String programHelp() {
+    /** Every command's declaration, help last: what --help, the man page and the completions are made from. */
+    static List<CommandSpec> specs() {
         List<CommandSpec> specs = new java.util.ArrayList<>();
-        COMMANDS.forEach(c -> specs.add(c.spec()));
+        for (Command command : COMMANDS) {
+            specs.add(command.spec());
+        }
         specs.add(HELP);
+        return specs;
+    }
+
+    /** The one-line description of the program, as --help starts. */
+    static String summary() {
+        return SUMMARY;
+    }
+
+    private static String programHelp() {
+        List<CommandSpec> specs = specs();
         List<String> footer = new java.util.ArrayList<>();
         footer.add("");
         footer.addAll(ExitCode.helpLines());

@@ -81,7 +81,8 @@ final class MonitorCommand implements Command {
                         printer.print(event);
                     }
                     if (out.checkError()) {
-                        return ExitCode.OK; // the reader went away (a closed pipe): nothing left to do
+                        // stdout failed (a closed pipe, a full disk): stop; Main reports the write error, exit 1
+                        return ExitCode.OK;
                     }
                 }
             }

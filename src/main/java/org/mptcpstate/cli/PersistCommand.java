@@ -25,14 +25,20 @@ final class PersistCommand implements Command {
             "--exec",
             null,
             "PATH",
-            "The mptcpstate launcher the unit runs (default: the ./mptcpstate script next to the running jar's"
-                    + " target/ directory).");
+            "The mptcpstate launcher the unit runs (default: the one that goes with the running jar: a"
+                    + " checkout's ./mptcpstate, or the package's /usr/bin/mptcpstate, whose shipped unit"
+                    + " then runs the file and no unit is written).");
+    /** Where the package installs the launcher: its shipped unit ({@link SystemdUnit#packaged}) runs it. */
+    static final Path PACKAGED_LAUNCHER = Path.of("/usr/bin/mptcpstate");
+    /** The shipped unit, relative to the root. */
+    static final String PACKAGED_UNIT = "lib/systemd/system/" + SystemdUnit.NAME;
 
     static final CommandSpec SPEC = new CommandSpec(
             "persist",
             "Install a state file and a systemd unit that keeps it applied across reboots.",
             List.of(
                     "Writes DIR/etc/mptcpstate/state.yml, DIR/etc/systemd/system/mptcpstate.service",
+                    "(not with the package's /usr/bin/mptcpstate: its shipped unit runs the file)",
                     "and, when the file sets mptcp.enabled, DIR/etc/sysctl.d/90-mptcpstate.conf;",
                     "records them in DIR/etc/mptcpstate/persisted.manifest for unpersist.",
                     "Starts nothing: prints the systemctl commands to run."),
@@ -51,10 +57,15 @@ final class PersistCommand implements Command {
 
     @Override
     public ExitCode run(ParsedArguments arguments, Streams streams) {
+        return persist(arguments, streams, launcher(arguments.value(EXEC.longName())));
+    }
+
+    /** Persists for {@code launcher}: the package's own gets no unit, as its shipped unit runs the file. */
+    static ExitCode persist(ParsedArguments arguments, Streams streams, Path launcher) {
         String name = arguments.operands().get(0);
         byte[] content = StateInput.read(name, streams.in());
         LoadedState loaded = StateInput.load(name, content, streams.err());
-        Path launcher = launcher(arguments.value(EXEC.longName()));
+        boolean shippedUnit = PACKAGED_LAUNCHER.equals(launcher);
         Installation installation = new Installation(Path.of(rootOf(arguments)));
 
         List<Installation.FileContent> files = new ArrayList<>();
@@ -67,9 +78,11 @@ final class PersistCommand implements Command {
                                     + "net.mptcp.enabled = " + (mptcp.enabled() ? 1 : 0) + "\n")
                             .getBytes(StandardCharsets.UTF_8)));
         }
-        files.add(new Installation.FileContent(
-                Installation.UNIT_FILE,
-                SystemdUnit.text(launcher, "/" + Installation.STATE_FILE).getBytes(StandardCharsets.UTF_8)));
+        if (!shippedUnit) {
+            files.add(new Installation.FileContent(
+                    Installation.UNIT_FILE,
+                    SystemdUnit.text(launcher, "/" + Installation.STATE_FILE).getBytes(StandardCharsets.UTF_8)));
+        }
 
         Installation.Result result = install(installation, files);
         for (String kept : result.kept()) {
@@ -81,9 +94,22 @@ final class PersistCommand implements Command {
         for (Path path : result.removed()) {
             streams.out().println("removed " + path);
         }
-        streams.out().println("Nothing was started. To apply it now and at every boot, run:");
+        if (shippedUnit && !Files.exists(installation.resolve(PACKAGED_UNIT))) {
+            streams.err()
+                    .println(Main.PROGRAM + ": warning: " + installation.resolve(PACKAGED_UNIT)
+                            + " is missing: the mptcpstate package installs it, and it runs the state file");
+        }
+        streams.out()
+                .println(
+                        shippedUnit
+                                ? "Nothing was started. The package's " + SystemdUnit.NAME + " runs /"
+                                        + Installation.STATE_FILE + "; to apply it now and at every boot, run:"
+                                : "Nothing was started. To apply it now and at every boot, run:");
         streams.out().println("  systemctl daemon-reload");
         streams.out().println("  systemctl enable --now " + SystemdUnit.NAME);
+        if (shippedUnit) {
+            streams.out().println("When it runs already, systemctl reload " + SystemdUnit.NAME + " re-reads the file.");
+        }
         return ExitCode.OK;
     }
 
@@ -100,7 +126,7 @@ final class PersistCommand implements Command {
         }
     }
 
-    /** --exec, or the launcher script of the repository whose target/ holds the running jar. */
+    /** --exec, or the launcher that goes with the running jar ({@link #launcherFor}). */
     private static Path launcher(String exec) {
         if (exec != null) {
             Path path = Path.of(exec).toAbsolutePath().normalize();
@@ -119,12 +145,8 @@ final class PersistCommand implements Command {
         } catch (URISyntaxException | RuntimeException e) {
             code = null;
         }
-        // target/mptcpstate.jar (or target/classes) -> the repository -> ./mptcpstate
-        Path repository = code == null || code.getParent() == null
-                ? null
-                : code.getParent().getParent();
-        Path script = repository == null ? null : repository.resolve("mptcpstate");
-        if (script == null || !Files.isRegularFile(script) || !Files.isExecutable(script)) {
+        Path script = code == null ? null : launcherFor(code);
+        if (script == null) {
             throw new Failures.CommandFailure(
                     ExitCode.FAILED,
                     "cannot find the mptcpstate launcher next to " + code + "; give its path with --exec PATH");
@@ -134,5 +156,25 @@ final class PersistCommand implements Command {
         } catch (java.io.IOException e) {
             throw new Failures.CommandFailure(ExitCode.FAILED, script + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The launcher that goes with a jar (or classes directory), when it is there and executable: PREFIX/bin/mptcpstate
+     * for an installed PREFIX/share/mptcpstate/mptcpstate.jar, else a checkout's ./mptcpstate for its
+     * target/mptcpstate.jar or target/classes; null otherwise.
+     */
+    static Path launcherFor(Path code) {
+        Path directory = code.toAbsolutePath().normalize().getParent();
+        if (directory == null || directory.getParent() == null) {
+            return null;
+        }
+        Path parent = directory.getParent();
+        boolean installed = directory.getFileName().toString().equals("mptcpstate")
+                && parent.getFileName() != null
+                && parent.getFileName().toString().equals("share")
+                && parent.getParent() != null;
+        Path script =
+                installed ? parent.getParent().resolve("bin").resolve("mptcpstate") : parent.resolve("mptcpstate");
+        return Files.isRegularFile(script) && Files.isExecutable(script) ? script : null;
     }
 }

@@ -95,6 +95,7 @@ final class WatchCommand implements Command {
                         log,
                         Watcher.Settings.withResync(resyncSeconds * 1000),
                         initial);
+                log.stopOnWriteError(watcher);
                 Handler handler = new Handler(watcher);
                 Signals.Installed previousTerm = Signals.handle("TERM", handler);
                 Signals.Installed previousInt = Signals.handle("INT", handler);

@@ -20,13 +20,15 @@ import java.util.List;
  * What {@code watch} prints. Text: each change made on stdout as "CAUSE: CHANGE" (the data: what was done),
  * problems on stderr as "mptcpstate: ..." lines. JSON (--json): every record as one JSON object per line on
  * stdout, with "time" and "event" (started, change, warning, error, reload, reload-failed, stopped).
- * Every line is flushed at once, so a journal shows it when it happens.
+ * Every line is flushed at once, so a journal shows it when it happens. When stdout cannot be written the watch
+ * stops, and the command exits 1 with "write error" (a unit's Restart= starts it again).
  */
 final class WatchLog implements Watcher.Listener {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean json;
     private final JsonFactory factory;
+    private Watcher watcher;
 
     WatchLog(PrintStream out, PrintStream err, boolean json) {
         this.out = out;
@@ -37,6 +39,11 @@ final class WatchLog implements Watcher.Listener {
                         .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
                         .build()
                 : null;
+    }
+
+    /** The watch to stop when stdout fails. */
+    void stopOnWriteError(Watcher watcher) {
+        this.watcher = watcher;
     }
 
     void started(String file, String namespace, long resyncSeconds) {
@@ -80,6 +87,7 @@ final class WatchLog implements Watcher.Listener {
         }
         if (!json) {
             out.flush();
+            stopIfOutputFailed();
         }
     }
 
@@ -151,5 +159,12 @@ final class WatchLog implements Watcher.Listener {
     private void emit(StringWriter line) {
         out.println(line);
         out.flush();
+        stopIfOutputFailed();
+    }
+
+    private void stopIfOutputFailed() {
+        if (watcher != null && out.checkError()) {
+            watcher.requestStop();
+        }
     }
 }

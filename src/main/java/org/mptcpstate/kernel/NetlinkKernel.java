@@ -29,7 +29,7 @@ import java.util.Set;
 /**
  * The kernel port over netlink, for the namespace of the thread that opened it: one rtnetlink and one generic
  * netlink socket, one dump per object kind; writes are acknowledged mptcp_pm requests, and a write of
- * /proc/sys/net/mptcp/enabled. It also reads the {@link NetworkFacts} check needs (rp_filter, route lookups).
+ * /proc/sys/net/mptcp/enabled. It also reads the {@link NetworkFacts} check needs (rp_filter, route lookups, endpoint managers).
  * What the netlink layer throws leaves it as a {@link KernelException}.
  *
  * <p><b>One thread, one namespace.</b> A NetlinkKernel belongs to the network namespace of the thread that
@@ -145,6 +145,12 @@ public final class NetlinkKernel implements MptcpKernel, NetworkFacts {
             throw NetlinkFailures.translate("reading routes", e);
         }
         return routed;
+    }
+
+    @Override
+    public List<EndpointManager> endpointManagers() {
+        checkUsable();
+        return EndpointManagers.find(EndpointManagers.PROC);
     }
 
     @Override

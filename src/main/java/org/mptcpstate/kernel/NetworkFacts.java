@@ -1,6 +1,7 @@
 package org.mptcpstate.kernel;
 
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -19,6 +20,16 @@ public interface NetworkFacts {
 
     /** Interfaces that are the output of at least one unicast route of the family, in any table but local. */
     Set<Integer> routedInterfaces(boolean ipv6);
+
+    /**
+     * The processes that manage MPTCP endpoints themselves (NetworkManager, mptcpd) and run in this network
+     * namespace, as /proc shows them, by pid; empty when /proc cannot tell (not root: other users' namespaces
+     * are hidden).
+     */
+    List<EndpointManager> endpointManagers();
+
+    /** A process by its name ({@code /proc/PID/comm}) and pid. */
+    record EndpointManager(String name, long pid) {}
 
     /** A route lookup's answer: the output interface, or the kernel's refusal with interface 0. */
     record RouteLookup(int outputInterface, String failure) {}

@@ -11,24 +11,44 @@ public final class SystemdUnit {
 
     private SystemdUnit() {}
 
-    /** The unit for a launcher at {@code launcher} (absolute) reading {@code stateFile} (absolute). */
+    /** The unit {@code persist} writes, for a launcher at {@code launcher} (absolute) reading {@code stateFile}. */
     public static String text(Path launcher, String stateFile) {
+        return "# Written by `mptcpstate persist`; `mptcpstate unpersist` removes it.\n"
+                + "[Unit]\n"
+                + "Description=mptcpstate: keep the MPTCP endpoints and limits as " + stateFile + " says\n"
+                + "Documentation=file:" + stateFile + "\n"
+                + body(launcher, stateFile);
+    }
+
+    /**
+     * The unit the package ships (lib/systemd/system): the same service, documented by the man pages, and
+     * skipped rather than failing while there is no state file.
+     */
+    public static String packaged(Path launcher, String stateFile) {
+        return "# Shipped with the mptcpstate package. `mptcpstate persist FILE` installs " + stateFile + ";\n"
+                + "# then: systemctl enable --now " + NAME + " (systemctl reload " + NAME + " re-reads it).\n"
+                + "[Unit]\n"
+                + "Description=mptcpstate: keep the MPTCP endpoints and limits as " + stateFile + " says\n"
+                + "Documentation=man:mptcpstate(8) man:mptcpstate(5)\n"
+                + "ConditionPathExists=" + stateFile + "\n"
+                + body(launcher, stateFile);
+    }
+
+    private static String body(Path launcher, String stateFile) {
         String launcherText = launcher.toString();
         // The launcher must stay readable: a launcher in a home directory only gets read-only homes.
         boolean inHome = launcherText.startsWith("/home/")
                 || launcherText.startsWith("/root/")
                 || launcherText.startsWith("/run/user/");
-        return "# Written by `mptcpstate persist`; `mptcpstate unpersist` removes it.\n"
-                + "[Unit]\n"
-                + "Description=mptcpstate: keep the MPTCP endpoints and limits as " + stateFile + " says\n"
-                + "Documentation=file:" + stateFile + "\n"
-                // watch follows address events and reconciles when addresses appear: it needs the network
-                // stack (network.target), not a configured network (network-online.target would only delay it)
-                + "After=network.target\n"
+        // watch follows address events and reconciles when addresses appear: it needs the network
+        // stack (network.target), not a configured network (network-online.target would only delay it)
+        return "After=network.target\n"
                 + "\n"
                 + "[Service]\n"
                 + "Type=simple\n"
                 + "ExecStart=" + quote(launcherText) + " watch " + quote(stateFile) + "\n"
+                + "# watch reloads the state file on SIGHUP\n"
+                + "ExecReload=/bin/kill -HUP $MAINPID\n"
                 + "Restart=on-failure\n"
                 + "RestartSec=2s\n"
                 + "# Only CAP_NET_ADMIN: endpoints, limits, net.mptcp.enabled. (--netns would need CAP_SYS_ADMIN.)\n"

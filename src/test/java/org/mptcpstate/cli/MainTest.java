@@ -44,6 +44,7 @@ class MainTest {
                     .startsWith("Usage: mptcpstate [-hV] COMMAND")
                     .contains("\n  show ")
                     .contains("\n  help ")
+                    .contains("  69  Java runtime not found (the launcher)")
                     .contains("  77  permission denied");
         }
     }
@@ -177,5 +178,39 @@ class MainTest {
         Run run = run("diff", "/nonexistent/state.yml");
         assertThat(run.code()).isEqualTo(ExitCode.INVALID_INPUT.code());
         assertThat(run.err()).isEqualTo("mptcpstate: /nonexistent/state.yml: no such file\n");
+    }
+
+    /** A stream that refuses every byte, as /dev/full does. */
+    private static final class FullDevice extends java.io.OutputStream {
+        @Override
+        public void write(int b) throws java.io.IOException {
+            throw new java.io.IOException("No space left on device");
+        }
+    }
+
+    @Test
+    void outputThatCannotBeWrittenIsAWriteErrorWithExit1() {
+        for (String[] args : new String[][] {{"--help"}, {"--version"}, {"help", "show"}}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = Main.run(
+                    args,
+                    CheckedOutput.of(new FullDevice(), false),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertThat(code).as(String.join(" ", args)).isEqualTo(ExitCode.FAILED.code());
+            assertThat(err.toString(StandardCharsets.UTF_8))
+                    .isEqualTo("mptcpstate: write error: No space left on device\n");
+        }
+    }
+
+    @Test
+    void aFailureKeepsItsOwnExitCodeAndMessageWhenOutputFailsToo() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(
+                new String[] {"diff", "/nonexistent/state.yml"},
+                CheckedOutput.of(new FullDevice(), false),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(ExitCode.INVALID_INPUT.code());
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .isEqualTo("mptcpstate: /nonexistent/state.yml: no such file\n");
     }
 }

@@ -329,4 +329,105 @@ class PersistCommandTest {
         assertThat(new String(run.stdout().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))
                 .contains("Usage: mptcpstate persist");
     }
+
+    @Test
+    void theUnitReloadsTheFileOnSighup() throws IOException {
+        Path root = root();
+        Mptcpstate.inProcess(
+                        "persist",
+                        stateFile(STATE).toString(),
+                        "--root",
+                        root.toString(),
+                        "--exec",
+                        launcher().toString())
+                .assertOk();
+        assertThat(root.resolve("etc/systemd/system/mptcpstate.service"))
+                .content()
+                .contains("\nExecReload=/bin/kill -HUP $MAINPID\n");
+    }
+
+    @Test
+    void theLauncherThatGoesWithAJarIsTheCheckoutsOrThePackagesOne() throws IOException {
+        Path checkout = Files.createDirectories(dir.resolve("checkout/target"));
+        Path script = executable(dir.resolve("checkout/mptcpstate"));
+        assertThat(PersistCommand.launcherFor(checkout.resolve("mptcpstate.jar")))
+                .isEqualTo(script);
+        assertThat(PersistCommand.launcherFor(checkout.resolve("classes"))).isEqualTo(script);
+
+        Path library = Files.createDirectories(dir.resolve("usr/share/mptcpstate"));
+        Path installed = executable(dir.resolve("usr/bin/mptcpstate"));
+        assertThat(PersistCommand.launcherFor(library.resolve("mptcpstate.jar")))
+                .isEqualTo(installed);
+
+        Files.delete(installed);
+        assertThat(PersistCommand.launcherFor(library.resolve("mptcpstate.jar")))
+                .isNull();
+        assertThat(PersistCommand.launcherFor(Path.of("/mptcpstate.jar"))).isNull();
+    }
+
+    private static Path executable(Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "#!/bin/sh\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return file;
+    }
+
+    /** The package's launcher: its shipped unit runs /etc/mptcpstate/state.yml, so persist writes no unit. */
+    private Mptcpstate.Run persistWithThePackagesLauncher(Path root) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        ParsedArguments arguments = ArgumentParser.parse(
+                PersistCommand.SPEC, List.of(stateFile(STATE).toString(), "--root", root.toString()));
+        ExitCode code = PersistCommand.persist(
+                arguments,
+                new Command.Streams(
+                        java.io.InputStream.nullInputStream(),
+                        new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                        new java.io.PrintStream(err, true, StandardCharsets.UTF_8)),
+                PersistCommand.PACKAGED_LAUNCHER);
+        return new Mptcpstate.Run(
+                code.code(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void withThePackagesLauncherTheShippedUnitRunsTheFile() throws IOException {
+        Path root = root();
+        Mptcpstate.Run run = persistWithThePackagesLauncher(root);
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.stdout())
+                .isEqualTo("wrote " + root + "/etc/mptcpstate/state.yml\n"
+                        + "wrote " + root + "/etc/sysctl.d/90-mptcpstate.conf\n"
+                        + "Nothing was started. The package's mptcpstate.service runs /etc/mptcpstate/state.yml;"
+                        + " to apply it now and at every boot, run:\n"
+                        + "  systemctl daemon-reload\n"
+                        + "  systemctl enable --now mptcpstate.service\n"
+                        + "When it runs already, systemctl reload mptcpstate.service re-reads the file.\n");
+        assertThat(run.stderr())
+                .isEqualTo("mptcpstate: warning: " + root + "/lib/systemd/system/mptcpstate.service is missing: the"
+                        + " mptcpstate package installs it, and it runs the state file\n");
+        assertThat(root.resolve("etc/systemd")).doesNotExist();
+
+        // with the package installed under the root: no warning
+        Path shipped = root.resolve("lib/systemd/system/mptcpstate.service");
+        Files.createDirectories(shipped.getParent());
+        Files.writeString(shipped, "[Service]\n");
+        assertThat(persistWithThePackagesLauncher(root).stderr()).isEmpty();
+    }
+
+    @Test
+    void theUnitOfAnEarlierPersistGoesWhenThePackagesLauncherPersists() throws IOException {
+        Path root = root();
+        Mptcpstate.inProcess(
+                        "persist",
+                        stateFile(STATE).toString(),
+                        "--root",
+                        root.toString(),
+                        "--exec",
+                        launcher().toString())
+                .assertOk();
+        Mptcpstate.Run run = persistWithThePackagesLauncher(root);
+        assertThat(run.stdout()).contains("removed " + root + "/etc/systemd/system/mptcpstate.service\n");
+        assertThat(root.resolve("etc/systemd/system/mptcpstate.service")).doesNotExist();
+        assertThat(root.resolve("etc/mptcpstate/persisted.manifest")).content().doesNotContain("mptcpstate.service");
+    }
 }

@@ -36,7 +36,8 @@ public final class StartupTraining {
     private StartupTraining() {}
 
     public static void main(String[] args) {
-        PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
+        // stdout as Main.main makes it: a stream that keeps why a write failed
+        PrintStream sink = CheckedOutput.of(OutputStream.nullOutputStream(), false);
         String[][] commandLines = {
             {"show"},
             {"show", "--json"},

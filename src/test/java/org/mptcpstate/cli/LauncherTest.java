@@ -1,0 +1,98 @@
+package org.mptcpstate.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mptcpstate.testing.Mptcpstate;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The launcher (./mptcpstate) without what it needs: no Java, a JAVA_HOME without one, a Java older than 17, a
+ * checkout to build without Maven. Each is one line on stderr naming what to install, and exit 69, never a bash
+ * error. The PATH given holds only the tools the launcher uses before it looks for Java.
+ */
+class LauncherTest {
+    static final Path LAUNCHER = Path.of("mptcpstate").toAbsolutePath();
+    private static final String INSTALL_JAVA =
+            "install Java 17 or newer (Debian, Ubuntu: apt install default-jre-headless) or set JAVA_HOME\n";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void noJavaExits69NamingWhatToInstall() throws IOException {
+        Mptcpstate.Run run = launch(LAUNCHER, Map.of("PATH", tools().toString()), "show");
+        run.assertFailsWithOneLine(69);
+        assertThat(run.stderr()).isEqualTo("mptcpstate: no Java runtime found: " + INSTALL_JAVA);
+    }
+
+    @Test
+    void aJavaHomeWithoutJavaExits69() throws IOException {
+        Path nowhere = dir.resolve("no-jdk");
+        Mptcpstate.Run run =
+                launch(LAUNCHER, Map.of("PATH", tools().toString(), "JAVA_HOME", nowhere.toString()), "--version");
+        run.assertFailsWithOneLine(69);
+        assertThat(run.stderr())
+                .isEqualTo("mptcpstate: JAVA_HOME is " + nowhere + ", which has no bin/java: " + INSTALL_JAVA);
+    }
+
+    @Test
+    void aJavaOlderThan17Exits69() throws IOException {
+        for (String version : List.of("11.0.2", "1.8.0_392")) {
+            Path home = dir.resolve("jdk-" + version);
+            executable(home.resolve("bin/java"), "#!/bin/sh\necho started >&2\n");
+            Files.writeString(home.resolve("release"), "JAVA_VERSION=\"" + version + "\"\n");
+            Mptcpstate.Run run =
+                    launch(LAUNCHER, Map.of("PATH", tools().toString(), "JAVA_HOME", home.toString()), "--version");
+            run.assertFailsWithOneLine(69);
+            assertThat(run.stderr())
+                    .isEqualTo("mptcpstate: Java " + version + " in " + home + " is too old: " + INSTALL_JAVA);
+        }
+    }
+
+    @Test
+    void aCheckoutToBuildWithoutMavenExits69() throws IOException {
+        Path checkout = Files.createDirectories(dir.resolve("checkout"));
+        Files.writeString(checkout.resolve("pom.xml"), "<project/>\n");
+        Path launcher = checkout.resolve("mptcpstate");
+        Files.copy(LAUNCHER, launcher);
+        Path path = tools();
+        executable(path.resolve("java"), "#!/bin/sh\nexec " + Mptcpstate.java() + " \"$@\"\n");
+        Mptcpstate.Run run = launch(launcher, Map.of("PATH", path.toString()), "show");
+        run.assertFailsWithOneLine(69);
+        assertThat(run.stderr())
+                .isEqualTo("mptcpstate: Maven builds " + checkout + "/target/mptcpstate.jar on first use: install"
+                        + " maven and a JDK 17 or newer (Debian, Ubuntu: apt install maven default-jdk-headless)\n");
+        assertThat(checkout.resolve("target")).doesNotExist();
+    }
+
+    /** A PATH directory with readlink only: no java, no mvn. */
+    private Path tools() throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("bin-" + System.nanoTime()));
+        executable(bin.resolve("readlink"), "#!/bin/sh\nexec /usr/bin/readlink \"$@\"\n");
+        return bin;
+    }
+
+    private static void executable(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /** bash LAUNCHER args, with only the environment given (and no JAVA_HOME unless given). */
+    static Mptcpstate.Run launch(Path launcher, Map<String, String> environment, String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("env", "-i"));
+        environment.forEach((key, value) -> command.add(key + "=" + value));
+        command.add("/bin/bash");
+        command.add(launcher.toString());
+        command.addAll(List.of(args));
+        return Mptcpstate.process(command);
+    }
+}
