@@ -23,8 +23,7 @@ public final class KernelRefusedException extends KernelException {
     }
 
     private static String format(int errno, String kernelMessage) {
-        String text = kernelMessage == null || kernelMessage.isEmpty() ? Errno.describe(errno) : kernelMessage;
-        return "kernel refused: " + text + " (" + Errno.name(errno) + ")";
+        return "kernel refused: " + Errno.explain(errno, kernelMessage);
     }
 
     public int errno() {
