@@ -46,8 +46,13 @@ class PackageGraphTest {
     }
 
     /** What of the kernel package others may use: its ports and their failures, not the netlink adapters. */
-    private static final Set<String> KERNEL_PORT =
-            Set.of("MptcpKernel", "KernelEvents", "KernelEvents$Wait", "NetworkFacts", "NetworkFacts$RouteLookup");
+    private static final Set<String> KERNEL_PORT = Set.of(
+            "MptcpKernel",
+            "KernelEvents",
+            "KernelEvents$Wait",
+            "NetworkFacts",
+            "NetworkFacts$RouteLookup",
+            "NetworkFacts$Neighbour");
 
     private static final JavaClasses PRODUCT = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
