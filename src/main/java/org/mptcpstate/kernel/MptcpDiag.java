@@ -42,44 +42,49 @@ final class MptcpDiag {
     private MptcpDiag() {}
 
     static List<MptcpConnection> connections(NetlinkSocket socket) {
-        Map<Long, List<MptcpConnection.Subflow>> byToken = new LinkedHashMap<>();
+        List<InetDiag.Socket> mptcp = new ArrayList<>();
+        List<InetDiag.Socket> tcp = new ArrayList<>();
         for (int family : new int[] {RtNetlink.AF_INET, RtNetlink.AF_INET6}) {
-            for (InetDiag.Socket tcp :
-                    InetDiag.dump(socket, family, InetDiag.IPPROTO_TCP, InetDiag.EXT_INFO, SUBFLOW_STATES)) {
-                if (tcp.ulpMptcp() != null && "mptcp".equals(tcp.ulpName())) {
-                    subflow(tcp, byToken);
-                }
+            tcp.addAll(InetDiag.dump(socket, family, InetDiag.IPPROTO_TCP, InetDiag.EXT_INFO, SUBFLOW_STATES));
+            mptcp.addAll(InetDiag.dump(socket, family, InetDiag.IPPROTO_MPTCP, InetDiag.EXT_INFO, InetDiag.ALL_STATES));
+        }
+        return connections(mptcp, tcp);
+    }
+
+    /** The connections of an MPTCP dump (listeners left out), each with the subflows of a TCP dump it owns. */
+    static List<MptcpConnection> connections(List<InetDiag.Socket> mptcp, List<InetDiag.Socket> tcp) {
+        Map<Long, List<MptcpConnection.Subflow>> byToken = new LinkedHashMap<>();
+        for (InetDiag.Socket socket : tcp) {
+            if (socket.ulpMptcp() != null && "mptcp".equals(socket.ulpName())) {
+                subflow(socket, byToken);
             }
         }
         List<MptcpConnection> connections = new ArrayList<>();
-        for (int family : new int[] {RtNetlink.AF_INET, RtNetlink.AF_INET6}) {
-            for (InetDiag.Socket mptcp :
-                    InetDiag.dump(socket, family, InetDiag.IPPROTO_MPTCP, InetDiag.EXT_INFO, InetDiag.ALL_STATES)) {
-                if (mptcp.state() == InetDiag.TCP_LISTEN || mptcp.info() == null) {
-                    continue;
-                }
-                ByteBuffer info = mptcp.info();
-                long token = u32(info, MPTCPI_TOKEN);
-                List<MptcpConnection.Subflow> subflows = byToken.get(token);
-                connections.add(new MptcpConnection(
-                        mptcp.localAddress(),
-                        mptcp.localPort(),
-                        mptcp.remoteAddress(),
-                        mptcp.remotePort(),
-                        mptcp.state(),
-                        token,
-                        new MptcpConnection.Info(
-                                u8(info, 0),
-                                u8(info, 1),
-                                u8(info, 2),
-                                u8(info, 3),
-                                u8(info, 4),
-                                u8(info, 5),
-                                (int) u32(info, MPTCPI_FLAGS),
-                                u64(info, MPTCPI_BYTES_SENT),
-                                u64(info, MPTCPI_BYTES_RECEIVED)),
-                        subflows == null ? List.of() : subflows));
+        for (InetDiag.Socket socket : mptcp) {
+            if (socket.state() == InetDiag.TCP_LISTEN || socket.info() == null) {
+                continue;
             }
+            ByteBuffer info = socket.info();
+            long token = u32(info, MPTCPI_TOKEN);
+            List<MptcpConnection.Subflow> subflows = byToken.get(token);
+            connections.add(new MptcpConnection(
+                    socket.localAddress(),
+                    socket.localPort(),
+                    socket.remoteAddress(),
+                    socket.remotePort(),
+                    socket.state(),
+                    token,
+                    new MptcpConnection.Info(
+                            u8(info, 0),
+                            u8(info, 1),
+                            u8(info, 2),
+                            u8(info, 3),
+                            u8(info, 4),
+                            u8(info, 5),
+                            (int) u32(info, MPTCPI_FLAGS),
+                            u64(info, MPTCPI_BYTES_SENT),
+                            u64(info, MPTCPI_BYTES_RECEIVED)),
+                    subflows == null ? List.of() : subflows));
         }
         return connections;
     }
