@@ -2,7 +2,9 @@ package org.mptcpstate.check;
 
 import org.mptcpstate.check.Finding.Severity;
 import org.mptcpstate.state.IpAddresses;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.KernelRules;
+import org.mptcpstate.state.MptcpFlag;
 
 import java.util.List;
 
@@ -17,6 +19,36 @@ final class SubflowRules {
     static void check(CheckContext context, List<Finding> findings) {
         subflowLimit(context, findings);
         addAddrAccepted(context, findings);
+        announcements(context, findings);
+    }
+
+    /**
+     * Each client is told every signal address but possibly the one it connected to, and opens a join to each
+     * one it accepts: at least {@code signal - 1} joins, which this side's subflows limit must let in.
+     */
+    private static void announcements(CheckContext context, List<Finding> findings) {
+        int signal = 0;
+        for (KernelEndpoint endpoint : context.snapshot.endpoints()) {
+            signal += endpoint.flags().has(MptcpFlag.SIGNAL) ? 1 : 0;
+        }
+        int limit = context.snapshot.limits().subflows();
+        int joins = signal - 1;
+        if (joins <= limit) {
+            return;
+        }
+        int target = Math.min(KernelRules.MAX_LIMIT, joins);
+        findings.add(new Finding(
+                Severity.WARNING,
+                "join-limit",
+                null,
+                null,
+                "limits subflows",
+                "this side announces at least " + Checker.count(joins, "address") + " to each client (" + signal
+                        + " signal endpoints, one of which may be the address it connected to), a client opens a"
+                        + " join to each one it accepts, and the subflows limit " + limit + " lets in "
+                        + Checker.count(limit, "join") + ": the others are refused",
+                "ip mptcp limits set subflows " + target + ", or in the state file: mptcp: {limits: {subflows: "
+                        + target + "}}"));
     }
 
     private static void subflowLimit(CheckContext context, List<Finding> findings) {

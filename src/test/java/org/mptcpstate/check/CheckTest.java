@@ -251,6 +251,27 @@ class CheckTest {
     }
 
     @Test
+    void moreAnnouncedAddressesThanTheSubflowsLimitLetsIn() {
+        List<KernelEndpoint> signal = List.of(
+                new KernelEndpoint(1, ip("192.0.2.10"), 0, SIGNAL, 2),
+                new KernelEndpoint(2, ip("198.51.100.10"), 0, SIGNAL, 3),
+                new KernelEndpoint(3, ip("2001:db8:1::10"), 0, SIGNAL, 3));
+        Facts facts = new Facts()
+                .route("192.0.2.10", PROBE, 0, 2, 254)
+                .route("198.51.100.10", PROBE, 0, 3, 100)
+                .route("2001:db8:1::10", "2001:db8:ffff:ffff::1", 0, 3, 254);
+        Snapshot one = snapshot(true, "kernel", 1, 0, signal);
+        assertThat(only(Checker.check(one, facts.of(one))).toString())
+                .isEqualTo("warning join-limit limits subflows: this side announces at least 2 addresses to each"
+                        + " client (3 signal endpoints, one of which may be the address it connected to), a client"
+                        + " opens a join to each one it accepts, and the subflows limit 1 lets in 1 join: the others"
+                        + " are refused; fix: ip mptcp limits set subflows 2, or in the state file: mptcp: {limits:"
+                        + " {subflows: 2}}");
+        Snapshot two = snapshot(true, "kernel", 2, 0, signal);
+        assertThat(Checker.check(two, facts.of(two))).isEmpty();
+    }
+
+    @Test
     void aLiveConnectionWithFewerSubflowsThanItsEndpointsWant() {
         Snapshot snapshot = snapshot(true, "kernel", 2, 0, List.of(BOUND));
         Facts facts = new Facts().route("198.51.100.10", "203.0.113.1", 3, 3, 100);
