@@ -208,7 +208,7 @@ class DataPlaneIT {
                     "subflow " + announced.pair() + " bytes_acked " + announced.bytesAcked(),
                     bytes);
             // the subflow to the announced address carries data, yet s-b sends next to nothing: s-a carries it
-            assertThat(announced.bytesAcked()).isGreaterThan(500_000);
+            assertThat(announced.bytesAcked()).isGreaterThan(100_000);
             assertThat(bytes[1]).isLessThan(100_000);
             assertThat(bytes[0]).isGreaterThan(4 * MB);
 
