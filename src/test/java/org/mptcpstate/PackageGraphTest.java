@@ -52,7 +52,8 @@ class PackageGraphTest {
             "KernelEvents$Wait",
             "NetworkFacts",
             "NetworkFacts$RouteLookup",
-            "NetworkFacts$EndpointManager");
+            "NetworkFacts$EndpointManager",
+            "NetworkFacts$Neighbour");
 
     private static final JavaClasses PRODUCT = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -3,11 +3,14 @@ package org.mptcpstate.cli;
 import org.mptcpstate.cli.CommandSpec.OptionSpec;
 import org.mptcpstate.kernel.NetlinkKernel;
 import org.mptcpstate.plan.Change;
+import org.mptcpstate.plan.Plan;
 import org.mptcpstate.reconcile.ApplyFailedException;
 import org.mptcpstate.reconcile.ApplyResult;
 import org.mptcpstate.reconcile.NamespaceLock;
+import org.mptcpstate.reconcile.PlanReview;
 import org.mptcpstate.reconcile.Reconciler;
 import org.mptcpstate.state.DesiredState;
+import org.mptcpstate.state.Diagnostic;
 
 import java.time.Duration;
 import java.util.List;
@@ -51,6 +54,7 @@ final class ApplyCommand implements Command {
             result = NamespaceOption.call(arguments, work);
         } catch (ApplyFailedException e) {
             PlanPrinter.warnings(e.plan(), streams.err());
+            PlanPrinter.warnings(work.effects, streams.err());
             throw e;
         } finally {
             if (work.signals != null) {
@@ -59,6 +63,7 @@ final class ApplyCommand implements Command {
         }
 
         PlanPrinter.warnings(result.plan(), streams.err());
+        PlanPrinter.warnings(work.effects, streams.err());
         if (work.signals != null
                 && work.signals.received() != null
                 && !result.applied().isEmpty()) {
@@ -80,12 +85,17 @@ final class ApplyCommand implements Command {
         return ExitCode.OK;
     }
 
-    /** The apply itself, in the namespace: under the lock, with SIGINT/SIGTERM deferred to between changes. */
-    private static final class LockedApply implements Callable<ApplyResult> {
+    /**
+     * The apply itself, in the namespace: under the lock, with SIGINT/SIGTERM deferred to between changes; before
+     * the first write, the live subflows the plan closes are counted ({@code effects}).
+     */
+    private static final class LockedApply implements Callable<ApplyResult>, PlanReview {
         private final DesiredState desired;
         private final boolean verify;
         private final Duration wait;
         private volatile ApplySignals signals;
+        private volatile List<Diagnostic> effects = List.of();
+        private NetlinkKernel kernel;
 
         LockedApply(DesiredState desired, boolean verify, Duration wait) {
             this.desired = desired;
@@ -100,8 +110,14 @@ final class ApplyCommand implements Command {
                     NetlinkKernel kernel = NetlinkKernel.open()) {
                 // installed once the lock is held: until then a signal ends the process, having changed nothing
                 signals = ApplySignals.install();
-                return Reconciler.apply(kernel, desired, verify, signals);
+                this.kernel = kernel;
+                return Reconciler.apply(kernel, desired, verify, signals, this);
             }
+        }
+
+        @Override
+        public void beforeWrites(Plan plan) {
+            effects = LiveSubflows.warnings(kernel, plan);
         }
     }
 

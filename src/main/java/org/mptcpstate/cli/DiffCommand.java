@@ -4,6 +4,7 @@ import org.mptcpstate.cli.CommandSpec.OptionSpec;
 import org.mptcpstate.plan.Plan;
 import org.mptcpstate.plan.Planner;
 import org.mptcpstate.state.DesiredState;
+import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.state.Snapshot;
 
 import java.util.List;
@@ -35,13 +36,16 @@ final class DiffCommand implements Command {
         DesiredState desired = StateInput.load(arguments.operands().get(0), streams.in(), streams.err())
                 .state();
         Snapshot current = query.get();
-        return print(Planner.plan(desired, current), current, json, streams);
+        Plan plan = Planner.plan(desired, current);
+        return print(plan, LiveSubflows.warnings(arguments, plan), current, json, streams);
     }
 
-    static ExitCode print(Plan plan, Snapshot current, boolean json, Streams streams) {
+    /** {@code effects}: warnings about what the plan does to the live namespace (the subflows it closes). */
+    static ExitCode print(Plan plan, List<Diagnostic> effects, Snapshot current, boolean json, Streams streams) {
         PlanPrinter.warnings(plan, streams.err());
+        PlanPrinter.warnings(effects, streams.err());
         if (json) {
-            PlanPrinter.json(plan, streams.out());
+            PlanPrinter.json(plan, effects, streams.out());
         } else {
             PlanPrinter.text(plan, current, streams.out(), System.console() != null);
         }

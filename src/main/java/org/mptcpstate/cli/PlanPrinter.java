@@ -33,7 +33,12 @@ final class PlanPrinter {
     private PlanPrinter() {}
 
     static void warnings(Plan plan, PrintStream err) {
-        for (Diagnostic warning : plan.warnings()) {
+        warnings(plan.warnings(), err);
+    }
+
+    /** Warnings about the plan's effect on the live namespace (live subflows it closes), after the plan's own. */
+    static void warnings(List<Diagnostic> warnings, PrintStream err) {
+        for (Diagnostic warning : warnings) {
             err.println(Main.PROGRAM + ": warning: " + warning);
         }
     }
@@ -116,6 +121,11 @@ final class PlanPrinter {
 
     /** The plan as JSON: {"changes": [...], "warnings": [...]}. */
     static void json(Plan plan, PrintStream out) {
+        json(plan, List.of(), out);
+    }
+
+    /** The plan as JSON, {@code effects} (warnings about the live namespace) after the plan's warnings. */
+    static void json(Plan plan, List<Diagnostic> effects, PrintStream out) {
         JsonFactory factory = JsonFactory.builder()
                 .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
                 .build();
@@ -130,6 +140,9 @@ final class PlanPrinter {
             g.writeEndArray();
             g.writeArrayPropertyStart("warnings");
             for (Diagnostic warning : plan.warnings()) {
+                g.writeString(warning.toString());
+            }
+            for (Diagnostic warning : effects) {
                 g.writeString(warning.toString());
             }
             g.writeEndArray();

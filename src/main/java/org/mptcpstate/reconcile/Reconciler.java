@@ -35,10 +35,19 @@ public final class Reconciler {
      */
     public static ApplyResult apply(
             MptcpKernel kernel, DesiredState desired, boolean verify, Interruption interruption) {
+        return apply(kernel, desired, verify, interruption, null);
+    }
+
+    /** As {@link #apply(MptcpKernel, DesiredState, boolean, Interruption)}, showing {@code review} (may be null) the plan before its first write. */
+    public static ApplyResult apply(
+            MptcpKernel kernel, DesiredState desired, boolean verify, Interruption interruption, PlanReview review) {
         Snapshot before = kernel.query();
         Plan plan = Planner.plan(desired, before);
         if (plan.isEmpty()) {
             return new ApplyResult(plan, List.of(), false);
+        }
+        if (review != null) {
+            review.beforeWrites(plan);
         }
         List<Change> applied = new ArrayList<>();
         try {

@@ -85,6 +85,25 @@ class ReconcilerTest {
         assertThat(second.applied()).isEmpty();
     }
 
+    /** The review sees the whole plan while the kernel is still as it was (apply reads live subflows there). */
+    @Test
+    void theReviewSeesThePlanBeforeTheFirstWrite() throws Exception {
+        FakeKernel kernel = new FakeKernel(initial());
+        Snapshot before = kernel.query();
+        List<Snapshot> seen = new java.util.ArrayList<>();
+        List<org.mptcpstate.plan.Plan> plans = new java.util.ArrayList<>();
+        ApplyResult result = Reconciler.apply(kernel, desired(), true, Interruption.NONE, new PlanReview() {
+            @Override
+            public void beforeWrites(org.mptcpstate.plan.Plan plan) {
+                plans.add(plan);
+                seen.add(kernel.query());
+            }
+        });
+        assertThat(plans).containsExactly(result.plan());
+        assertThat(seen).containsExactly(before);
+        assertThat(kernel.query()).isNotEqualTo(before);
+    }
+
     /** Fail at each write in turn: after the rollback the kernel equals the snapshot taken before. */
     @Test
     void aFaultAtAnyStepRollsBackToTheSnapshot() throws Exception {

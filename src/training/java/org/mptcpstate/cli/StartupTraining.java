@@ -4,6 +4,7 @@ import org.mptcpstate.document.ShowWriter;
 import org.mptcpstate.document.StateLoader;
 import org.mptcpstate.kernel.FakeKernel;
 import org.mptcpstate.plan.Change;
+import org.mptcpstate.plan.ClosedSubflows;
 import org.mptcpstate.plan.Plan;
 import org.mptcpstate.plan.Planner;
 import org.mptcpstate.reconcile.ApplyResult;
@@ -79,7 +80,7 @@ public final class StartupTraining {
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8);
             Plan plan = Planner.plan(StateInput.load("training.yml", file, sink).state(), snapshot);
             PlanPrinter.text(plan, snapshot, sink, true);
-            PlanPrinter.json(plan, sink);
+            PlanPrinter.json(plan, ClosedSubflows.warnings(plan, List.of()), sink);
             // apply's classes (reconcile, verify) on the in-memory kernel: nothing on the build machine changes
             ApplyResult applied = Reconciler.apply(
                     new FakeKernel(snapshot),
@@ -127,6 +128,16 @@ public final class StartupTraining {
     private static final List<String> APPLY_ONLY_CLASSES = List.of(
             "org.mptcpstate.cli.ApplyCommand$LockedApply",
             "org.mptcpstate.cli.PendingQuery",
+            "org.mptcpstate.cli.LiveSubflows",
+            "org.mptcpstate.reconcile.PlanReview",
+            // diff and apply read the live connections when a plan deletes an endpoint
+            "org.mptcpstate.kernel.MptcpDiag",
+            "org.mptcpstate.kernel.MptcpDiag$1",
+            "org.mptcpstate.netlink.InetDiag",
+            "org.mptcpstate.netlink.InetDiag$Socket",
+            "org.mptcpstate.state.MptcpConnection",
+            "org.mptcpstate.state.MptcpConnection$Info",
+            "org.mptcpstate.state.MptcpConnection$Subflow",
             "org.mptcpstate.cli.ApplySignals",
             "org.mptcpstate.cli.ApplySignals$Recorder",
             "org.mptcpstate.cli.Signals",
