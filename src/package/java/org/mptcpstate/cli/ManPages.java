@@ -145,7 +145,7 @@ final class ManPages {
             if (option.takesValue()) {
                 line.append("=\\fI").append(escape(option.valueLabel())).append("\\fR");
             }
-            line.append(']');
+            line.append(option.repeatable() ? "]..." : "]");
         }
         PositionalSpec positional = command.positional();
         if (positional != null) {
