@@ -16,7 +16,7 @@ final class DiffCommand implements Command {
             "diff",
             "Show what apply would change, one line per change and a unified diff; writes nothing.",
             List.of("Exit codes: 0 no changes, 2 changes pending, 65 invalid input, 1 other failure."),
-            List.of(JSON, NamespaceOption.SPEC),
+            List.of(JSON, NamespaceOption.SPEC, WarningOutput.VERBOSE),
             StateInput.ONE_FILE);
 
     @Override
@@ -32,16 +32,17 @@ final class DiffCommand implements Command {
     /** Loads the file named first among the operands, reads the kernel meanwhile, and prints the plan. */
     static ExitCode diff(ParsedArguments arguments, boolean json, Streams streams) throws Exception {
         PendingQuery query = PendingQuery.start(arguments);
-        DesiredState desired = StateInput.load(arguments.operands().get(0), streams.in(), streams.err())
+        boolean verbose = WarningOutput.verbose(arguments);
+        DesiredState desired = StateInput.load(arguments.operands().get(0), streams.in(), streams.err(), verbose)
                 .state();
         Snapshot current = query.get();
-        return print(Planner.plan(desired, current), current, json, streams);
+        return print(Planner.plan(desired, current), current, json, verbose, streams);
     }
 
-    static ExitCode print(Plan plan, Snapshot current, boolean json, Streams streams) {
-        PlanPrinter.warnings(plan, streams.err());
+    static ExitCode print(Plan plan, Snapshot current, boolean json, boolean verbose, Streams streams) {
+        PlanPrinter.warnings(plan, verbose, streams.err());
         if (json) {
-            PlanPrinter.json(plan, streams.out());
+            PlanPrinter.json(plan, verbose, streams.out());
         } else {
             PlanPrinter.text(plan, current, streams.out(), System.console() != null);
         }

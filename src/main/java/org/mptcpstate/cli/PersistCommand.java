@@ -36,7 +36,7 @@ final class PersistCommand implements Command {
                     "and, when the file sets mptcp.enabled, DIR/etc/sysctl.d/90-mptcpstate.conf;",
                     "records them in DIR/etc/mptcpstate/persisted.manifest for unpersist.",
                     "Starts nothing: prints the systemctl commands to run."),
-            List.of(ROOT, EXEC),
+            List.of(ROOT, EXEC, WarningOutput.VERBOSE),
             StateInput.ONE_FILE);
 
     @Override
@@ -53,7 +53,7 @@ final class PersistCommand implements Command {
     public ExitCode run(ParsedArguments arguments, Streams streams) {
         String name = arguments.operands().get(0);
         byte[] content = StateInput.read(name, streams.in());
-        LoadedState loaded = StateInput.load(name, content, streams.err());
+        LoadedState loaded = StateInput.load(name, content, streams.err(), WarningOutput.verbose(arguments));
         Path launcher = launcher(arguments.value(EXEC.longName()));
         Installation installation = new Installation(Path.of(rootOf(arguments)));
 

@@ -11,6 +11,7 @@ import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.ShowDocument;
 import org.mptcpstate.state.Snapshot;
+import org.mptcpstate.state.WarningSummary;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.StreamWriteFeature;
@@ -32,10 +33,8 @@ final class PlanPrinter {
 
     private PlanPrinter() {}
 
-    static void warnings(Plan plan, PrintStream err) {
-        for (Diagnostic warning : plan.warnings()) {
-            err.println(Main.PROGRAM + ": warning: " + warning);
-        }
+    static void warnings(Plan plan, boolean verbose, PrintStream err) {
+        WarningOutput.text(plan.warnings(), verbose, err);
     }
 
     /** The change lines and the unified diff of current vs result; colour only when {@code colour}. */
@@ -114,8 +113,11 @@ final class PlanPrinter {
         return new ShowDocument.IpFamily(ip.defaultRoute(), addresses);
     }
 
-    /** The plan as JSON: {"changes": [...], "warnings": [...]}. */
-    static void json(Plan plan, PrintStream out) {
+    /**
+     * The plan as JSON: {"changes": [...], "warnings": [{"code", "message", "file", "line", "column"}, ...]},
+     * routine warnings summarised unless {@code verbose}.
+     */
+    static void json(Plan plan, boolean verbose, PrintStream out) {
         JsonFactory factory = JsonFactory.builder()
                 .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
                 .build();
@@ -129,8 +131,10 @@ final class PlanPrinter {
             }
             g.writeEndArray();
             g.writeArrayPropertyStart("warnings");
-            for (Diagnostic warning : plan.warnings()) {
-                g.writeString(warning.toString());
+            for (Diagnostic warning : WarningSummary.of(plan.warnings(), verbose)) {
+                g.writeStartObject();
+                WarningOutput.fields(g, warning);
+                g.writeEndObject();
             }
             g.writeEndArray();
             g.writeEndObject();
