@@ -201,8 +201,8 @@ final class InterfaceReader {
                     && InterfaceTypes.isLink(earlier.type())) {
                 diagnostics.error(
                         nameNode,
-                        "interface '" + iface.name() + "' gets MPTCP settings in two entries (types " + earlier.type()
-                                + " and " + iface.type() + ", first at " + first + "); give them in one");
+                        "interface '" + iface.name() + "' gets MPTCP settings in two entries (" + typeOf(earlier)
+                                + " and " + typeOf(iface) + ", first at " + first + "); give them in one");
                 return;
             }
         }
@@ -295,6 +295,10 @@ final class InterfaceReader {
             }
         }
         return new Address(ip, prefixLength, flags, dynamic, diagnostics.position(map));
+    }
+
+    private static String typeOf(Interface iface) {
+        return iface.type() == null ? "no type" : "type " + iface.type();
     }
 
     private static final class NewList implements Function<String, List<Named>> {

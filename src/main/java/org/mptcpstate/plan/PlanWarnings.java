@@ -101,7 +101,8 @@ final class PlanWarnings {
         return new Diagnostic(
                 address.position(),
                 WarningCode.DYNAMIC_ADDRESS_GONE,
-                "skipping " + text + ": a dynamic address (it has a lifetime) that is no longer on " + interfaceName,
+                "skipping " + interfaceName + " " + text
+                        + ": a dynamic address (the file gives it a lifetime) that is no longer on the interface",
                 interfaceName);
     }
 
@@ -130,7 +131,8 @@ final class PlanWarnings {
         return new Diagnostic(
                 where,
                 WarningCode.IGNORED_INTERFACE,
-                "leaving endpoint " + text + " alone: interface " + interfaceName + " has state: ignore",
+                "endpoint " + text + " belongs to interface " + interfaceName
+                        + ", which has state: ignore: left as the kernel has it",
                 interfaceName);
     }
 

@@ -58,9 +58,17 @@ public record DesiredState(Mptcp mptcp, List<Interface> interfaces) {
             return "ignore".equals(state);
         }
 
-        /** Whether the entry asks for anything about endpoints: address-flags or addresses. */
+        /** Whether the entry asks for endpoint flags: address-flags, or an address's mptcp-flags. */
         public boolean hasMptcpSettings() {
-            return addressFlags != null || !addresses.isEmpty();
+            if (addressFlags != null) {
+                return true;
+            }
+            for (Address address : addresses) {
+                if (address.mptcpFlags() != null) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

@@ -1,5 +1,8 @@
 package org.mptcpstate.state;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * nmstate's interface types and the kernel's link kinds, in one table: which links a {@code type} in a state file
  * matches, and which types nmstate keys apart from kernel interfaces. A file's type matches a link when it is
@@ -81,6 +84,16 @@ public final class InterfaceTypes {
             }
         }
         return false;
+    }
+
+    /** nmstate's type names this table knows, kernel types first, then ovs-bridge and ipsec. */
+    public static List<String> nmstateTypes() {
+        List<String> names = new ArrayList<>();
+        for (String[] row : KERNEL_TYPES) {
+            names.add(row[0]);
+        }
+        names.addAll(List.of(NOT_LINKS));
+        return names;
     }
 
     /** The table as docs/state-file.md shows it. */

@@ -66,6 +66,21 @@ public enum WarningCode {
         return meaning;
     }
 
+    /** The table as docs/state-file.md holds it (a test compares them). */
+    public static String markdownTable() {
+        StringBuilder table = new StringBuilder("| code | summarised | meaning |\n|---|---|---|\n");
+        for (WarningCode kind : values()) {
+            table.append("| `")
+                    .append(kind.code)
+                    .append("` | ")
+                    .append(kind.routine ? "yes" : "no")
+                    .append(" | ")
+                    .append(kind.meaning)
+                    .append(" |\n");
+        }
+        return table.toString();
+    }
+
     /** The kind with this code, or null. */
     public static WarningCode of(String code) {
         for (WarningCode value : values()) {

@@ -50,29 +50,27 @@ public final class WarningSummary {
     private static Diagnostic summary(WarningCode code, List<Diagnostic> group) {
         String message = switch (code) {
             case NMSTATE_IGNORED -> ignoredKeys(group);
-            case LINK_LOCAL_SKIPPED -> skipped(group, "link-local", "they get no MPTCP endpoint");
-            case LOOPBACK_SKIPPED -> skipped(group, "loopback", "they get no MPTCP endpoint");
-            case UNIQUE_LOCAL_SKIPPED ->
-                skipped(
-                        group,
-                        "unique-local",
-                        "they get no MPTCP endpoint unless the address lists its own mptcp-flags");
+            case LINK_LOCAL_SKIPPED -> skipped(group, "link-local", "");
+            case LOOPBACK_SKIPPED -> skipped(group, "loopback", "");
+            case UNIQUE_LOCAL_SKIPPED -> skipped(group, "unique-local", " from interface-wide flags");
             default ->
                 group.get(0).message() + (group.size() == 1 ? "" : " (and " + (group.size() - 1) + " more like it)");
         };
         return new Diagnostic(place(group), code.code(), message + "; --verbose lists each", null);
     }
 
-    /** "skipping 3 link-local addresses (eth0, eth1, wlan0): they get ...". */
-    private static String skipped(List<Diagnostic> group, String kind, String why) {
+    /** "skipping 3 link-local addresses (eth0, eth1, wlan0): they get no MPTCP endpoint". */
+    private static String skipped(List<Diagnostic> group, String kind, String unless) {
         Set<String> interfaces = new LinkedHashSet<>();
         for (Diagnostic warning : group) {
             if (warning.subject() != null) {
                 interfaces.add(warning.subject());
             }
         }
-        return "skipping " + group.size() + " " + kind + (group.size() == 1 ? " address" : " addresses")
-                + (interfaces.isEmpty() ? "" : " (" + String.join(", ", interfaces) + ")") + ": " + why;
+        boolean one = group.size() == 1;
+        return "skipping " + group.size() + " " + kind + (one ? " address" : " addresses")
+                + (interfaces.isEmpty() ? "" : " (" + String.join(", ", interfaces) + ")") + ": "
+                + (one ? "it gets" : "they get") + " no MPTCP endpoint" + unless;
     }
 
     /** "ignoring 12 nmstate keys ...: top level 2 (hostname, routes), interfaces 10 (driver, mtu)". */
