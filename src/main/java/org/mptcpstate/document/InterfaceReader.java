@@ -67,7 +67,7 @@ final class InterfaceReader {
         if (isAbsent(map)) {
             return absentInterface(map);
         }
-        Map<String, NodeTuple> fields = read.fields(map, Vocabulary.INTERFACE);
+        Map<String, NodeTuple> fields = read.fields(map, Vocabulary.INTERFACE, typeOf(map));
         String name = name(map, NodeReader.value(fields, "name"));
         Node node2 = NodeReader.value(fields, "type");
         String type = node2 == null ? null : read.string(node2, "an interface type (a string)");
@@ -88,6 +88,19 @@ final class InterfaceReader {
         Interface iface = new Interface(name, type, state, addressFlags, addressList, diagnostics.position(map));
         checkListedOnce(iface, NodeReader.value(fields, "name"));
         return iface;
+    }
+
+    /** The entry's type as written, if it is a plain string: its own section may be named after it. */
+    private static String typeOf(MappingNode map) {
+        for (NodeTuple tuple : map.getValue()) {
+            if (tuple.getKeyNode() instanceof ScalarNode key
+                    && key.getValue().equals("type")
+                    && tuple.getValueNode() instanceof ScalarNode value
+                    && NodeReader.isString(value)) {
+                return value.getValue();
+            }
+        }
+        return null;
     }
 
     /** Whether the entry says {@code state: absent} (read before anything else, as nmstate does). */

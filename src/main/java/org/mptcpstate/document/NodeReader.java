@@ -40,6 +40,15 @@ final class NodeReader {
      * nmstate's ignored keys (as routine warnings, summarised) on the way.
      */
     Map<String, NodeTuple> fields(MappingNode map, Keys keys) {
+        return fields(map, keys, null);
+    }
+
+    /**
+     * The same, where {@code ownSection} is one more key nmstate may define at this level: an interface's section
+     * named after its type ({@code wireguard:} under {@code type: wireguard}), which nmstate does not check for
+     * types it does not know and mptcpstate does not read.
+     */
+    Map<String, NodeTuple> fields(MappingNode map, Keys keys, String ownSection) {
         Map<String, Node> firstKeys = new HashMap<>();
         Map<String, NodeTuple> fields = new HashMap<>();
         for (NodeTuple tuple : map.getValue()) {
@@ -60,7 +69,11 @@ final class NodeReader {
                                 + " (first at " + LoadDiagnostics.where(diagnostics.position(first)) + ")");
                 continue;
             }
-            switch (keys.kind(key)) {
+            Vocabulary.KeyKind kind = keys.kind(key);
+            if (kind == Vocabulary.KeyKind.UNKNOWN && key.equals(ownSection)) {
+                kind = Vocabulary.KeyKind.SECTION;
+            }
+            switch (kind) {
                 case MANAGED, READ_ONLY -> fields.put(canonical, tuple);
                 case NMSTATE, SECTION -> ignored(keyNode, key, group(keys));
                 case ELSEWHERE ->

@@ -345,6 +345,18 @@ class StateLoaderTest {
         }
 
         @Test
+        void aSectionNamedAfterItsTypeIsIgnoredOtherUnknownKeysAreNot() {
+            // nmstate checks nothing in an interface of a type it does not know; mptcpstate takes the type's own
+            // section and still refuses a typo
+            LoadedState loaded = load("interfaces: [{name: wg0, type: wireguard, wireguard: {listen-port: 1}}]\n");
+            assertThat(loaded.warnings()).extracting(Diagnostic::subject).containsExactly("interfaces: wireguard");
+            assertThat(problems("interfaces: [{name: wg0, type: wireguard, ipv44: {}}]\n"))
+                    .isEqualTo("state.yml:1:43: unknown key 'ipv44'; did you mean 'ipv4'?");
+            assertThat(problems("interfaces: [{name: eth0, type: ethernet, wireguard: {}}]\n"))
+                    .isEqualTo("state.yml:1:43: unknown key 'wireguard'");
+        }
+
+        @Test
         void theValuesOfIgnoredKeysAreNotRead() {
             // however odd, an ignored key's value is nmstate's business
             assertThat(load("interfaces: [{name: eth1, mtu: [[[x]]], lldp: ~}]\n")
