@@ -68,8 +68,56 @@ final class Vocabulary {
         }
     }
 
-    /** One key at one level; {@code aliases} are other spellings nmstate reads (null: none). */
-    record Row(Level level, String key, KeyKind kind, String aliases, String note) {}
+    /** One key at one level; {@code aliases} are other spellings nmstate reads ("a, b"; null: none). */
+    static final class Row {
+        private final Level level;
+        private final String key;
+        private final KeyKind kind;
+        private final String aliases;
+        private final String note;
+        /** The aliases, split once: messages and lookups need them on every key read. */
+        private final String[] spellings;
+
+        Row(Level level, String key, KeyKind kind, String aliases, String note) {
+            this.level = level;
+            this.key = key;
+            this.kind = kind;
+            this.aliases = aliases;
+            this.note = note;
+            this.spellings = aliases == null ? new String[0] : splitAliases(aliases);
+        }
+
+        Level level() {
+            return level;
+        }
+
+        String key() {
+            return key;
+        }
+
+        KeyKind kind() {
+            return kind;
+        }
+
+        String aliases() {
+            return aliases;
+        }
+
+        boolean is(String spelling) {
+            return key.equals(spelling) || contains(spellings, spelling);
+        }
+
+        private static String[] splitAliases(String aliases) {
+            List<String> out = new ArrayList<>();
+            int start = 0;
+            for (int comma = aliases.indexOf(", "); comma >= 0; comma = aliases.indexOf(", ", start)) {
+                out.add(aliases.substring(start, comma));
+                start = comma + 2;
+            }
+            out.add(aliases.substring(start));
+            return out.toArray(new String[0]);
+        }
+    }
 
     private static Row row(Level level, String key, KeyKind kind, String note) {
         return new Row(level, key, kind, null, note);
@@ -232,8 +280,8 @@ final class Vocabulary {
             for (Row row : rows) {
                 if (row.kind == kind || row.kind == orKind) {
                     out.add(row.key);
-                    if (withAliases && row.aliases != null) {
-                        out.addAll(List.of(row.aliases.split(", ")));
+                    if (withAliases) {
+                        out.addAll(List.of(row.spellings));
                     }
                 }
             }
@@ -243,7 +291,7 @@ final class Vocabulary {
         /** The row of a key or of one of its aliases, or null. */
         Row row(String key) {
             for (Row row : rows) {
-                if (row.key.equals(key) || (row.aliases != null && contains(row.aliases.split(", "), key))) {
+                if (row.is(key)) {
                     return row;
                 }
             }
