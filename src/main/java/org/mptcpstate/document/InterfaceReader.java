@@ -155,6 +155,15 @@ final class InterfaceReader {
             diagnostics.error(map, "interface without 'name'");
             return null;
         }
+        if (nameNode instanceof ScalarNode scalar
+                && NodeReader.isString(scalar)
+                && scalar.getValue().startsWith("sriov:")) {
+            diagnostics.error(
+                    nameNode,
+                    "'" + NodeReader.shorten(scalar.getValue()) + "' is nmstate's reference to an SR-IOV VF, which"
+                            + " mptcpstate does not resolve: name the VF's interface");
+            return null;
+        }
         return read.interfaceName(nameNode);
     }
 

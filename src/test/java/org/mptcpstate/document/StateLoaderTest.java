@@ -357,6 +357,13 @@ class StateLoaderTest {
         }
 
         @Test
+        void nmstatesReferenceToAVirtualFunctionIsNotResolved() {
+            assertThat(problems("interfaces: [{name: 'sriov:eth1:1', type: ethernet}]\n"))
+                    .isEqualTo("state.yml:1:21: 'sriov:eth1:1' is nmstate's reference to an SR-IOV VF, which"
+                            + " mptcpstate does not resolve: name the VF's interface");
+        }
+
+        @Test
         void theValuesOfIgnoredKeysAreNotRead() {
             // however odd, an ignored key's value is nmstate's business
             assertThat(load("interfaces: [{name: eth1, mtu: [[[x]]], lldp: ~}]\n")
