@@ -67,7 +67,7 @@ final class InterfaceReader {
         if (isAbsent(map)) {
             return absentInterface(map);
         }
-        Map<String, NodeTuple> fields = read.fields(map, Vocabulary.INTERFACE, typeOf(map));
+        Map<String, NodeTuple> fields = read.fields(map, Vocabulary.INTERFACE, unknownTypeOf(map));
         String name = name(map, NodeReader.value(fields, "name"));
         Node node2 = NodeReader.value(fields, "type");
         String type = node2 == null ? null : read.string(node2, "an interface type (a string)");
@@ -90,13 +90,18 @@ final class InterfaceReader {
         return iface;
     }
 
-    /** The entry's type as written, if it is a plain string: its own section may be named after it. */
-    private static String typeOf(MappingNode map) {
+    /**
+     * The entry's type as written when nmstate does not know it (wireguard, team): such an interface may have a
+     * section named after it, which nmstate does not check. Null for nmstate's own types, whose sections are in
+     * the vocabulary ({@code bond:} under {@code type: bond} stays an error, as in nmstate).
+     */
+    private static String unknownTypeOf(MappingNode map) {
         for (NodeTuple tuple : map.getValue()) {
             if (tuple.getKeyNode() instanceof ScalarNode key
                     && key.getValue().equals("type")
                     && tuple.getValueNode() instanceof ScalarNode value
-                    && NodeReader.isString(value)) {
+                    && NodeReader.isString(value)
+                    && !InterfaceTypes.isKnown(value.getValue())) {
                 return value.getValue();
             }
         }

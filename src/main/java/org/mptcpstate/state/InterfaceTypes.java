@@ -86,6 +86,11 @@ public final class InterfaceTypes {
         return false;
     }
 
+    /** Whether nmstate knows this type (it checks the keys of such an interface; of others, none). */
+    public static boolean isKnown(String type) {
+        return isKeyedByName(type) || !isLink(type);
+    }
+
     /** nmstate's type names this table knows, kernel types first, then ovs-bridge and ipsec. */
     public static List<String> nmstateTypes() {
         List<String> names = new ArrayList<>();

@@ -354,6 +354,10 @@ class StateLoaderTest {
                     .isEqualTo("state.yml:1:43: unknown key 'ipv44'; did you mean 'ipv4'?");
             assertThat(problems("interfaces: [{name: eth0, type: ethernet, wireguard: {}}]\n"))
                     .isEqualTo("state.yml:1:43: unknown key 'wireguard'");
+            // nmstate's own types have their sections in the vocabulary: bond's is link-aggregation (nmstate's
+            // docs once wrote bond:, which nmstate refuses)
+            assertThat(problems("interfaces: [{name: bond0, type: bond, bond: {mode: 0}}]\n"))
+                    .isEqualTo("state.yml:1:40: unknown key 'bond'");
         }
 
         @Test
