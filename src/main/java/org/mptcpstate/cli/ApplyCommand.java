@@ -31,7 +31,7 @@ final class ApplyCommand implements Command {
             List.of(
                     "Exit codes: 0 applied or nothing to do, 1 failed and rolled back, 65 invalid input,",
                     "77 permission denied, 130/143 stopped by SIGINT/SIGTERM and rolled back."),
-            List.of(DRY_RUN, NO_VERIFY, NamespaceOption.SPEC, LOCK_WAIT),
+            List.of(DRY_RUN, NO_VERIFY, NamespaceOption.SPEC, LOCK_WAIT, WarningOutput.VERBOSE),
             StateInput.ONE_FILE);
 
     @Override
@@ -45,7 +45,8 @@ final class ApplyCommand implements Command {
         if (arguments.has(DRY_RUN.longName())) {
             return DiffCommand.diff(arguments, false, streams);
         }
-        DesiredState desired = StateInput.load(arguments.operands().get(0), streams.in(), streams.err())
+        boolean verbose = WarningOutput.verbose(arguments);
+        DesiredState desired = StateInput.load(arguments.operands().get(0), streams.in(), streams.err(), verbose)
                 .state();
         boolean verify = !arguments.has(NO_VERIFY.longName());
         ApplyResult result;
@@ -53,8 +54,8 @@ final class ApplyCommand implements Command {
         try {
             result = NamespaceOption.call(arguments, work);
         } catch (ApplyFailedException e) {
-            PlanPrinter.warnings(e.plan(), streams.err());
-            PlanPrinter.warnings(work.effects, streams.err());
+            PlanPrinter.warnings(e.plan(), verbose, streams.err());
+            PlanPrinter.warnings(work.effects, verbose, streams.err());
             throw e;
         } finally {
             if (work.signals != null) {
@@ -62,8 +63,8 @@ final class ApplyCommand implements Command {
             }
         }
 
-        PlanPrinter.warnings(result.plan(), streams.err());
-        PlanPrinter.warnings(work.effects, streams.err());
+        PlanPrinter.warnings(result.plan(), verbose, streams.err());
+        PlanPrinter.warnings(work.effects, verbose, streams.err());
         if (work.signals != null
                 && work.signals.received() != null
                 && !result.applied().isEmpty()) {

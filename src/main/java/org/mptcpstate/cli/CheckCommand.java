@@ -48,7 +48,7 @@ final class CheckCommand implements Command {
                     "One finding per line: severity, kind, what it concerns, why, and the fix.",
                     "Exit codes: 0 no errors (warnings allowed), 1 an error-level finding or failure,"
                             + " 65 invalid FILE."),
-            List.of(JSON, PEER, NamespaceOption.SPEC),
+            List.of(JSON, PEER, NamespaceOption.SPEC, WarningOutput.VERBOSE),
             new PositionalSpec("FILE", 0, 1, "A state file (YAML or JSON), - for stdin."));
 
     @Override
@@ -59,13 +59,14 @@ final class CheckCommand implements Command {
     @Override
     public ExitCode run(ParsedArguments arguments, Streams streams) throws Exception {
         List<InetAddress> peers = peers(arguments.all(PEER.longName()));
+        boolean verbose = WarningOutput.verbose(arguments);
         DesiredState desired = arguments.operands().isEmpty()
                 ? null
-                : StateInput.load(arguments.operands().get(0), streams.in(), streams.err())
+                : StateInput.load(arguments.operands().get(0), streams.in(), streams.err(), verbose)
                         .state();
         Inspection inspection = NamespaceOption.call(arguments, new Inspect(desired, peers));
         if (inspection.plan() != null) {
-            PlanPrinter.warnings(inspection.plan(), streams.err());
+            PlanPrinter.warnings(inspection.plan(), verbose, streams.err());
         }
         List<Finding> findings = new ArrayList<>(Checker.check(inspection.snapshot(), inspection.facts()));
         findings.addAll(inspection.otherManagers());

@@ -42,7 +42,7 @@ final class PersistCommand implements Command {
                     "and, when the file sets mptcp.enabled, DIR/etc/sysctl.d/90-mptcpstate.conf;",
                     "records them in DIR/etc/mptcpstate/persisted.manifest for unpersist.",
                     "Starts nothing: prints the systemctl commands to run."),
-            List.of(ROOT, EXEC),
+            List.of(ROOT, EXEC, WarningOutput.VERBOSE),
             StateInput.ONE_FILE);
 
     @Override
@@ -64,7 +64,7 @@ final class PersistCommand implements Command {
     static ExitCode persist(ParsedArguments arguments, Streams streams, Path launcher) {
         String name = arguments.operands().get(0);
         byte[] content = StateInput.read(name, streams.in());
-        LoadedState loaded = StateInput.load(name, content, streams.err());
+        LoadedState loaded = StateInput.load(name, content, streams.err(), WarningOutput.verbose(arguments));
         boolean shippedUnit = PACKAGED_LAUNCHER.equals(launcher);
         Installation installation = new Installation(Path.of(rootOf(arguments)));
 

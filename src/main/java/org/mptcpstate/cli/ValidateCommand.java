@@ -11,7 +11,7 @@ final class ValidateCommand implements Command {
             "validate",
             "Check state files without touching the kernel.",
             List.of("Reports every problem as FILE:LINE:COLUMN: message; exits 65 when any file is invalid."),
-            List.of(),
+            List.of(WarningOutput.VERBOSE),
             new PositionalSpec("FILE", 1, PositionalSpec.UNBOUNDED, "State files (YAML or JSON), - for stdin."));
 
     @Override
@@ -29,7 +29,7 @@ final class ValidateCommand implements Command {
         ExitCode code = ExitCode.OK;
         for (String file : arguments.operands()) {
             try {
-                StateInput.load(file, streams.in(), streams.err());
+                StateInput.load(file, streams.in(), streams.err(), WarningOutput.verbose(arguments));
                 streams.out().println(file + ": valid");
             } catch (InvalidStateException e) {
                 streams.err().println(e.getMessage());

@@ -39,7 +39,7 @@ final class WatchCommand implements Command {
                     "file (an invalid file is reported and the previous state kept); SIGTERM and SIGINT exit 0.",
                     "Exit codes: 0 stopped by a signal, 65 invalid file at start, 77 permission denied;",
                     "with --once those of apply."),
-            List.of(NamespaceOption.SPEC, RESYNC, ONCE, JSON),
+            List.of(NamespaceOption.SPEC, RESYNC, ONCE, JSON, WarningOutput.VERBOSE),
             new PositionalSpec("FILE", 1, 1, "The state file (YAML or JSON); reloaded on SIGHUP."));
 
     @Override
@@ -58,11 +58,12 @@ final class WatchCommand implements Command {
         }
         long resync = resyncSeconds(arguments.value(RESYNC.longName()));
         boolean json = arguments.has(JSON.longName());
+        boolean verbose = WarningOutput.verbose(arguments);
         DesiredState initial =
-                StateInput.load(file, streams.in(), streams.err()).state();
-        WatchLog log = new WatchLog(streams.out(), streams.err(), json);
-        Loop loop =
-                new Loop(file, arguments.value(NamespaceOption.SPEC.longName()), resync, initial, log, streams.err());
+                StateInput.load(file, streams.in(), streams.err(), verbose).state();
+        WatchLog log = new WatchLog(streams.out(), streams.err(), json, verbose);
+        Loop loop = new Loop(
+                file, arguments.value(NamespaceOption.SPEC.longName()), resync, initial, log, streams.err(), verbose);
         NamespaceOption.call(arguments, loop);
         return ExitCode.OK;
     }
@@ -75,14 +76,23 @@ final class WatchCommand implements Command {
         private final DesiredState initial;
         private final WatchLog log;
         private final PrintStream err;
+        private final boolean verbose;
 
-        Loop(String file, String namespace, long resyncSeconds, DesiredState initial, WatchLog log, PrintStream err) {
+        Loop(
+                String file,
+                String namespace,
+                long resyncSeconds,
+                DesiredState initial,
+                WatchLog log,
+                PrintStream err,
+                boolean verbose) {
             this.file = file;
             this.namespace = namespace;
             this.resyncSeconds = resyncSeconds;
             this.initial = initial;
             this.log = log;
             this.err = err;
+            this.verbose = verbose;
         }
 
         @Override
@@ -91,7 +101,7 @@ final class WatchCommand implements Command {
                 Watcher watcher = new Watcher(
                         new KernelAccess(),
                         events,
-                        new FileSource(file, err),
+                        new FileSource(file, err, verbose),
                         log,
                         Watcher.Settings.withResync(resyncSeconds * 1000),
                         initial);
@@ -159,15 +169,17 @@ final class WatchCommand implements Command {
     private static final class FileSource implements Watcher.Source {
         private final String file;
         private final PrintStream err;
+        private final boolean verbose;
 
-        FileSource(String file, PrintStream err) {
+        FileSource(String file, PrintStream err, boolean verbose) {
             this.file = file;
             this.err = err;
+            this.verbose = verbose;
         }
 
         @Override
         public DesiredState load() {
-            return StateInput.load(file, new ByteArrayInputStream(new byte[0]), err)
+            return StateInput.load(file, new ByteArrayInputStream(new byte[0]), err, verbose)
                     .state();
         }
     }

@@ -6,6 +6,7 @@ import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.KernelRules;
 import org.mptcpstate.state.MptcpConnection;
+import org.mptcpstate.state.WarningCode;
 
 import java.util.List;
 
@@ -17,7 +18,7 @@ import java.util.List;
  */
 public final class ClosedSubflows {
     /** The warnings' code. */
-    public static final String CODE = "closes-live-subflows";
+    public static final String CODE = WarningCode.CLOSES_LIVE_SUBFLOWS.code();
 
     private ClosedSubflows() {}
 

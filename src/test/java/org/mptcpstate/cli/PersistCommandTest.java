@@ -142,7 +142,7 @@ class PersistCommandTest {
         Path root = root();
         Mptcpstate.Run run = Mptcpstate.inProcess(
                 "persist",
-                stateFile("mptcp:\n  enabled: yes\n").toString(),
+                stateFile("mptcp:\n  enabled: maybe\n").toString(),
                 "--root",
                 root.toString(),
                 "--exec",

@@ -74,13 +74,16 @@ public final class StartupTraining {
             }
             // validate, diff and apply: load a state file, plan it, print the plan and its diff
             byte[] file = ("mptcp:\n  enabled: true\n  limits: {subflows: 4, add-addr-accepted: 2}\n"
-                            + "interfaces:\n- name: eth1\n  type: veth\n  mptcp:\n    address-flags: [subflow, backup]\n"
+                            + "interfaces:\n- name: eth1\n  type: ethernet\n  mtu: 1500\n"
+                            + "  mptcp:\n    address-flags: [subflow, backup]\n"
                             + "  ipv4:\n    address:\n    - ip: 192.0.2.2\n      prefix-length: 24\n"
                             + "      mptcp-flags: [signal]\n")
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            Plan plan = Planner.plan(StateInput.load("training.yml", file, sink).state(), snapshot);
+            Plan plan = Planner.plan(
+                    StateInput.load("training.yml", file, sink, false).state(), snapshot);
+            PlanPrinter.warnings(plan, false, sink);
             PlanPrinter.text(plan, snapshot, sink, true);
-            PlanPrinter.json(plan, ClosedSubflows.warnings(plan, List.of()), sink);
+            PlanPrinter.json(plan, ClosedSubflows.warnings(plan, List.of()), false, sink);
             // apply's classes (reconcile, verify) on the in-memory kernel: nothing on the build machine changes
             ApplyResult applied = Reconciler.apply(
                     new FakeKernel(snapshot),
