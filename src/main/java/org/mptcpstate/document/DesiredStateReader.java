@@ -4,6 +4,7 @@ import org.mptcpstate.state.DesiredState;
 import org.mptcpstate.state.DesiredState.Interface;
 import org.mptcpstate.state.DesiredState.Mptcp;
 import org.mptcpstate.state.DesiredState.StandaloneEndpoint;
+import org.mptcpstate.state.EndpointAddresses;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.KernelRules;
@@ -145,6 +146,11 @@ final class DesiredStateReader {
             diagnostics.error(map, "endpoint without 'address'");
         } else {
             address = read.ip(addressNode, "an endpoint takes no prefix length");
+            String refusal = address == null ? null : EndpointAddresses.refusal(address);
+            if (refusal != null) {
+                diagnostics.error(addressNode, IpAddresses.format(address) + " " + refusal);
+                address = null;
+            }
         }
         Node portNode = NodeReader.value(fields, "port");
         Integer port = portNode == null ? null : read.integer(portNode, "port", 1, 65535, "");

@@ -48,6 +48,16 @@ final class PlanWarnings {
         return true;
     }
 
+    /** An mptcp.endpoints entry on a link-local address: skipped, as interface addresses are. */
+    static Diagnostic linkLocalEndpoint(Position where, String address) {
+        return new Diagnostic(
+                where,
+                WarningCode.ENDPOINT_LINK_LOCAL,
+                "skipping endpoint " + address + ": link-local addresses get no MPTCP endpoint (an existing one is"
+                        + " left as it is)",
+                null);
+    }
+
     static Diagnostic typeMismatch(DesiredState.Interface iface, Link link) {
         return new Diagnostic(
                 iface.position(),

@@ -3,7 +3,9 @@ package org.mptcpstate.plan;
 import org.mptcpstate.state.Attachments;
 import org.mptcpstate.state.DesiredState;
 import org.mptcpstate.state.Diagnostic;
+import org.mptcpstate.state.EndpointAddresses;
 import org.mptcpstate.state.EndpointFlags;
+import org.mptcpstate.state.Ineligibility;
 import org.mptcpstate.state.InterfaceTypes;
 import org.mptcpstate.state.InvalidStateException;
 import org.mptcpstate.state.IpAddresses;
@@ -295,6 +297,23 @@ public final class Planner {
                     continue;
                 }
             }
+            KernelEndpoint existingHere = standaloneAt(wanted.address(), port);
+            if (Ineligibility.of(IpAddresses.kernelIdentity(wanted.address())) == Ineligibility.LINK_LOCAL) {
+                // as for an interface address: no endpoint is made, one the kernel has is left as it is
+                warnings.add(PlanWarnings.linkLocalEndpoint(wanted.position(), IpAddresses.format(wanted.address())));
+                if (existingHere != null) {
+                    matched.add(existingHere);
+                }
+                continue;
+            }
+            String broadcast = subnetBroadcastOf(wanted.address());
+            if (broadcast != null) {
+                problems.add(new Diagnostic(
+                        wanted.position(),
+                        IpAddresses.format(wanted.address()) + " is the broadcast address of " + broadcast
+                                + ": an endpoint needs a unicast address of this host"));
+                continue;
+            }
             if (port == 0 && wouldAttach(wanted.address(), link)) {
                 problems.add(new Diagnostic(
                         wanted.position(),
@@ -303,12 +322,7 @@ public final class Planner {
                 continue;
             }
             EndpointFlags flags = wanted.flags() == null ? EndpointFlags.NONE : wanted.flags();
-            KernelEndpoint existing = null;
-            for (KernelEndpoint endpoint : attachments.standalone()) {
-                if (endpoint.address().equals(wanted.address()) && endpoint.port() == port) {
-                    existing = endpoint;
-                }
-            }
+            KernelEndpoint existing = existingHere;
             if (flags.has(MptcpFlag.IMPLICIT)) {
                 if (existing != null) {
                     matched.add(existing); // kernel-made: left as the kernel has it
@@ -340,6 +354,34 @@ public final class Planner {
                 remove(endpoint, nameOf(endpoint));
             }
         }
+    }
+
+    /** The endpoint show lists under mptcp.endpoints with this address and port, or null. */
+    private KernelEndpoint standaloneAt(InetAddress address, int port) {
+        KernelEndpoint found = null;
+        for (KernelEndpoint endpoint : attachments.standalone()) {
+            if (endpoint.address().equals(address) && endpoint.port() == port) {
+                found = endpoint;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * "198.51.100.0/24 on eth2" when the address is the broadcast address of an IPv4 subnet of an interface (by its
+     * address and prefix length), else null.
+     */
+    private String subnetBroadcastOf(InetAddress address) {
+        InetAddress identity = IpAddresses.kernelIdentity(address);
+        for (LinkAddress candidate : current.addresses()) {
+            if (identity.equals(EndpointAddresses.subnetBroadcast(candidate.address(), candidate.prefixLength()))) {
+                Link link = linksByIndex.get(candidate.interfaceIndex());
+                InetAddress network = EndpointAddresses.subnetNetwork(candidate.address(), candidate.prefixLength());
+                return IpAddresses.format(network) + "/" + candidate.prefixLength()
+                        + (link == null ? "" : " on " + link.name());
+            }
+        }
+        return null;
     }
 
     /**

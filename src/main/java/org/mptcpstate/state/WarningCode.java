@@ -19,6 +19,11 @@ public enum WarningCode {
             true,
             "an IPv6 unique-local address (fc00::/7) gets no endpoint from interface-wide flags"),
     MULTICAST_SKIPPED("multicast-skipped", false, "a multicast address gets no MPTCP endpoint"),
+    ENDPOINT_LINK_LOCAL(
+            "endpoint-link-local",
+            false,
+            "an `mptcp.endpoints` entry on a link-local address: no endpoint is made (an existing one is left as it"
+                    + " is)"),
     DAD_FAILED("dad-failed", false, "duplicate address detection failed on the address: it gets no endpoint"),
     ADDRESS_TENTATIVE("address-tentative", false, "the address is tentative (duplicate address detection running)"),
     DYNAMIC_ADDRESS_GONE(
