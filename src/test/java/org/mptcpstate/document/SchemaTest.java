@@ -113,6 +113,12 @@ class SchemaTest {
                 "mptcp: {endpoints: [{address: 192.0.2.01}]}",
                 "mptcp: {endpoints: [{address: '1::2::3'}]}",
                 "mptcp: {endpoints: [{address: 'fe80::1%eth0'}]}",
+                "mptcp: {endpoints: [{address: 0.0.0.0}]}",
+                "mptcp: {endpoints: [{address: '::'}]}",
+                "mptcp: {endpoints: [{address: 255.255.255.255}]}",
+                "mptcp: {endpoints: [{address: 224.0.0.1}]}",
+                "mptcp: {endpoints: [{address: '::ffff:239.1.2.3'}]}",
+                "mptcp: {endpoints: [{address: 'ff02::1'}]}",
                 "mptcp: {endpoints: [{address: 192.0.2.1, id: 0}]}",
                 "mptcp: {endpoints: [{address: 192.0.2.1, interface: 'a b'}]}",
                 "mptcp: {endpoints: [{port: 80, flags: [signal]}]}",
@@ -165,6 +171,7 @@ class SchemaTest {
         }
         // What the loader refuses that a schema cannot express: duplicate names and addresses across list items,
         // duplicate keys, 2.0 as a limit (an integer to JSON Schema), names over 15 bytes but not 15 characters,
+        // other spellings of the unspecified address (0::0), the broadcast address of an interface's subnet,
         // an endpoint on an address with mptcp-flags, the size, depth and alias limits: see StateLoaderTest.
     }
 
@@ -175,7 +182,7 @@ class SchemaTest {
                 "{}",
                 "mptcp: {enabled: true, limits: {subflows: 0, add-addr-accepted: 8}, endpoints: []}",
                 "mptcp: {endpoints: [{address: 192.0.2.1, port: 65535, flags: [signal, backup], interface: eth1}]}",
-                "mptcp: {endpoints: [{address: '::ffff:192.0.2.1'}, {address: '::'}, {address: '1:2:3:4:5:6:7::'}]}",
+                "mptcp: {endpoints: [{address: '::ffff:192.0.2.1'}, {address: '::2'}, {address: '1:2:3:4:5:6:7::'}]}",
                 "mptcp: {endpoints: [{address: '1:2:3:4:5:6:1.2.3.4', id: 255, interface-index: 7}]}",
                 "mptcp: {path-manager: userspace}",
                 "interfaces: [{name: eth1, type: ethernet, state: up, oper-state: dormant}]",
