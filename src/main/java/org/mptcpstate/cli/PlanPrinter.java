@@ -9,6 +9,7 @@ import org.mptcpstate.plan.Plan;
 import org.mptcpstate.plan.Simulation;
 import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.state.IpAddresses;
+import org.mptcpstate.state.Printable;
 import org.mptcpstate.state.ShowDocument;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.WarningSummary;
@@ -49,7 +50,7 @@ final class PlanPrinter {
             return;
         }
         for (Change change : plan.changes()) {
-            out.println(paint(change.describe(), colour));
+            out.println(paint(Printable.of(change.describe()), colour));
         }
         List<String> before = lines(ShowDocument.of(current));
         List<String> after = lines(ShowDocument.of(Simulation.apply(current, plan.changes())));

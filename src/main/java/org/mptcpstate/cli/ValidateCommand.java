@@ -2,6 +2,7 @@ package org.mptcpstate.cli;
 
 import org.mptcpstate.cli.CommandSpec.PositionalSpec;
 import org.mptcpstate.state.InvalidStateException;
+import org.mptcpstate.state.Printable;
 
 import java.util.List;
 
@@ -30,12 +31,12 @@ final class ValidateCommand implements Command {
         for (String file : arguments.operands()) {
             try {
                 StateInput.load(file, streams.in(), streams.err(), WarningOutput.verbose(arguments));
-                streams.out().println(file + ": valid");
+                streams.out().println(Printable.of(file) + ": valid");
             } catch (InvalidStateException e) {
-                streams.err().println(e.getMessage());
+                streams.err().println(Printable.lines(e.getMessage()));
                 code = ExitCode.INVALID_INPUT;
             } catch (Failures.CommandFailure e) {
-                streams.err().println(Main.PROGRAM + ": " + e.getMessage());
+                streams.err().println(Main.PROGRAM + ": " + Printable.of(e.getMessage()));
                 code = ExitCode.INVALID_INPUT;
             }
         }

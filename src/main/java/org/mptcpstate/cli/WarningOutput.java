@@ -2,6 +2,7 @@ package org.mptcpstate.cli;
 
 import org.mptcpstate.cli.CommandSpec.OptionSpec;
 import org.mptcpstate.state.Diagnostic;
+import org.mptcpstate.state.Printable;
 import org.mptcpstate.state.WarningSummary;
 import tools.jackson.core.JsonGenerator;
 
@@ -32,7 +33,7 @@ final class WarningOutput {
     /** The warnings as stderr lines, routine kinds summarised unless {@code verbose}. */
     static void text(List<Diagnostic> warnings, boolean verbose, PrintStream err) {
         for (Diagnostic warning : WarningSummary.of(warnings, verbose)) {
-            err.println(Main.PROGRAM + ": warning: " + warning);
+            err.println(Main.PROGRAM + ": warning: " + Printable.of(warning.toString()));
         }
     }
 

@@ -5,6 +5,7 @@ import org.mptcpstate.reconcile.ApplyResult;
 import org.mptcpstate.reconcile.WatchCause;
 import org.mptcpstate.reconcile.Watcher;
 import org.mptcpstate.state.Diagnostic;
+import org.mptcpstate.state.Printable;
 import org.mptcpstate.state.WarningSummary;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
@@ -85,7 +86,7 @@ final class WatchLog implements Watcher.Listener {
                 }
                 emit(line);
             } else {
-                out.println(cause.word() + ": " + change.describe());
+                out.println(cause.word() + ": " + Printable.of(change.describe()));
             }
         }
         if (!json) {
@@ -99,7 +100,7 @@ final class WatchLog implements Watcher.Listener {
     public void warnings(List<Diagnostic> warnings) {
         for (Diagnostic warning : WarningSummary.of(warnings, verbose)) {
             if (!json) {
-                problem("warning: " + warning);
+                problem("warning: " + Printable.of(warning.toString()));
                 continue;
             }
             StringWriter line = new StringWriter();
@@ -159,7 +160,7 @@ final class WatchLog implements Watcher.Listener {
 
     private void problem(String text) {
         // a file's problems come one per line, each already prefixed (Failures.message)
-        err.println(Main.PROGRAM + ": " + text);
+        err.println(Main.PROGRAM + ": " + Printable.lines(text));
         err.flush();
     }
 
