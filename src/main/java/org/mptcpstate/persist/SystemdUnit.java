@@ -34,8 +34,33 @@ public final class SystemdUnit {
                 + body(launcher, stateFile);
     }
 
+    /** A path or value with a control character: it would end the unit's line and start another. */
+    public static final class UnsafeValueException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        UnsafeValueException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Refuses a value with a control character (a newline would start a line of its own in the unit, such as
+     * ExecStartPre=...); {@code what} names it in the message.
+     */
+    public static void checkValue(String what, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                throw new UnsafeValueException(what + " holds a control character (" + String.format("U+%04X", (int) c)
+                        + " at position " + (i + 1) + "), which would break the unit's line apart: refused");
+            }
+        }
+    }
+
     private static String body(Path launcher, String stateFile) {
         String launcherText = launcher.toString();
+        checkValue("the launcher's path", launcherText);
+        checkValue("the state file's path", stateFile);
         // The launcher must stay readable: a launcher in a home directory only gets read-only homes.
         boolean inHome = launcherText.startsWith("/home/")
                 || launcherText.startsWith("/root/")
@@ -55,12 +80,14 @@ public final class SystemdUnit {
                 + "CapabilityBoundingSet=CAP_NET_ADMIN\n"
                 + "AmbientCapabilities=CAP_NET_ADMIN\n"
                 + "NoNewPrivileges=yes\n"
-                + "# Everything read-only but /run/mptcpstate (the apply lock) and /proc/sys:\n"
-                + "# ProtectKernelTunables= is left out because it makes /proc/sys/net/mptcp/enabled read-only.\n"
+                + "# Everything read-only but /run/mptcpstate (the namespace locks, root's alone) and, of the kernel's\n"
+                + "# tunables, the MPTCP sysctls it writes (net.mptcp.enabled); \"-\": none without MPTCP.\n"
                 + "ProtectSystem=strict\n"
+                + "ProtectKernelTunables=yes\n"
                 + "RuntimeDirectory=mptcpstate\n"
+                + "RuntimeDirectoryMode=0700\n"
                 + "RuntimeDirectoryPreserve=yes\n"
-                + "ReadWritePaths=/run/mptcpstate\n"
+                + "ReadWritePaths=/run/mptcpstate -/proc/sys/net/mptcp\n"
                 + "ProtectHome=" + (inHome ? "read-only" : "yes") + "\n"
                 + "PrivateTmp=yes\n"
                 + "PrivateDevices=yes\n"
