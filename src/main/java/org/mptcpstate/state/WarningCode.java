@@ -45,6 +45,26 @@ public enum WarningCode {
             "MPTCP settings given for an entry that is no kernel link (ovs-bridge, ipsec) are not applied"),
     PATH_MANAGER("path-manager", false, "net.mptcp.path_manager is not kernel: the kernel ignores endpoints"),
     MPTCP_DISABLED("mptcp-disabled", false, "net.mptcp.enabled stays 0: new connections do not use MPTCP"),
+    // diff, apply and check, from /run/mptcpstate
+    APPLY_INTERRUPTED(
+            "apply-interrupted",
+            false,
+            "an earlier apply of the namespace was killed part-way (SIGKILL, a crash): its journal says which file, which"
+                    + " process, when and after how many changes"),
+    WATCH_WILL_REVERT(
+            "watch-will-revert",
+            false,
+            "a watch keeps another file applied in the namespace: it will undo this apply at its next step"),
+    // persist
+    EXEC_UNDER_STICKY_DIRECTORY(
+            "exec-sticky-directory",
+            false,
+            "the launcher the unit runs lies under a directory anyone may write (sticky, as /tmp): safe while its"
+                    + " root-owned entry stays, not if that is removed and made again by someone else"),
+    STATE_DIRECTORY_MODE(
+            "state-directory-mode",
+            false,
+            "etc/mptcpstate was writable by group or others: persist narrowed it to 0755 before writing into it"),
     // diff and apply, from the live connections
     CLOSES_LIVE_SUBFLOWS(
             "closes-live-subflows",

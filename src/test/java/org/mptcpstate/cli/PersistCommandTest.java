@@ -27,12 +27,13 @@ class PersistCommandTest {
         return Files.createDirectories(dir.resolve("root"));
     }
 
+    /**
+     * A launcher persist accepts whoever runs the test: root's, in directories only root can write. (One made in
+     * the test's temporary directory is refused unless root made it, and under /tmp it gets a warning; PersistIT
+     * holds those rules.)
+     */
     private Path launcher() throws IOException {
-        Path launcher = dir.resolve("bin/mptcpstate");
-        Files.createDirectories(launcher.getParent());
-        Files.writeString(launcher, "#!/bin/sh\nexit 0\n");
-        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return launcher;
+        return Path.of("/usr/bin/true").toRealPath();
     }
 
     private Path stateFile(String content) throws IOException {
@@ -85,7 +86,9 @@ class PersistCommandTest {
                         "AmbientCapabilities=CAP_NET_ADMIN\n",
                         "NoNewPrivileges=yes\n",
                         "ProtectSystem=strict\n",
-                        "ReadWritePaths=/run/mptcpstate\n",
+                        "ProtectKernelTunables=yes\n",
+                        "RuntimeDirectoryMode=0700\n",
+                        "ReadWritePaths=/run/mptcpstate -/proc/sys/net/mptcp\n",
                         "ProtectHome=yes\n",
                         "PrivateTmp=yes\n",
                         "ProtectKernelModules=yes\n",
@@ -94,7 +97,7 @@ class PersistCommandTest {
                         "SystemCallArchitectures=native\n",
                         "WantedBy=multi-user.target\n");
         assertThat(text.lines()
-                        .filter(l -> l.startsWith("MemoryDenyWriteExecute=") || l.startsWith("ProtectKernelTunables="))
+                        .filter(l -> l.startsWith("MemoryDenyWriteExecute="))
                         .toList())
                 .isEmpty();
         for (Path file : List.of(state, sysctl, unit, root.resolve("etc/mptcpstate/persisted.manifest"))) {
@@ -313,8 +316,8 @@ class PersistCommandTest {
                 .assertOk();
         Path unit = root.resolve("etc/systemd/system/mptcpstate.service");
         Netns.Result result = Netns.runAllowingFailure(List.of(analyze.toString(), "verify", unit.toString()));
-        // systemd-analyze reports problems of other units on the machine too; only ours count
-        assertThat(result.stderr().lines().filter(l -> l.contains("mptcpstate")).toList())
+        // unknown or misspelt keys are warnings only (exit 0): nothing at all may be said
+        assertThat(result.stdout() + result.stderr())
                 .as("systemd-analyze verify: %s", result.stderr())
                 .isEmpty();
         assertThat(result.exitCode())
