@@ -12,6 +12,7 @@ import org.mptcpstate.plan.Plan;
 import org.mptcpstate.plan.Planner;
 import org.mptcpstate.plan.Simulation;
 import org.mptcpstate.state.DesiredState;
+import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.Printable;
 import org.mptcpstate.state.Snapshot;
@@ -68,6 +69,7 @@ final class CheckCommand implements Command {
         if (inspection.plan() != null) {
             PlanPrinter.warnings(inspection.plan(), verbose, streams.err());
         }
+        RuntimeNotices.print(inspection.notices(), streams.err());
         List<Finding> findings = new ArrayList<>(Checker.check(inspection.snapshot(), inspection.facts()));
         findings.addAll(inspection.otherManagers());
         if (arguments.has(JSON.longName())) {
@@ -102,7 +104,8 @@ final class CheckCommand implements Command {
      * The state checked (current, or simulated from FILE's plan), the facts read with it, the plan, and the findings
      * about other endpoint managers in the namespace.
      */
-    private record Inspection(Snapshot snapshot, CheckFacts facts, Plan plan, List<Finding> otherManagers) {}
+    private record Inspection(
+            Snapshot snapshot, CheckFacts facts, Plan plan, List<Finding> otherManagers, List<Diagnostic> notices) {}
 
     /** The kernel work, on the namespace thread; a class, not a lambda (start-up time). */
     private static final class Inspect implements Callable<Inspection> {
@@ -121,7 +124,11 @@ final class CheckCommand implements Command {
                 Plan plan = desired == null ? null : Planner.plan(desired, current);
                 Snapshot checked = plan == null ? current : Simulation.apply(current, plan.changes());
                 return new Inspection(
-                        checked, FactsReader.read(kernel, checked, current, peers), plan, Coexistence.check(kernel));
+                        checked,
+                        FactsReader.read(kernel, checked, current, peers),
+                        plan,
+                        Coexistence.check(kernel),
+                        RuntimeNotices.interrupted());
             }
         }
     }
@@ -130,7 +137,7 @@ final class CheckCommand implements Command {
     static void text(List<Finding> findings, PrintStream out) {
         boolean problems = false;
         for (Finding finding : findings) {
-            out.println(finding);
+            out.println(Printable.of(finding.toString()));
             problems |= finding.severity() != Finding.Severity.INFO;
         }
         if (!problems) {

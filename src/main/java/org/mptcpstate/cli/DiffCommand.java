@@ -7,6 +7,7 @@ import org.mptcpstate.state.DesiredState;
 import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.state.Snapshot;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** {@code diff FILE|-}: what apply would change, without writing anything. */
@@ -38,7 +39,9 @@ final class DiffCommand implements Command {
                 .state();
         Snapshot current = query.get();
         Plan plan = Planner.plan(desired, current);
-        return print(plan, LiveSubflows.warnings(arguments, plan), current, json, verbose, streams);
+        List<Diagnostic> effects = new ArrayList<>(query.notices());
+        effects.addAll(LiveSubflows.warnings(arguments, plan));
+        return print(plan, effects, current, json, verbose, streams);
     }
 
     /** {@code effects}: warnings about what the plan does to the live namespace (the subflows it closes). */

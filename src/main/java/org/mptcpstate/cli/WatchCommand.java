@@ -7,6 +7,7 @@ import org.mptcpstate.kernel.MptcpUnsupportedException;
 import org.mptcpstate.kernel.NetlinkEvents;
 import org.mptcpstate.kernel.NetlinkKernel;
 import org.mptcpstate.reconcile.NamespaceLock;
+import org.mptcpstate.reconcile.RunningWatch;
 import org.mptcpstate.reconcile.Watcher;
 import org.mptcpstate.state.DesiredState;
 
@@ -96,8 +97,11 @@ final class WatchCommand implements Command {
         }
 
         @Override
+        @SuppressWarnings("try") // the claim is held for the watch, never read
         public Void call() {
-            try (NetlinkEvents events = NetlinkEvents.open()) {
+            // one watch per namespace, claimed before anything else: a second one refuses to start
+            try (RunningWatch claim = RunningWatch.claim(RuntimeNotices.shown(file));
+                    NetlinkEvents events = NetlinkEvents.open()) {
                 Watcher watcher = new Watcher(
                         new KernelAccess(),
                         events,

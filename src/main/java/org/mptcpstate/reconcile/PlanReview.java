@@ -1,5 +1,6 @@
 package org.mptcpstate.reconcile;
 
+import org.mptcpstate.plan.Change;
 import org.mptcpstate.plan.Plan;
 
 /**
@@ -8,4 +9,10 @@ import org.mptcpstate.plan.Plan;
  */
 public interface PlanReview {
     void beforeWrites(Plan plan);
+
+    /**
+     * The kernel took {@code change}, the {@code done}-th of the plan: apply prints it and journals it at once, so
+     * that a kill leaves a trace of how far it got.
+     */
+    default void made(Change change, int done) {}
 }

@@ -50,6 +50,8 @@ public final class Reconciler {
             review.beforeWrites(plan);
         }
         List<Change> applied = new ArrayList<>();
+        Change attempted = null;
+        RuntimeException attemptFailure = null;
         try {
             for (Change change : plan.changes()) {
                 String signal = interruption.requested();
@@ -60,9 +62,14 @@ public final class Reconciler {
                 try {
                     execute(kernel, change);
                 } catch (RuntimeException e) {
+                    attempted = change;
+                    attemptFailure = e;
                     throw new StepFailed("failed at \"" + change.describe() + "\": " + oneLine(e), e);
                 }
                 applied.add(change);
+                if (review != null) {
+                    review.made(change, applied.size());
+                }
             }
             if (verify) {
                 Plan remaining = Planner.plan(desired, kernel.query());
@@ -79,11 +86,12 @@ public final class Reconciler {
             return new ApplyResult(plan, applied, verify);
         } catch (Interrupted e) {
             throw new ApplyInterruptedException(
-                    e.signal, e.getMessage(), plan, applied, Rollback.restore(kernel, before));
+                    e.signal, e.getMessage(), plan, applied, Rollback.undo(kernel, before, applied, null, null));
         } catch (RuntimeException e) {
             String message = e instanceof StepFailed ? e.getMessage() : "failed: " + oneLine(e);
             Throwable cause = e instanceof StepFailed ? e.getCause() : e;
-            throw new ApplyFailedException(message, cause, plan, applied, Rollback.restore(kernel, before));
+            throw new ApplyFailedException(
+                    message, cause, plan, applied, Rollback.undo(kernel, before, applied, attempted, attemptFailure));
         }
     }
 
