@@ -45,7 +45,11 @@ final class Directory implements AutoCloseable {
             if (e.getErrorCode() == Posix.ENOENT) {
                 return null;
             }
-            throw failure(shown.resolve(name), e, "a directory, not a symbolic link");
+            if (e.getErrorCode() == Posix.ENOTDIR && Files.isSymbolicLink(entry(name))) {
+                // with O_DIRECTORY, Linux says ENOTDIR rather than ELOOP for a link
+                throw failure(shown.resolve(name), new LastErrorException(Posix.ELOOP), "a directory");
+            }
+            throw failure(shown.resolve(name), e, "a directory");
         }
     }
 

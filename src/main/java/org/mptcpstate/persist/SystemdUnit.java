@@ -71,7 +71,7 @@ public final class SystemdUnit {
                 + "\n"
                 + "[Service]\n"
                 + "Type=simple\n"
-                + "ExecStart=" + quote(launcherText) + " watch " + quote(stateFile) + "\n"
+                + "ExecStart=" + executable(launcherText) + " watch " + argument(stateFile) + "\n"
                 + "# watch reloads the state file on SIGHUP\n"
                 + "ExecReload=/bin/kill -HUP $MAINPID\n"
                 + "Restart=on-failure\n"
@@ -109,12 +109,31 @@ public final class SystemdUnit {
                 + "WantedBy=multi-user.target\n";
     }
 
-    /** systemd's quoting for one ExecStart word: double quotes when it holds a space or a quote. */
-    private static String quote(String word) {
+    /**
+     * The program of an ExecStart= line as systemd reads it: specifiers expanded (a % written %%), no variables
+     * (a $ stays as it is), double quotes around a path with a space. systemd refuses a program path with a quote or
+     * a backslash ("Executable name contains special characters"), so such a launcher is refused here already.
+     */
+    private static String executable(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '"' || c == '\'' || c == '\\') {
+                throw new UnsafeValueException(
+                        "the launcher's path " + path + " holds " + (c == '\\' ? "a backslash" : "a quote")
+                                + ", which systemd refuses in the program of ExecStart=: install the package,"
+                                + " or give --exec a copy at a plain path");
+            }
+        }
+        String text = path.replace("%", "%%");
+        return text.indexOf(' ') < 0 && text.indexOf('\t') < 0 && text.indexOf(';') < 0 ? text : "\"" + text + "\"";
+    }
+
+    /** A later word of ExecStart=: specifiers (%%) and variables ($$) escaped, quoted when it needs to be. */
+    private static String argument(String word) {
         boolean plain = true;
         for (int i = 0; i < word.length(); i++) {
             char c = word.charAt(i);
-            if (c == ' ' || c == '"' || c == '\'' || c == '\\' || c == '\t' || c == '%' || c == '$' || c == ';') {
+            if (c == ' ' || c == '"' || c == '\'' || c == '\\' || c == '%' || c == '$' || c == ';') {
                 plain = false;
             }
         }

@@ -72,8 +72,9 @@ public final class RunningWatch implements AutoCloseable {
                 throw new UncheckedIOException("cannot lock " + path, e);
             }
             if (lock == null) {
+                String first = describe(find(directory));
                 close(channel);
-                throw new AlreadyWatchedException(describe(find(directory)) + " in this network namespace; two watches"
+                throw new AlreadyWatchedException(first + " in this network namespace; two watches"
                         + " would undo each other's changes: stop it first, or change the file it keeps");
             }
             try {

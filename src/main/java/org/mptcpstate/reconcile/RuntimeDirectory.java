@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -116,12 +115,11 @@ public final class RuntimeDirectory {
             return channel;
         } catch (AccessDeniedException e) {
             throw Privileges.lockRefused(file, e);
-        } catch (FileSystemException e) {
+        } catch (IOException e) {
+            // O_NOFOLLOW's ELOOP comes as a plain IOException
             if (Files.isSymbolicLink(file)) {
                 throw new UnsafeException(file + " is a symbolic link: mptcpstate follows none there; remove it");
             }
-            throw new UncheckedIOException("cannot open " + file, e);
-        } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + file, e);
         }
     }

@@ -433,4 +433,106 @@ class PersistCommandTest {
         assertThat(root.resolve("etc/systemd/system/mptcpstate.service")).doesNotExist();
         assertThat(root.resolve("etc/mptcpstate/persisted.manifest")).content().doesNotContain("mptcpstate.service");
     }
+
+    /** A newline in --exec would write an extra line into the unit (ExecStartPre=...): refused, nothing written. */
+    @Test
+    void aControlCharacterInTheLauncherPathIsRefused() throws IOException {
+        Path root = root();
+        Mptcpstate.Run run = Mptcpstate.inProcess(
+                "persist",
+                stateFile(STATE).toString(),
+                "--root",
+                root.toString(),
+                "--exec",
+                "/usr/bin/true\nExecStartPre=/bin/sh -c id");
+        run.assertFailsWithOneLine(ExitCode.USAGE.code());
+        assertThat(run.stderr())
+                .isEqualTo("mptcpstate: --exec /usr/bin/true\\nExecStartPre=/bin/sh -c id holds a control character"
+                        + " (U+000A at position 14), which would break the unit's line apart: refused\n");
+        assertThat(tree(root)).containsExactly(Path.of(""));
+    }
+
+    /**
+     * etc/mptcpstate a symbolic link to a directory outside the root: persist refuses to write through it, and
+     * unpersist refuses to delete through it; what is outside stays untouched.
+     */
+    @Test
+    void aSymbolicLinkBelowTheRootIsNeverFollowed() throws IOException {
+        Path root = root();
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.createDirectories(root.resolve("etc"));
+        Files.createSymbolicLink(root.resolve("etc/mptcpstate"), outside);
+        Mptcpstate.Run run = Mptcpstate.inProcess(
+                "persist",
+                stateFile(STATE).toString(),
+                "--root",
+                root.toString(),
+                "--exec",
+                launcher().toString());
+        run.assertFailsWithOneLine(ExitCode.FAILED.code());
+        assertThat(run.stderr())
+                .isEqualTo("mptcpstate: " + root + "/etc/mptcpstate is a symbolic link: persist and unpersist follow"
+                        + " none below the root; replace it with a directory\n");
+        assertThat(tree(outside)).containsExactly(Path.of(""));
+
+        // a manifest outside, as a persist elsewhere wrote it: unpersist --root must not act on it
+        Path target = Files.writeString(outside.resolve("state.yml"), STATE);
+        Files.writeString(
+                outside.resolve("persisted.manifest"), "file " + sha256(STATE) + " etc/mptcpstate/state.yml\n");
+        Mptcpstate.Run unpersist = Mptcpstate.inProcess("unpersist", "--root", root.toString());
+        unpersist.assertFailsWithOneLine(ExitCode.FAILED.code());
+        assertThat(target).hasContent(STATE);
+        assertThat(outside.resolve("persisted.manifest")).exists();
+    }
+
+    /** A world-writable etc/mptcpstate (persist's own directory) is narrowed to 0755, with a warning. */
+    @Test
+    void aWorldWritableStateDirectoryIsNarrowedWithAWarning() throws IOException {
+        Path root = root();
+        Path own = Files.createDirectories(root.resolve("etc/mptcpstate"));
+        Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Mptcpstate.Run run = Mptcpstate.inProcess(
+                "persist",
+                stateFile(STATE).toString(),
+                "--root",
+                root.toString(),
+                "--exec",
+                launcher().toString());
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stderr())
+                .isEqualTo("mptcpstate: warning: " + own + " was writable by others (mode 777): anyone could have"
+                        + " replaced the state file the unit applies; narrowed to 0755 [state-directory-mode]\n");
+        assertThat(mode(own)).isEqualTo("rwxr-xr-x");
+        assertThat(own.resolve("state.yml")).hasContent(STATE);
+    }
+
+    /** Any other directory below the root that others may write is refused: it is not persist's to change. */
+    @Test
+    void anotherWorldWritableDirectoryBelowTheRootIsRefused() throws IOException {
+        Path root = root();
+        Path etc = Files.createDirectories(root.resolve("etc"));
+        Files.setPosixFilePermissions(etc, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Mptcpstate.Run run = Mptcpstate.inProcess(
+                "persist",
+                stateFile(STATE).toString(),
+                "--root",
+                root.toString(),
+                "--exec",
+                launcher().toString());
+        run.assertFailsWithOneLine(ExitCode.FAILED.code());
+        assertThat(run.stderr())
+                .isEqualTo("mptcpstate: " + etc + " is writable by others (mode 777): anyone could replace what"
+                        + " persist writes there; make it 0755 first\n");
+        assertThat(tree(root)).containsExactly(Path.of(""), Path.of("etc"));
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
