@@ -91,10 +91,10 @@ public final class NamespaceLock implements AutoCloseable {
         StaleFiles.sweep(RuntimeDirectory.SYSTEM, namespaceId());
     }
 
-    /** " (pid N (COMMAND))", from the kernel's list of locks; empty when it names nobody (the holder just left). */
+    /** ": pid N (COMMAND)", from the kernel's list of locks; empty when it names nobody (the holder just left). */
     static String holder(Path file) {
         List<Long> pids = Processes.lockHolders(file);
-        return pids.isEmpty() ? "" : " (" + Processes.describe(pids.get(0)) + ")";
+        return pids.isEmpty() ? "" : ": " + Processes.describe(pids.get(0));
     }
 
     /** "net-4026531840": the inode of the calling thread's network namespace. */

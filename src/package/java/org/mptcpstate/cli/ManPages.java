@@ -95,7 +95,10 @@ final class ManPages {
                 "The shipped unit: runs \\fBmptcpstate watch /etc/mptcpstate/state.yml\\fR with only"
                         + " CAP_NET_ADMIN and systemd's hardening; \\fBsystemctl reload mptcpstate\\fR re\\-reads"
                         + " the file. It starts only when the file exists.");
-        entry(m, "/run/mptcpstate/", "The apply lock of each network namespace.");
+        entry(
+                m,
+                "/run/mptcpstate/",
+                "Root's alone: the apply lock, the watch's claim and the journal of an apply in flight, of each network namespace.");
         entry(
                 m,
                 "/var/cache/mptcpstate/",

@@ -140,7 +140,7 @@ class ConcurrentApplyIT {
                 Run blocked = Mptcpstate.jar("apply", a.toString(), "--netns", ns.name(), "--lock-wait", "0");
                 assertThat(blocked.exitCode()).as("the lock is really held").isEqualTo(ExitCode.FAILED.code());
                 assertThat(blocked.stderr())
-                        .contains("(pid " + holder.pid() + " (")
+                        .contains(": pid " + holder.pid() + " (")
                         .doesNotContain("99999");
             } finally {
                 holder.destroyForcibly();
