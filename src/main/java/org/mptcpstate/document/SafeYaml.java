@@ -53,8 +53,11 @@ final class SafeYaml {
 
     private SafeYaml() {}
 
-    private static LoadSettings settings() {
+    private static LoadSettings settings(int length) {
         return LoadSettings.builder()
+                // the whole text in one read: with the default 1 KiB window, the reader copies the window at each
+                // refill, which makes a long line (a 1 MiB comment) quadratic: seconds instead of milliseconds
+                .setBufferSize(Math.max(1024, length + 1))
                 .setSchema(new CoreSchema())
                 .setCodePointLimit(MAX_BYTES)
                 .setMaxAliasesForCollections(MAX_ALIASES_FOR_COLLECTIONS)
@@ -72,7 +75,7 @@ final class SafeYaml {
 
     /** The first document's root node; null for no document or on a syntax error (recorded). */
     static Node compose(String text, LoadDiagnostics diagnostics) {
-        LoadSettings settings = settings();
+        LoadSettings settings = settings(text.length());
         GuardedParser parser = new GuardedParser(new ParserImpl(settings, new StreamReader(settings, text)));
         Composer composer = new LeanComposer(settings, parser, diagnostics);
         try {
