@@ -50,6 +50,11 @@ class PackageGraphTest {
             "MptcpKernel",
             "KernelEvents",
             "KernelEvents$Wait",
+            "NetworkChange",
+            "NetworkChange$AddressAdded",
+            "NetworkChange$AddressRemoved",
+            "NetworkChange$LinkChanged",
+            "NetworkChange$LinkRemoved",
             "NetworkFacts",
             "NetworkFacts$RouteLookup",
             "NetworkFacts$EndpointManager");
