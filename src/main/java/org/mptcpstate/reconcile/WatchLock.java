@@ -35,23 +35,26 @@ public final class WatchLock implements AutoCloseable {
     private static final long RECHECK_BEFORE_NANOS = 30_000_000_000L;
 
     private final Path directory;
+    private final long recheckNanos;
     private Path file;
     private FileChannel channel;
     private Object fileKey;
     private long checkedAt;
     private byte[] pid;
 
-    private WatchLock(Path directory) {
+    private WatchLock(Path directory, long recheckNanos) {
         this.directory = directory;
+        this.recheckNanos = recheckNanos;
     }
 
     /** The lock of the calling thread's namespace, in the directory {@code apply} uses; opened at the first step. */
     public static WatchLock forThisNamespace() {
-        return new WatchLock(NamespaceLock.DIRECTORY);
+        return new WatchLock(NamespaceLock.DIRECTORY, RECHECK_NANOS);
     }
 
-    static WatchLock in(Path directory) {
-        return new WatchLock(directory);
+    /** For tests: another directory, and the path checked after every step. */
+    static WatchLock checkingEveryStep(Path directory) {
+        return new WatchLock(directory, 0);
     }
 
     /**
@@ -153,7 +156,7 @@ public final class WatchLock implements AutoCloseable {
                 // released with the descriptor at the latest
             }
             try {
-                ensureOpen(RECHECK_NANOS);
+                ensureOpen(recheckNanos);
             } catch (IOException e) {
                 WatchLock.this.close(); // opened again at the next step, which then reports it
             }
