@@ -37,6 +37,8 @@ public final class NetlinkEvents implements KernelEvents {
     private final Wakeup wakeup;
     /** The events decoded since the last {@link #takeChanges()}; null once one was lost or could not be decoded. */
     private List<NetworkChange> changes = new ArrayList<>();
+    /** Whether the last read emptied the queue: the next event comes after a quiet time. */
+    private boolean drained = true;
 
     private NetlinkEvents(NetlinkSocket socket, Wakeup wakeup) {
         this.socket = socket;
@@ -95,6 +97,7 @@ public final class NetlinkEvents implements KernelEvents {
             while (true) {
                 List<NetlinkMessage> messages = socket.receive(0);
                 if (messages.isEmpty()) {
+                    drained = true;
                     break;
                 }
                 for (NetlinkMessage message : messages) {
@@ -102,6 +105,12 @@ public final class NetlinkEvents implements KernelEvents {
                         relevant = true;
                         decode(message);
                     }
+                }
+                if (relevant && drained) {
+                    // the first event after a quiet time (the queue was empty): acted on at once, without the
+                    // read that would find the queue empty again; anything behind it is read by the next wait
+                    drained = false;
+                    break;
                 }
             }
         } catch (SystemCallException e) {
@@ -122,6 +131,7 @@ public final class NetlinkEvents implements KernelEvents {
      */
     private void resubscribe() {
         changes = null;
+        drained = true;
         NetlinkSocket fresh = subscribe();
         socket.close();
         socket = fresh;
