@@ -57,7 +57,8 @@ class PackageGraphTest {
             "NetworkChange$LinkRemoved",
             "NetworkFacts",
             "NetworkFacts$RouteLookup",
-            "NetworkFacts$EndpointManager");
+            "NetworkFacts$EndpointManager",
+            "NetworkFacts$Neighbour");
 
     private static final JavaClasses PRODUCT = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

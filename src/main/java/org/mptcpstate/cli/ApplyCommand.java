@@ -3,11 +3,16 @@ package org.mptcpstate.cli;
 import org.mptcpstate.cli.CommandSpec.OptionSpec;
 import org.mptcpstate.kernel.NetlinkKernel;
 import org.mptcpstate.plan.Change;
+import org.mptcpstate.plan.Plan;
 import org.mptcpstate.reconcile.ApplyFailedException;
+import org.mptcpstate.reconcile.ApplyJournal;
 import org.mptcpstate.reconcile.ApplyResult;
 import org.mptcpstate.reconcile.NamespaceLock;
+import org.mptcpstate.reconcile.PlanReview;
 import org.mptcpstate.reconcile.Reconciler;
 import org.mptcpstate.state.DesiredState;
+import org.mptcpstate.state.Diagnostic;
+import org.mptcpstate.state.Printable;
 
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +33,7 @@ final class ApplyCommand implements Command {
             List.of(
                     "Exit codes: 0 applied or nothing to do, 1 failed and rolled back, 65 invalid input,",
                     "77 permission denied, 130/143 stopped by SIGINT/SIGTERM and rolled back."),
-            List.of(DRY_RUN, NO_VERIFY, NamespaceOption.SPEC, LOCK_WAIT),
+            List.of(DRY_RUN, NO_VERIFY, NamespaceOption.SPEC, LOCK_WAIT, WarningOutput.VERBOSE),
             StateInput.ONE_FILE);
 
     @Override
@@ -42,15 +47,17 @@ final class ApplyCommand implements Command {
         if (arguments.has(DRY_RUN.longName())) {
             return DiffCommand.diff(arguments, false, streams);
         }
-        DesiredState desired = StateInput.load(arguments.operands().get(0), streams.in(), streams.err())
-                .state();
+        boolean verbose = WarningOutput.verbose(arguments);
+        String file = arguments.operands().get(0);
+        DesiredState desired =
+                StateInput.load(file, streams.in(), streams.err(), verbose).state();
         boolean verify = !arguments.has(NO_VERIFY.longName());
         ApplyResult result;
-        LockedApply work = new LockedApply(desired, verify, wait);
+        LockedApply work = new LockedApply(desired, verify, wait, file, streams, verbose);
         try {
             result = NamespaceOption.call(arguments, work);
         } catch (ApplyFailedException e) {
-            PlanPrinter.warnings(e.plan(), streams.err());
+            work.printWarnings(e.plan());
             throw e;
         } finally {
             if (work.signals != null) {
@@ -58,7 +65,7 @@ final class ApplyCommand implements Command {
             }
         }
 
-        PlanPrinter.warnings(result.plan(), streams.err());
+        work.printWarnings(result.plan());
         if (work.signals != null
                 && work.signals.received() != null
                 && !result.applied().isEmpty()) {
@@ -70,9 +77,6 @@ final class ApplyCommand implements Command {
             streams.out().println("no changes");
             return ExitCode.OK;
         }
-        for (Change change : result.applied()) {
-            streams.out().println(change.describe());
-        }
         streams.out()
                 .println(
                         "applied " + result.applied().size() + (result.applied().size() == 1 ? " change" : " changes")
@@ -80,17 +84,33 @@ final class ApplyCommand implements Command {
         return ExitCode.OK;
     }
 
-    /** The apply itself, in the namespace: under the lock, with SIGINT/SIGTERM deferred to between changes. */
-    private static final class LockedApply implements Callable<ApplyResult> {
+    /**
+     * The apply itself, in the namespace: under the lock, with SIGINT/SIGTERM deferred to between changes. It says
+     * first what an earlier apply killed part-way left (its journal), and whether a watch keeps another file; before
+     * the first write, it counts the live subflows the plan closes ({@code effects}), prints the warnings and starts
+     * the journal of this apply; each change is printed (and journalled) as soon as the kernel took it.
+     */
+    private static final class LockedApply implements Callable<ApplyResult>, PlanReview {
         private final DesiredState desired;
         private final boolean verify;
         private final Duration wait;
+        private final String file;
+        private final Streams streams;
+        private final boolean verbose;
         private volatile ApplySignals signals;
+        private volatile List<Diagnostic> effects = List.of();
+        private volatile boolean warned;
+        private NetlinkKernel kernel;
+        private ApplyJournal journal;
 
-        LockedApply(DesiredState desired, boolean verify, Duration wait) {
+        LockedApply(
+                DesiredState desired, boolean verify, Duration wait, String file, Streams streams, boolean verbose) {
             this.desired = desired;
             this.verify = verify;
             this.wait = wait;
+            this.file = file;
+            this.streams = streams;
+            this.verbose = verbose;
         }
 
         @Override
@@ -100,8 +120,41 @@ final class ApplyCommand implements Command {
                     NetlinkKernel kernel = NetlinkKernel.open()) {
                 // installed once the lock is held: until then a signal ends the process, having changed nothing
                 signals = ApplySignals.install();
-                return Reconciler.apply(kernel, desired, verify, signals);
+                this.kernel = kernel;
+                RuntimeNotices.print(RuntimeNotices.forApply(file), streams.err());
+                NamespaceLock.removeStaleFiles();
+                try {
+                    return Reconciler.apply(kernel, desired, verify, signals, this);
+                } finally {
+                    if (journal != null) {
+                        journal.clear();
+                    }
+                }
             }
+        }
+
+        @Override
+        public void beforeWrites(Plan plan) {
+            effects = LiveSubflows.warnings(kernel, plan);
+            printWarnings(plan);
+            journal = ApplyJournal.start(RuntimeNotices.shown(file), plan);
+        }
+
+        @Override
+        public void made(Change change, int done) {
+            streams.out().println(Printable.of(change.describe()));
+            streams.out().flush();
+            journal.progress(done);
+        }
+
+        /** The plan's warnings and the effects on live subflows, once. */
+        void printWarnings(Plan plan) {
+            if (warned) {
+                return;
+            }
+            warned = true;
+            PlanPrinter.warnings(plan, verbose, streams.err());
+            PlanPrinter.warnings(effects, verbose, streams.err());
         }
     }
 

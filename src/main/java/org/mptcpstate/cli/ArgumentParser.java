@@ -37,6 +37,7 @@ final class ArgumentParser {
     static ParsedArguments parse(CommandSpec spec, List<String> words) {
         Set<String> switches = new HashSet<>();
         Map<String, String> values = new HashMap<>();
+        Map<String, List<String>> repeated = new HashMap<>();
         List<String> operands = new ArrayList<>();
         boolean optionsEnded = false;
         for (int i = 0; i < words.size(); i++) {
@@ -77,6 +78,15 @@ final class ArgumentParser {
                         "Missing required parameter for option '" + option.longName() + "' (" + option.valueLabel()
                                 + ")");
             }
+            if (option.repeatable()) {
+                List<String> given = repeated.get(option.longName());
+                if (given == null) {
+                    given = new ArrayList<>();
+                    repeated.put(option.longName(), given);
+                }
+                given.add(value);
+                continue;
+            }
             if (values.put(option.longName(), value) != null) {
                 throw new UsageException(
                         spec,
@@ -87,7 +97,7 @@ final class ArgumentParser {
         if (!switches.contains(HELP)) {
             checkOperands(spec, operands);
         }
-        return new ParsedArguments(switches, values, operands);
+        return new ParsedArguments(switches, values, repeated, operands);
     }
 
     private static void checkOperands(CommandSpec spec, List<String> operands) {

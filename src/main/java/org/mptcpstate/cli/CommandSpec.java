@@ -18,8 +18,15 @@ record CommandSpec(
         options = List.copyOf(options);
     }
 
-    /** An option: {@code --json} (a switch) or {@code --netns=NAME} (with a value). */
-    record OptionSpec(String longName, String shortName, String valueLabel, String description) {
+    /**
+     * An option: {@code --json} (a switch) or {@code --netns=NAME} (with a value); a {@code repeatable} one may be
+     * given more than once, each value kept.
+     */
+    record OptionSpec(String longName, String shortName, String valueLabel, String description, boolean repeatable) {
+        OptionSpec(String longName, String shortName, String valueLabel, String description) {
+            this(longName, shortName, valueLabel, description, false);
+        }
+
         boolean takesValue() {
             return valueLabel != null;
         }

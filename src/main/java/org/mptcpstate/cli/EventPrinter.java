@@ -2,6 +2,7 @@ package org.mptcpstate.cli;
 
 import org.mptcpstate.kernel.MptcpEvent;
 import org.mptcpstate.state.IpAddresses;
+import org.mptcpstate.state.Printable;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.StreamWriteFeature;
@@ -33,7 +34,7 @@ final class EventPrinter {
             }
             out.print('\n');
         } else {
-            out.print(text(event));
+            out.print(Printable.of(text(event)));
             out.print('\n');
         }
         out.flush();

@@ -5,6 +5,8 @@ import org.mptcpstate.kernel.PermissionDeniedException;
 import org.mptcpstate.reconcile.ApplyFailedException;
 import org.mptcpstate.reconcile.ApplyInterruptedException;
 import org.mptcpstate.reconcile.NamespaceLock;
+import org.mptcpstate.reconcile.RunningWatch;
+import org.mptcpstate.reconcile.RuntimeDirectory;
 import org.mptcpstate.state.InvalidStateException;
 
 import java.io.UncheckedIOException;
@@ -56,7 +58,9 @@ final class Failures {
         if (failure instanceof CommandFailure
                 || failure instanceof KernelException
                 || failure instanceof ApplyFailedException
-                || failure instanceof NamespaceLock.LockTimeoutException) {
+                || failure instanceof NamespaceLock.LockTimeoutException
+                || failure instanceof RunningWatch.AlreadyWatchedException
+                || failure instanceof RuntimeDirectory.UnsafeException) {
             return failure.getMessage();
         }
         if (failure instanceof UncheckedIOException e) {

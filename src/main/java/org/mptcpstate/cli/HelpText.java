@@ -24,7 +24,7 @@ final class HelpText {
             if (option.takesValue()) {
                 synopsis.append('=').append(option.valueLabel());
             }
-            synopsis.append(']');
+            synopsis.append(option.repeatable() ? "]..." : "]");
         }
         if (spec.positional() != null) {
             synopsis.append(' ').append(spec.positional().synopsis());

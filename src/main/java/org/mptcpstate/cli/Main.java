@@ -3,6 +3,7 @@ package org.mptcpstate.cli;
 import org.mptcpstate.cli.ArgumentParser.UsageException;
 import org.mptcpstate.cli.CommandSpec.PositionalSpec;
 import org.mptcpstate.kernel.NetlinkKernel;
+import org.mptcpstate.state.Printable;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -76,12 +77,12 @@ public final class Main {
         try {
             return dispatch(args, streams).code();
         } catch (UsageException e) {
-            err.println(PROGRAM + ": " + e.getMessage());
+            err.println(PROGRAM + ": " + Printable.of(e.getMessage()));
             err.println("Try '" + PROGRAM
                     + (e.command() == null ? "" : " " + e.command().name()) + " --help' for more information.");
             return ExitCode.USAGE.code();
         } catch (Exception | StackOverflowError | OutOfMemoryError e) {
-            err.println(PROGRAM + ": " + Failures.message(e));
+            err.println(PROGRAM + ": " + Printable.lines(Failures.message(e)));
             if (Boolean.getBoolean("mptcpstate.debug")) {
                 e.printStackTrace(err);
             }

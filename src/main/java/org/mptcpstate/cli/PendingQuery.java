@@ -1,6 +1,11 @@
 package org.mptcpstate.cli;
 
+import org.mptcpstate.kernel.NetlinkKernel;
+import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.state.Snapshot;
+
+import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * The kernel read of a command that also loads a state file, started before the file is loaded so that the two
@@ -11,6 +16,7 @@ final class PendingQuery implements Runnable {
     private final ParsedArguments arguments;
     private final Thread thread;
     private volatile Snapshot result;
+    private volatile List<Diagnostic> notices = List.of();
     private volatile Exception failure;
 
     private PendingQuery(ParsedArguments arguments) {
@@ -28,10 +34,33 @@ final class PendingQuery implements Runnable {
     @Override
     public void run() {
         try {
-            result = NamespaceOption.query(arguments);
+            NamespaceOption.call(arguments, new Read(this));
         } catch (Exception e) {
             failure = e;
         }
+    }
+
+    /** The kernel's state and, from the same namespace, the journal of an apply killed part-way. */
+    private static final class Read implements Callable<Void> {
+        private final PendingQuery query;
+
+        Read(PendingQuery query) {
+            this.query = query;
+        }
+
+        @Override
+        public Void call() {
+            try (NetlinkKernel kernel = NetlinkKernel.open()) {
+                query.result = kernel.query();
+            }
+            query.notices = RuntimeNotices.interrupted();
+            return null;
+        }
+    }
+
+    /** Warnings about the namespace from /run/mptcpstate (an apply killed part-way); after {@link #get()}. */
+    List<Diagnostic> notices() {
+        return notices;
     }
 
     /** The snapshot, once read; rethrows what the read threw. */

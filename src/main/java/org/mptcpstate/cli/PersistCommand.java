@@ -4,7 +4,10 @@ import org.mptcpstate.cli.CommandSpec.OptionSpec;
 import org.mptcpstate.document.LoadedState;
 import org.mptcpstate.persist.Installation;
 import org.mptcpstate.persist.SystemdUnit;
+import org.mptcpstate.persist.TrustedLauncher;
 import org.mptcpstate.state.DesiredState;
+import org.mptcpstate.state.Printable;
+import org.mptcpstate.state.WarningCode;
 
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +45,7 @@ final class PersistCommand implements Command {
                     "and, when the file sets mptcp.enabled, DIR/etc/sysctl.d/90-mptcpstate.conf;",
                     "records them in DIR/etc/mptcpstate/persisted.manifest for unpersist.",
                     "Starts nothing: prints the systemctl commands to run."),
-            List.of(ROOT, EXEC),
+            List.of(ROOT, EXEC, WarningOutput.VERBOSE),
             StateInput.ONE_FILE);
 
     @Override
@@ -57,14 +60,28 @@ final class PersistCommand implements Command {
 
     @Override
     public ExitCode run(ParsedArguments arguments, Streams streams) {
-        return persist(arguments, streams, launcher(arguments.value(EXEC.longName())));
+        Path launcher = launcher(arguments.value(EXEC.longName()));
+        List<String> caveats;
+        try {
+            caveats = TrustedLauncher.check(launcher);
+        } catch (TrustedLauncher.UntrustedException e) {
+            throw new Failures.CommandFailure(ExitCode.FAILED, e.getMessage());
+        }
+        // the file first: a file with problems must not be preceded by warnings about the launcher
+        ExitCode code = persist(arguments, streams, launcher);
+        for (String caveat : caveats) {
+            streams.err()
+                    .println(Main.PROGRAM + ": warning: " + Printable.of(caveat) + " ["
+                            + WarningCode.EXEC_UNDER_STICKY_DIRECTORY.code() + "]");
+        }
+        return code;
     }
 
     /** Persists for {@code launcher}: the package's own gets no unit, as its shipped unit runs the file. */
     static ExitCode persist(ParsedArguments arguments, Streams streams, Path launcher) {
         String name = arguments.operands().get(0);
         byte[] content = StateInput.read(name, streams.in());
-        LoadedState loaded = StateInput.load(name, content, streams.err());
+        LoadedState loaded = StateInput.load(name, content, streams.err(), WarningOutput.verbose(arguments));
         boolean shippedUnit = PACKAGED_LAUNCHER.equals(launcher);
         Installation installation = new Installation(Path.of(rootOf(arguments)));
 
@@ -79,14 +96,23 @@ final class PersistCommand implements Command {
                             .getBytes(StandardCharsets.UTF_8)));
         }
         if (!shippedUnit) {
-            files.add(new Installation.FileContent(
-                    Installation.UNIT_FILE,
-                    SystemdUnit.text(launcher, "/" + Installation.STATE_FILE).getBytes(StandardCharsets.UTF_8)));
+            String unit;
+            try {
+                unit = SystemdUnit.text(launcher, "/" + Installation.STATE_FILE);
+            } catch (SystemdUnit.UnsafeValueException e) {
+                throw new Failures.CommandFailure(ExitCode.USAGE, e.getMessage());
+            }
+            files.add(new Installation.FileContent(Installation.UNIT_FILE, unit.getBytes(StandardCharsets.UTF_8)));
         }
 
         Installation.Result result = install(installation, files);
+        for (String fixed : result.fixed()) {
+            streams.err()
+                    .println(Main.PROGRAM + ": warning: " + Printable.of(fixed) + " ["
+                            + WarningCode.STATE_DIRECTORY_MODE.code() + "]");
+        }
         for (String kept : result.kept()) {
-            streams.err().println(Main.PROGRAM + ": warning: " + kept);
+            streams.err().println(Main.PROGRAM + ": warning: " + Printable.of(kept));
         }
         for (Path path : result.written()) {
             streams.out().println("wrote " + path);
@@ -129,11 +155,23 @@ final class PersistCommand implements Command {
     /** --exec, or the launcher that goes with the running jar ({@link #launcherFor}). */
     private static Path launcher(String exec) {
         if (exec != null) {
+            try {
+                SystemdUnit.checkValue("--exec " + Printable.of(exec), exec);
+            } catch (SystemdUnit.UnsafeValueException e) {
+                throw new Failures.CommandFailure(ExitCode.USAGE, e.getMessage());
+            }
             Path path = Path.of(exec).toAbsolutePath().normalize();
             if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
-                throw new Failures.CommandFailure(ExitCode.USAGE, "--exec " + exec + ": not an executable file");
+                throw new Failures.CommandFailure(
+                        ExitCode.USAGE, "--exec " + Printable.of(exec) + ": not an executable file");
             }
-            return path;
+            try {
+                // the unit names the file itself: a symbolic link could be pointed elsewhere later
+                return path.toRealPath();
+            } catch (java.io.IOException e) {
+                throw new Failures.CommandFailure(
+                        ExitCode.USAGE, "--exec " + Printable.of(exec) + ": " + e.getMessage());
+            }
         }
         Path code;
         try {

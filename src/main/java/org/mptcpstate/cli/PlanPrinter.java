@@ -9,8 +9,10 @@ import org.mptcpstate.plan.Plan;
 import org.mptcpstate.plan.Simulation;
 import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.state.IpAddresses;
+import org.mptcpstate.state.Printable;
 import org.mptcpstate.state.ShowDocument;
 import org.mptcpstate.state.Snapshot;
+import org.mptcpstate.state.WarningSummary;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.StreamWriteFeature;
@@ -32,10 +34,13 @@ final class PlanPrinter {
 
     private PlanPrinter() {}
 
-    static void warnings(Plan plan, PrintStream err) {
-        for (Diagnostic warning : plan.warnings()) {
-            err.println(Main.PROGRAM + ": warning: " + warning);
-        }
+    static void warnings(Plan plan, boolean verbose, PrintStream err) {
+        WarningOutput.text(plan.warnings(), verbose, err);
+    }
+
+    /** Warnings about the plan's effect on the live namespace (live subflows it closes), after the plan's own. */
+    static void warnings(List<Diagnostic> warnings, boolean verbose, PrintStream err) {
+        WarningOutput.text(warnings, verbose, err);
     }
 
     /** The change lines and the unified diff of current vs result; colour only when {@code colour}. */
@@ -45,7 +50,7 @@ final class PlanPrinter {
             return;
         }
         for (Change change : plan.changes()) {
-            out.println(paint(change.describe(), colour));
+            out.println(paint(Printable.of(change.describe()), colour));
         }
         List<String> before = lines(ShowDocument.of(current));
         List<String> after = lines(ShowDocument.of(Simulation.apply(current, plan.changes())));
@@ -114,8 +119,16 @@ final class PlanPrinter {
         return new ShowDocument.IpFamily(ip.defaultRoute(), addresses);
     }
 
-    /** The plan as JSON: {"changes": [...], "warnings": [...]}. */
-    static void json(Plan plan, PrintStream out) {
+    /**
+     * The plan as JSON: {"changes": [...], "warnings": [{"code", "message", "file", "line", "column"}, ...]},
+     * routine warnings summarised unless {@code verbose}.
+     */
+    static void json(Plan plan, boolean verbose, PrintStream out) {
+        json(plan, List.of(), verbose, out);
+    }
+
+    /** The plan as JSON, {@code effects} (warnings about the live namespace) after the plan's warnings. */
+    static void json(Plan plan, List<Diagnostic> effects, boolean verbose, PrintStream out) {
         JsonFactory factory = JsonFactory.builder()
                 .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
                 .build();
@@ -129,8 +142,15 @@ final class PlanPrinter {
             }
             g.writeEndArray();
             g.writeArrayPropertyStart("warnings");
-            for (Diagnostic warning : plan.warnings()) {
-                g.writeString(warning.toString());
+            for (Diagnostic warning : WarningSummary.of(plan.warnings(), verbose)) {
+                g.writeStartObject();
+                WarningOutput.fields(g, warning);
+                g.writeEndObject();
+            }
+            for (Diagnostic warning : effects) {
+                g.writeStartObject();
+                WarningOutput.fields(g, warning);
+                g.writeEndObject();
             }
             g.writeEndArray();
             g.writeEndObject();

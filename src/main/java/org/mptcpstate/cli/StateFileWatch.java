@@ -40,6 +40,7 @@ final class StateFileWatch implements Watcher.Source, AutoCloseable {
 
     private final String name;
     private final PrintStream err;
+    private final boolean verbose;
     private final Object lock = new Object();
     private final Map<WatchKey, Path> watched = new HashMap<>();
     /** The entry names whose events may change what the path reads (see followLinks). */
@@ -63,16 +64,17 @@ final class StateFileWatch implements Watcher.Source, AutoCloseable {
     /** One read of the file: its bytes and their hash, or why it failed. */
     private record Read(byte[] content, String hash, RuntimeException failure) {}
 
-    StateFileWatch(String name, PrintStream err) {
+    StateFileWatch(String name, PrintStream err, boolean verbose) {
         this.name = name;
         this.err = err;
+        this.verbose = verbose;
     }
 
     /** Reads and loads the file at the start (its warnings on stderr); a bad file throws as for {@code apply}. */
     DesiredState loadAtStart() {
         byte[] content = StateInput.readRegular(name);
         String hash = sha256(content);
-        applied = StateInput.load(name, content, err).state();
+        applied = StateInput.load(name, content, err, verbose).state();
         appliedHash = hash;
         synchronized (lock) {
             lastSeen = hash;
@@ -141,7 +143,7 @@ final class StateFileWatch implements Watcher.Source, AutoCloseable {
         if (read.failure() != null) {
             throw read.failure();
         }
-        applied = StateInput.load(name, read.content(), err).state();
+        applied = StateInput.load(name, read.content(), err, verbose).state();
         appliedHash = read.hash();
         return applied;
     }

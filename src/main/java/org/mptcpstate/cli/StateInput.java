@@ -2,7 +2,6 @@ package org.mptcpstate.cli;
 
 import org.mptcpstate.document.LoadedState;
 import org.mptcpstate.document.StateLoader;
-import org.mptcpstate.state.Diagnostic;
 
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -25,16 +24,14 @@ final class StateInput {
 
     private StateInput() {}
 
-    static LoadedState load(String name, InputStream stdin, PrintStream err) {
-        return load(name, read(name, stdin), err);
+    static LoadedState load(String name, InputStream stdin, PrintStream err, boolean verbose) {
+        return load(name, read(name, stdin), err, verbose);
     }
 
-    /** Loads content already read with {@link #read}, printing the loader's warnings. */
-    static LoadedState load(String name, byte[] content, PrintStream err) {
+    /** Loads content already read with {@link #read}, printing the loader's warnings (summarised unless verbose). */
+    static LoadedState load(String name, byte[] content, PrintStream err, boolean verbose) {
         LoadedState loaded = StateLoader.load(name, content);
-        for (Diagnostic warning : loaded.warnings()) {
-            err.println(Main.PROGRAM + ": warning: " + warning);
-        }
+        WarningOutput.text(loaded.warnings(), verbose, err);
         return loaded;
     }
 

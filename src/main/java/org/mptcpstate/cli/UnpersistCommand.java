@@ -30,13 +30,14 @@ final class UnpersistCommand implements Command {
     @Override
     public ExitCode run(ParsedArguments arguments, Streams streams) {
         Installation installation = new Installation(Path.of(PersistCommand.rootOf(arguments)));
-        if (!installation.persisted()) {
-            streams.err()
-                    .println(Main.PROGRAM + ": nothing to remove: no " + installation.resolve(Installation.MANIFEST));
-            return ExitCode.OK;
-        }
         Installation.Result result;
         try {
+            if (!installation.persisted()) {
+                streams.err()
+                        .println(Main.PROGRAM + ": nothing to remove: no "
+                                + installation.resolve(Installation.MANIFEST));
+                return ExitCode.OK;
+            }
             result = installation.uninstall();
         } catch (Installation.RefusedException e) {
             throw new Failures.CommandFailure(e.permission() ? ExitCode.PERMISSION : ExitCode.FAILED, e.getMessage());

@@ -2,6 +2,7 @@ package org.mptcpstate.cli;
 
 import org.mptcpstate.cli.CommandSpec.PositionalSpec;
 import org.mptcpstate.state.InvalidStateException;
+import org.mptcpstate.state.Printable;
 
 import java.util.List;
 
@@ -11,7 +12,7 @@ final class ValidateCommand implements Command {
             "validate",
             "Check state files without touching the kernel.",
             List.of("Reports every problem as FILE:LINE:COLUMN: message; exits 65 when any file is invalid."),
-            List.of(),
+            List.of(WarningOutput.VERBOSE),
             new PositionalSpec("FILE", 1, PositionalSpec.UNBOUNDED, "State files (YAML or JSON), - for stdin."));
 
     @Override
@@ -29,13 +30,13 @@ final class ValidateCommand implements Command {
         ExitCode code = ExitCode.OK;
         for (String file : arguments.operands()) {
             try {
-                StateInput.load(file, streams.in(), streams.err());
-                streams.out().println(file + ": valid");
+                StateInput.load(file, streams.in(), streams.err(), WarningOutput.verbose(arguments));
+                streams.out().println(Printable.of(file) + ": valid");
             } catch (InvalidStateException e) {
-                streams.err().println(e.getMessage());
+                streams.err().println(Printable.lines(e.getMessage()));
                 code = ExitCode.INVALID_INPUT;
             } catch (Failures.CommandFailure e) {
-                streams.err().println(Main.PROGRAM + ": " + e.getMessage());
+                streams.err().println(Main.PROGRAM + ": " + Printable.of(e.getMessage()));
                 code = ExitCode.INVALID_INPUT;
             }
         }

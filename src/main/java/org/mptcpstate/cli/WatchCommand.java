@@ -6,10 +6,12 @@ import org.mptcpstate.kernel.MptcpKernel;
 import org.mptcpstate.kernel.MptcpUnsupportedException;
 import org.mptcpstate.kernel.NetlinkEvents;
 import org.mptcpstate.kernel.NetlinkKernel;
+import org.mptcpstate.reconcile.RunningWatch;
 import org.mptcpstate.reconcile.WatchLock;
 import org.mptcpstate.reconcile.Watcher;
 import org.mptcpstate.state.DesiredState;
 import org.mptcpstate.state.Diagnostic;
+import org.mptcpstate.state.WarningCode;
 
 import java.time.Duration;
 import java.util.List;
@@ -46,7 +48,7 @@ final class WatchCommand implements Command {
                     "when it changes and on SIGHUP (an invalid file is reported and the previous state kept);",
                     "SIGTERM and SIGINT exit 0. Exit codes: 0 stopped by a signal, 65 invalid file at start,",
                     "77 permission denied; with --once those of apply."),
-            List.of(NamespaceOption.SPEC, RESYNC, ONCE, JSON, STATUS_FILE),
+            List.of(NamespaceOption.SPEC, RESYNC, ONCE, JSON, STATUS_FILE, WarningOutput.VERBOSE),
             new PositionalSpec(
                     "FILE", 1, 1, "The state file (YAML or JSON, a regular file); reloaded when it changes."));
 
@@ -66,10 +68,11 @@ final class WatchCommand implements Command {
         }
         long resync = resyncSeconds(arguments.value(RESYNC.longName()));
         boolean json = arguments.has(JSON.longName());
+        boolean verbose = WarningOutput.verbose(arguments);
         String namespace = arguments.value(NamespaceOption.SPEC.longName());
-        StateFileWatch source = new StateFileWatch(file, streams.err());
+        StateFileWatch source = new StateFileWatch(file, streams.err(), verbose);
         DesiredState initial = source.loadAtStart();
-        WatchLog log = new WatchLog(streams.out(), streams.err(), json);
+        WatchLog log = new WatchLog(streams.out(), streams.err(), json, verbose);
         String statusFile = arguments.value(STATUS_FILE.longName());
         WatchStatus status = statusFile == null ? null : WatchStatus.start(statusFile, log, source, file, namespace);
         try {
@@ -111,8 +114,11 @@ final class WatchCommand implements Command {
         }
 
         @Override
+        @SuppressWarnings("try") // the claim is held for the watch, never read
         public Void call() {
-            try (NetlinkEvents events = NetlinkEvents.open();
+            // one watch per namespace, claimed before anything else: a second one refuses to start
+            try (RunningWatch claim = RunningWatch.claim(RuntimeNotices.shown(file));
+                    NetlinkEvents events = NetlinkEvents.open();
                     KernelAccess access = new KernelAccess()) {
                 Watcher watcher = new Watcher(
                         access,
@@ -131,13 +137,14 @@ final class WatchCommand implements Command {
                 if (previousHup != null && previousHup.ignored()) {
                     warn(new Diagnostic(
                             null,
-                            "sighup-ignored",
+                            WarningCode.SIGHUP_IGNORED,
                             "SIGHUP is ignored in this process (started with nohup?): it cannot ask for a"
-                                    + " reload; the file is still reloaded when it changes"));
+                                    + " reload; the file is still reloaded when it changes",
+                            null));
                 }
                 String unwatched = source.start(watcher, resyncSeconds * 1000);
                 if (unwatched != null) {
-                    warn(new Diagnostic(null, "state-file-not-watched", unwatched));
+                    warn(new Diagnostic(null, WarningCode.STATE_FILE_NOT_WATCHED, unwatched, null));
                 }
                 try {
                     watcher.run();

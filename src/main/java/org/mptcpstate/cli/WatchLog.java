@@ -5,6 +5,8 @@ import org.mptcpstate.reconcile.ApplyResult;
 import org.mptcpstate.reconcile.WatchCause;
 import org.mptcpstate.reconcile.Watcher;
 import org.mptcpstate.state.Diagnostic;
+import org.mptcpstate.state.Printable;
+import org.mptcpstate.state.WarningSummary;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.StreamWriteFeature;
@@ -27,13 +29,15 @@ final class WatchLog implements Watcher.Listener {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean json;
+    private final boolean verbose;
     private final JsonFactory factory;
     private Watcher watcher;
 
-    WatchLog(PrintStream out, PrintStream err, boolean json) {
+    WatchLog(PrintStream out, PrintStream err, boolean json, boolean verbose) {
         this.out = out;
         this.err = err;
         this.json = json;
+        this.verbose = verbose;
         this.factory = json
                 ? JsonFactory.builder()
                         .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
@@ -82,7 +86,7 @@ final class WatchLog implements Watcher.Listener {
                 }
                 emit(line);
             } else {
-                out.println(cause.word() + ": " + change.describe());
+                out.println(cause.word() + ": " + Printable.of(change.describe()));
             }
         }
         if (!json) {
@@ -91,10 +95,23 @@ final class WatchLog implements Watcher.Listener {
         }
     }
 
+    /** New warnings, routine kinds summarised unless --verbose; a JSON record has "code" too. */
     @Override
     public void warnings(List<Diagnostic> warnings) {
-        for (Diagnostic warning : warnings) {
-            record("warning", null, json ? warning.toString() : "warning: " + warning);
+        for (Diagnostic warning : WarningSummary.of(warnings, verbose)) {
+            if (!json) {
+                problem("warning: " + Printable.of(warning.toString()));
+                continue;
+            }
+            StringWriter line = new StringWriter();
+            try (JsonGenerator g = open(line, "warning")) {
+                if (warning.code() != null) {
+                    g.writeStringProperty("code", warning.code());
+                }
+                g.writeStringProperty("text", warning.toString());
+                g.writeEndObject();
+            }
+            emit(line);
         }
     }
 
@@ -143,7 +160,7 @@ final class WatchLog implements Watcher.Listener {
 
     private void problem(String text) {
         // a file's problems come one per line, each already prefixed (Failures.message)
-        err.println(Main.PROGRAM + ": " + text);
+        err.println(Main.PROGRAM + ": " + Printable.lines(text));
         err.flush();
     }
 

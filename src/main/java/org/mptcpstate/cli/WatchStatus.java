@@ -4,6 +4,7 @@ import org.mptcpstate.reconcile.ApplyResult;
 import org.mptcpstate.reconcile.WatchCause;
 import org.mptcpstate.reconcile.Watcher;
 import org.mptcpstate.state.Diagnostic;
+import org.mptcpstate.state.WarningCode;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
@@ -197,7 +198,10 @@ final class WatchStatus implements Watcher.Listener, AutoCloseable {
             if (!writeFailed) {
                 writeFailed = true;
                 log.warnings(List.of(new Diagnostic(
-                        null, "status-file-not-written", "cannot write the status file " + path + ": " + reason(e))));
+                        null,
+                        WarningCode.STATUS_FILE_NOT_WRITTEN,
+                        "cannot write the status file " + path + ": " + reason(e),
+                        null)));
             }
         }
     }

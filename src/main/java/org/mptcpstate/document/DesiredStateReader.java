@@ -1,10 +1,10 @@
 package org.mptcpstate.document;
 
 import org.mptcpstate.state.DesiredState;
-import org.mptcpstate.state.DesiredState.Address;
 import org.mptcpstate.state.DesiredState.Interface;
 import org.mptcpstate.state.DesiredState.Mptcp;
 import org.mptcpstate.state.DesiredState.StandaloneEndpoint;
+import org.mptcpstate.state.EndpointAddresses;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.KernelRules;
@@ -13,9 +13,9 @@ import org.mptcpstate.state.Position;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,8 +29,11 @@ import java.util.Map;
  * <li>A key with no value ({@code enabled:} alone, YAML null) is an error, not "not stated": for
  * {@code endpoints} and the flag lists, leaving the key out (keep what the kernel has) and {@code []} (none)
  * mean very different things, and a forgotten value must not silently choose one.</li>
- * <li>A flag listed twice in one list is an error (as {@code uniqueItems} in the schema): it is usually a typo
- * for another flag.</li>
+ * <li>A flag listed twice in one list is a warning and counts once (nmstate ORs flags into a bitmask).</li>
+ * <li>An interface is listed once, except that an entry of a type nmstate keys apart from kernel interfaces
+ * (ovs-bridge, ipsec, or a type nmstate does not know) may share its name with another entry of another type,
+ * as nmstate allows (an OVS bridge and its internal interface); only one of them may give MPTCP settings.</li>
+ * <li>{@code state: absent}: only name, type and state are read, as nmstate does; the rest is ignored.</li>
  * <li>An endpoint with a port must have {@code signal} and not {@code subflow}: the kernel's own rule (it opens
  * a listening socket only for those), so that {@code [signal, backup]} with a port, which the kernel takes and
  * show prints, loads too.</li>
@@ -46,16 +49,14 @@ import java.util.Map;
 final class DesiredStateReader {
     private final LoadDiagnostics diagnostics;
     private final NodeReader read;
-    /** Interface name to where it was first named. */
-    private final Map<String, Position> interfaceNames = new HashMap<>();
-    /** Every interface address so far, by its canonical text (an IPv4-mapped IPv6 address as the IPv4 one). */
-    private final Map<String, SeenAddress> addresses = new HashMap<>();
+    private final InterfaceReader interfaceReader;
     /** mptcp.endpoints without a port, checked against the interface addresses once all are read. */
     private final List<PortlessEndpoint> portlessEndpoints = new ArrayList<>();
 
     DesiredStateReader(LoadDiagnostics diagnostics) {
         this.diagnostics = diagnostics;
         this.read = new NodeReader(diagnostics);
+        this.interfaceReader = new InterfaceReader(diagnostics, read);
     }
 
     DesiredState document(Node root) {
@@ -63,11 +64,18 @@ final class DesiredStateReader {
         if (map == null) {
             return null;
         }
+        for (NodeTuple tuple : map.getValue()) {
+            if (tuple.getKeyNode() instanceof ScalarNode key
+                    && Vocabulary.TOP.kind(key.getValue()) == Vocabulary.KeyKind.POLICY) {
+                diagnostics.error(key, NodeReader.POLICY_MESSAGE);
+                return null;
+            }
+        }
         Map<String, NodeTuple> fields = read.fields(map, Vocabulary.TOP);
         NodeTuple mptcpTuple = fields.get("mptcp");
         Mptcp mptcp = mptcpTuple == null ? null : mptcp(mptcpTuple);
         Node interfacesNode = NodeReader.value(fields, "interfaces");
-        List<Interface> interfaces = interfacesNode == null ? List.of() : interfaces(interfacesNode);
+        List<Interface> interfaces = interfacesNode == null ? List.of() : interfaceReader.interfaces(interfacesNode);
         checkPortlessEndpoints();
         return new DesiredState(mptcp, interfaces);
     }
@@ -138,6 +146,11 @@ final class DesiredStateReader {
             diagnostics.error(map, "endpoint without 'address'");
         } else {
             address = read.ip(addressNode, "an endpoint takes no prefix length");
+            String refusal = address == null ? null : EndpointAddresses.refusal(address);
+            if (refusal != null) {
+                diagnostics.error(addressNode, IpAddresses.format(address) + " " + refusal);
+                address = null;
+            }
         }
         Node portNode = NodeReader.value(fields, "port");
         Integer port = portNode == null ? null : read.integer(portNode, "port", 1, 65535, "");
@@ -167,158 +180,10 @@ final class DesiredStateReader {
         return new StandaloneEndpoint(address, port, flags, interfaceName, diagnostics.position(map));
     }
 
-    private List<Interface> interfaces(Node node) {
-        SequenceNode list = read.sequence(node, "a list of interfaces");
-        if (list == null) {
-            return List.of();
-        }
-        List<Interface> interfaces = new ArrayList<>();
-        for (Node item : list.getValue()) {
-            Interface iface = iface(item);
-            if (iface != null) {
-                interfaces.add(iface);
-            }
-        }
-        return interfaces;
-    }
-
-    private Interface iface(Node node) {
-        MappingNode map = read.mapping(node, "an interface (a mapping with name:)");
-        if (map == null) {
-            return null;
-        }
-        Map<String, NodeTuple> fields = read.fields(map, Vocabulary.INTERFACE);
-        Node nameNode = NodeReader.value(fields, "name");
-        String name = null;
-        if (nameNode == null) {
-            diagnostics.error(map, "interface without 'name'");
-        } else {
-            name = read.interfaceName(nameNode);
-            if (name != null) {
-                Position first = interfaceNames.putIfAbsent(name, diagnostics.position(nameNode));
-                if (first != null) {
-                    diagnostics.error(
-                            nameNode,
-                            "interface '" + name + "' is listed twice (first at " + LoadDiagnostics.where(first) + ")");
-                }
-            }
-        }
-        Node node2 = NodeReader.value(fields, "type");
-        String type = node2 == null ? null : read.string(node2, "an interface type (a string)");
-        node2 = NodeReader.value(fields, "state");
-        String state = null;
-        if (node2 != null) {
-            state = read.string(node2, "a string");
-            // down is accepted so that show output of a host with a link down loads; the planner warns when
-            // the file and the link disagree, since mptcpstate never changes links
-            if (state != null && !state.equals("up") && !state.equals("down")) {
-                diagnostics.error(
-                        node2,
-                        "state '" + NodeReader.shorten(state) + "': mptcpstate does not manage links, so only 'up' or"
-                                + " 'down' as show prints them is accepted (or leave state out)");
-            }
-        }
-        read.readOnlyString(NodeReader.value(fields, "oper-state"));
-        EndpointFlags addressFlags = null;
-        node2 = NodeReader.value(fields, "mptcp");
-        if (node2 != null) {
-            MappingNode mptcp = read.mapping(node2, "a mapping");
-            if (mptcp != null) {
-                Node flagsNode = NodeReader.value(read.fields(mptcp, Vocabulary.INTERFACE_MPTCP), "address-flags");
-                addressFlags = flagsNode == null ? null : read.flags(flagsNode);
-            }
-        }
-        List<Address> addressList = new ArrayList<>();
-        ipFamily(NodeReader.value(fields, "ipv4"), false, name, addressList);
-        ipFamily(NodeReader.value(fields, "ipv6"), true, name, addressList);
-        return new Interface(name, type, state, addressFlags, addressList, diagnostics.position(map));
-    }
-
-    private void ipFamily(Node node, boolean v6, String interfaceName, List<Address> out) {
-        if (node == null) {
-            return;
-        }
-        MappingNode map = read.mapping(node, "a mapping");
-        if (map == null) {
-            return;
-        }
-        Map<String, NodeTuple> fields = read.fields(map, v6 ? Vocabulary.IPV6 : Vocabulary.IPV4);
-        read.readOnlyBoolean(NodeReader.value(fields, "default-route"));
-        Node addressesNode = NodeReader.value(fields, "address");
-        if (addressesNode == null) {
-            return;
-        }
-        SequenceNode list = read.sequence(addressesNode, "a list of addresses");
-        if (list == null) {
-            return;
-        }
-        for (Node item : list.getValue()) {
-            Address address = address(item, v6, interfaceName);
-            if (address != null) {
-                out.add(address);
-            }
-        }
-    }
-
-    private Address address(Node node, boolean v6, String interfaceName) {
-        MappingNode map = read.mapping(node, "an address (a mapping with ip:)");
-        if (map == null) {
-            return null;
-        }
-        Map<String, NodeTuple> fields = read.fields(map, Vocabulary.ADDRESS);
-        read.readOnlyInteger(
-                NodeReader.value(fields, "mptcp-endpoint-id"),
-                "mptcp-endpoint-id",
-                KernelRules.MIN_ENDPOINT_ID,
-                KernelRules.MAX_ENDPOINT_ID);
-        read.readOnlyString(NodeReader.value(fields, "mptcp-ineligible"));
-        read.readOnlyStrings(NodeReader.value(fields, "kernel-flags"));
-        Node ipNode = NodeReader.value(fields, "ip");
-        InetAddress ip = null;
-        boolean familyMatches = false;
-        if (ipNode == null) {
-            diagnostics.error(map, "address without 'ip'");
-        } else {
-            ip = read.ip(ipNode, "give the prefix length as prefix-length");
-            if (ip != null) {
-                familyMatches = (ip instanceof Inet6Address) == v6;
-                if (!familyMatches) {
-                    diagnostics.error(
-                            ipNode,
-                            IpAddresses.format(ip) + " is an " + (v6 ? "IPv4" : "IPv6") + " address; it belongs under "
-                                    + (v6 ? "ipv4" : "ipv6"));
-                }
-            }
-        }
-        Node prefixNode = NodeReader.value(fields, "prefix-length");
-        Integer prefixLength = prefixNode == null
-                ? null
-                : read.integer(prefixNode, "prefix-length", 0, v6 ? 128 : 32, v6 ? " for IPv6" : " for IPv4");
-        Node flagsNode = NodeReader.value(fields, "mptcp-flags");
-        EndpointFlags flags = flagsNode == null ? null : read.flags(flagsNode);
-        if (ip != null && familyMatches) {
-            String key = NodeReader.canonical(ip);
-            SeenAddress first = addresses.get(key);
-            if (first != null) {
-                diagnostics.error(
-                        ipNode,
-                        "address " + IpAddresses.format(ip) + " is listed twice (first"
-                                + (first.interfaceName == null ? "" : " under '" + first.interfaceName + "'") + " at "
-                                + LoadDiagnostics.where(first.position) + ")");
-            } else {
-                addresses.put(
-                        key,
-                        new SeenAddress(
-                                diagnostics.position(ipNode), interfaceName, flags != null && !flags.isEmpty()));
-            }
-        }
-        return new Address(ip, prefixLength, flags, diagnostics.position(map));
-    }
-
     /** An endpoint without a port on an address that mptcp-flags already give an endpoint: the kernel takes one. */
     private void checkPortlessEndpoints() {
         for (PortlessEndpoint endpoint : portlessEndpoints) {
-            SeenAddress address = addresses.get(endpoint.key);
+            InterfaceReader.SeenAddress address = interfaceReader.address(endpoint.key);
             if (address != null && address.hasFlags) {
                 diagnostics.error(
                         endpoint.position,
@@ -328,18 +193,6 @@ final class DesiredStateReader {
                                 + LoadDiagnostics.where(address.position)
                                 + "); the kernel holds one endpoint per address");
             }
-        }
-    }
-
-    private static final class SeenAddress {
-        final Position position;
-        final String interfaceName;
-        final boolean hasFlags;
-
-        SeenAddress(Position position, String interfaceName, boolean hasFlags) {
-            this.position = position;
-            this.interfaceName = interfaceName;
-            this.hasFlags = hasFlags;
         }
     }
 

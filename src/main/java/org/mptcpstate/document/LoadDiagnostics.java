@@ -2,6 +2,7 @@ package org.mptcpstate.document;
 
 import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.state.Position;
+import org.mptcpstate.state.WarningCode;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.nodes.Node;
 
@@ -32,8 +33,8 @@ final class LoadDiagnostics {
         error(position(node), message);
     }
 
-    void warning(Node node, String message) {
-        warnings.add(new Diagnostic(position(node), message));
+    void warning(Node node, WarningCode code, String message, String subject) {
+        warnings.add(new Diagnostic(position(node), code, message, subject));
     }
 
     boolean hasErrors() {

@@ -6,6 +6,7 @@ import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.KernelRules;
 import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Printable;
+import org.mptcpstate.state.WarningCode;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -16,6 +17,7 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -33,10 +35,20 @@ final class NodeReader {
     }
 
     /**
-     * The keys of a mapping that mptcpstate reads, by name. Records duplicate keys, unknown keys (with the
-     * nearest known one) and nmstate's ignored keys (as warnings) on the way.
+     * The keys of a mapping that mptcpstate reads, by their canonical name (an alias such as {@code valid-lft}
+     * under {@code valid-life-time}). Records duplicate keys, unknown keys (with the nearest known one) and
+     * nmstate's ignored keys (as routine warnings, summarised) on the way.
      */
     Map<String, NodeTuple> fields(MappingNode map, Keys keys) {
+        return fields(map, keys, null);
+    }
+
+    /**
+     * The same, where {@code ownSection} is one more key nmstate may define at this level: an interface's section
+     * named after its type ({@code wireguard:} under {@code type: wireguard}), which nmstate does not check for
+     * types it does not know and mptcpstate does not read.
+     */
+    Map<String, NodeTuple> fields(MappingNode map, Keys keys, String ownSection) {
         Map<String, Node> firstKeys = new HashMap<>();
         Map<String, NodeTuple> fields = new HashMap<>();
         for (NodeTuple tuple : map.getValue()) {
@@ -46,33 +58,71 @@ final class NodeReader {
                 continue;
             }
             String key = ((ScalarNode) keyNode).getValue();
-            Node first = firstKeys.putIfAbsent(key, keyNode);
+            String canonical = keys.canonical(key);
+            Node first = firstKeys.putIfAbsent(canonical, keyNode);
             if (first != null) {
+                String firstKey = ((ScalarNode) first).getValue();
                 diagnostics.error(
                         keyNode,
-                        "duplicate key '" + shorten(key) + "' (first at "
-                                + LoadDiagnostics.where(diagnostics.position(first)) + ")");
+                        "duplicate key '" + shorten(key) + "'"
+                                + (firstKey.equals(key) ? "" : " (another spelling of '" + firstKey + "')")
+                                + " (first at " + LoadDiagnostics.where(diagnostics.position(first)) + ")");
                 continue;
             }
-            switch (keys.kind(key)) {
-                case MANAGED, READ_ONLY -> fields.put(key, tuple);
-                case NMSTATE ->
-                    diagnostics.warning(
-                            keyNode, "'" + key + "' is an nmstate setting that mptcpstate does not manage; ignored");
+            Vocabulary.KeyKind kind = keys.kind(key);
+            if (kind == Vocabulary.KeyKind.UNKNOWN && key.equals(ownSection)) {
+                kind = Vocabulary.KeyKind.SECTION;
+            }
+            switch (kind) {
+                case MANAGED, READ_ONLY -> fields.put(canonical, tuple);
+                case NMSTATE, SECTION -> ignored(keyNode, key, group(keys));
                 case ELSEWHERE ->
                     diagnostics.error(
                             keyNode,
-                            "'" + key + "' belongs under " + keys.elsewhereSection() + " (nmstate refuses it here)");
+                            "'" + key + "' belongs under " + (keys == Vocabulary.IPV4 ? "ipv6" : "ipv4")
+                                    + " (nmstate refuses it here)");
+                case POLICY ->
+                    // the caller refuses the whole document before reading it; kept for completeness
+                    diagnostics.error(keyNode, POLICY_MESSAGE);
                 case UNKNOWN -> {
                     String nearest = keys.nearest(key);
+                    String elsewhere = nearest == null ? keys.elsewhere(key) : null;
                     diagnostics.error(
                             keyNode,
                             "unknown key '" + shorten(key) + "'"
-                                    + (nearest == null ? "" : "; did you mean '" + nearest + "'?"));
+                                    + (nearest != null
+                                            ? "; did you mean '" + nearest + "'?"
+                                            : elsewhere != null
+                                                    ? " in " + keys.where + " (it is a key of " + elsewhere + ")"
+                                                    : ""));
                 }
             }
         }
         return fields;
+    }
+
+    /** The error for an nmstate policy file. */
+    static final String POLICY_MESSAGE = "this is an nmstate policy (capture/desiredState), not a state:"
+            + " mptcpstate reads states (nmstatectl show output, or the state a policy yields)";
+
+    /** A key nmstate defines and mptcpstate does not act on: a routine warning, summarised per file. */
+    void ignored(Node keyNode, String key, String group) {
+        diagnostics.warning(
+                keyNode,
+                WarningCode.NMSTATE_IGNORED,
+                "'" + shorten(key) + "' is an nmstate key that mptcpstate does not act on; not read",
+                group + ": " + shorten(key));
+    }
+
+    /** How the summary of ignored keys names a level. */
+    private static String group(Keys keys) {
+        return switch (keys.level) {
+            case TOP -> "top level";
+            case INTERFACE -> "interfaces";
+            case IPV4, IPV6, IP -> "ipv4/ipv6";
+            case ADDRESS -> "addresses";
+            default -> keys.level.label;
+        };
     }
 
     static Node value(Map<String, NodeTuple> fields, String key) {
@@ -111,40 +161,116 @@ final class NodeReader {
         return null;
     }
 
+    /**
+     * A boolean as nmstate reads one ({@code bool_or_string}): a YAML boolean, the integers 0 and 1, or a string
+     * that is, ignoring case, one of 1, 0, true, false, yes, no, on, off, y, n (Ansible's templating writes
+     * booleans as such strings).
+     */
     Boolean bool(Node node) {
-        if (node instanceof ScalarNode && node.getTag().equals(Tag.BOOL)) {
-            // the core schema's spellings; an explicit !!bool tag could sit on anything
-            String text = ((ScalarNode) node).getValue();
-            if (text.equals("true") || text.equals("True") || text.equals("TRUE")) {
-                return Boolean.TRUE;
+        if (node instanceof ScalarNode scalar) {
+            String text = scalar.getValue();
+            Tag tag = node.getTag();
+            if (tag.equals(Tag.BOOL)) {
+                // the core schema's spellings; an explicit !!bool tag could sit on anything
+                if (text.equals("true") || text.equals("True") || text.equals("TRUE")) {
+                    return Boolean.TRUE;
+                }
+                if (text.equals("false") || text.equals("False") || text.equals("FALSE")) {
+                    return Boolean.FALSE;
+                }
+                diagnostics.error(node, "expected true or false, got '" + shorten(text) + "'");
+                return null;
             }
-            if (text.equals("false") || text.equals("False") || text.equals("FALSE")) {
-                return Boolean.FALSE;
+            if (tag.equals(Tag.INT)) {
+                BigInteger value = parseInteger(text);
+                if (BigInteger.ONE.equals(value) || BigInteger.ZERO.equals(value)) {
+                    return value.signum() != 0;
+                }
+            } else if (isString(scalar)) {
+                switch (text.toLowerCase(Locale.ROOT)) {
+                    case "1", "true", "yes", "on", "y" -> {
+                        return Boolean.TRUE;
+                    }
+                    case "0", "false", "no", "off", "n" -> {
+                        return Boolean.FALSE;
+                    }
+                    default -> {
+                        diagnostics.error(
+                                node,
+                                "expected true or false, got " + describe(node)
+                                        + " (as strings: 1, 0, true, false, yes, no, on, off, y, n)");
+                        return null;
+                    }
+                }
             }
-            diagnostics.error(node, "expected true or false, got '" + shorten(text) + "'");
-            return null;
         }
         diagnostics.error(node, "expected true or false, got " + describe(node));
         return null;
     }
 
-    /** An integer from min to max; {@code family} completes the range message (" for IPv4"). */
+    /**
+     * An integer from min to max, as nmstate reads unsigned numbers ({@code u8_or_string} and its kin): a YAML
+     * integer, or a string of decimal digits with an optional sign, or {@code 0x} and hex digits ({@code "24"},
+     * {@code "+24"}, {@code "0x18"}; Ansible's templating writes numbers as such strings). Nothing else: no
+     * spaces, no {@code 0X}, no fractions. {@code family} completes the range message (" for IPv4").
+     */
     Integer integer(Node node, String name, int min, int max, String family) {
-        if (!(node instanceof ScalarNode) || !node.getTag().equals(Tag.INT)) {
-            diagnostics.error(node, "expected an integer, got " + describe(node));
+        BigInteger value = null;
+        if (node instanceof ScalarNode scalar) {
+            String text = scalar.getValue();
+            if (node.getTag().equals(Tag.INT)) {
+                value = parseInteger(text);
+                if (value == null) { // an explicit !!int on something that is none
+                    diagnostics.error(node, "expected an integer, got '" + shorten(text) + "'");
+                    return null;
+                }
+            } else if (isString(scalar)) {
+                value = parseIntegerString(text);
+            } else {
+                diagnostics.error(node, "expected an integer, got " + describe(node));
+                return null;
+            }
+            if (value == null) {
+                diagnostics.error(
+                        node,
+                        "expected an integer, got " + describe(node)
+                                + (isString(scalar) ? " (as strings: \"24\", \"+24\" or \"0x18\")" : ""));
+                return null;
+            }
+            if (value.compareTo(BigInteger.valueOf(min)) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
+                diagnostics.error(
+                        node, name + " must be from " + min + " to " + max + family + ", got " + shorten(text));
+                return null;
+            }
+            return value.intValue();
+        }
+        diagnostics.error(node, "expected an integer, got " + describe(node));
+        return null;
+    }
+
+    /** nmstate's number strings: {@code 0x} and hex digits, or decimal digits with an optional sign; else null. */
+    private static BigInteger parseIntegerString(String text) {
+        if (text.startsWith("0x")) {
+            return text.length() > 2 && allDigits(text, 2, 16) ? new BigInteger(text.substring(2), 16) : null;
+        }
+        int start = text.startsWith("+") || text.startsWith("-") ? 1 : 0;
+        if (start >= text.length() || !allDigits(text, start, 10)) {
             return null;
         }
-        String text = ((ScalarNode) node).getValue();
-        BigInteger value = parseInteger(text);
-        if (value == null) {
-            diagnostics.error(node, "expected an integer, got '" + shorten(text) + "'");
-            return null;
+        BigInteger value = new BigInteger(text.substring(start));
+        return text.charAt(0) == '-' ? value.negate() : value;
+    }
+
+    private static boolean allDigits(String text, int start, int radix) {
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean digit =
+                    (c >= '0' && c <= '9') || (radix == 16 && ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')));
+            if (!digit) {
+                return false;
+            }
         }
-        if (value.compareTo(BigInteger.valueOf(min)) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
-            diagnostics.error(node, name + " must be from " + min + " to " + max + family + ", got " + shorten(text));
-            return null;
-        }
-        return value.intValue();
+        return true;
     }
 
     /** An integer as the YAML 1.2 core schema writes them: [-+]digits, 0o octal, 0x hex; null if not. */
@@ -225,8 +351,9 @@ final class NodeReader {
                                         : " (flags: " + String.join(", ", Vocabulary.SETTABLE_FLAGS) + ")"));
                 valid = false;
             } else if ((bits & flag.bit()) != 0) {
-                diagnostics.error(item, "flag '" + name + "' is listed twice");
-                valid = false;
+                // nmstate ORs the flags into a bitmask: a repeat is harmless, if likely a typo for another flag
+                diagnostics.warning(
+                        item, WarningCode.FLAG_DUPLICATE, "flag '" + name + "' is listed twice; counted once", null);
             } else {
                 bits |= flag.bit();
             }

@@ -9,6 +9,7 @@ import org.mptcpstate.netlink.NetlinkSocket;
 import org.mptcpstate.netlink.RtNetlink;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.KernelEndpoint;
+import org.mptcpstate.state.MptcpConnection;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.Snapshot.DefaultRoutes;
 import org.mptcpstate.state.Snapshot.Limits;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -42,10 +44,16 @@ import java.util.Set;
  */
 public final class NetlinkKernel implements MptcpKernel, NetworkFacts {
     static final Path IPV4_CONF = Path.of("/proc/sys/net/ipv4/conf");
+    /** The calling thread's namespace: /proc/self/net would be the main thread's, not the one entered. */
+    static final Path NETSTAT = Path.of("/proc/thread-self/net/netstat");
+
     private static final int RT_TABLE_LOCAL = 255;
 
     private final NetlinkSocket route;
     private final NetlinkSocket generic;
+    /** Opened on first use: only check, and diff or apply when they remove an endpoint, read sockets. */
+    private NetlinkSocket sockDiag;
+
     private final Path sysctlRoot;
     private final Thread owner;
     private GenericNetlink.Family mptcpPm;
@@ -113,20 +121,58 @@ public final class NetlinkKernel implements MptcpKernel, NetworkFacts {
     }
 
     @Override
-    public RouteLookup lookupRoute(InetAddress source, InetAddress destination) {
+    public RouteLookup lookupRoute(InetAddress source, InetAddress destination, int outputInterface) {
         checkUsable();
         try {
-            RtNetlink.Route found = RtNetlink.lookupRoute(route, source, destination);
+            RtNetlink.Route found = RtNetlink.lookupRoute(route, source, destination, outputInterface);
             return new RouteLookup(
                     found.outputInterfaces().isEmpty()
                             ? 0
                             : found.outputInterfaces().get(0),
+                    found.table(),
+                    found.gateway(),
+                    found.preferredSource(),
                     null);
         } catch (KernelErrorException e) {
-            return new RouteLookup(0, e.getMessage());
+            return new RouteLookup(0, 0, null, null, Errno.explain(e.errno(), e.kernelMessage()));
         } catch (NetlinkException e) {
             throw NetlinkFailures.translate("looking up a route", e);
         }
+    }
+
+    @Override
+    public List<MptcpConnection> connections() {
+        checkUsable();
+        try {
+            if (sockDiag == null) {
+                sockDiag = NetlinkSocket.open(NetlinkSocket.NETLINK_SOCK_DIAG);
+            }
+            return MptcpDiag.connections(sockDiag);
+        } catch (NetlinkException e) {
+            throw NetlinkFailures.translate("reading MPTCP connections", e);
+        }
+    }
+
+    @Override
+    public List<Neighbour> neighbours() {
+        checkUsable();
+        List<Neighbour> neighbours = new ArrayList<>();
+        try {
+            for (RtNetlink.Neighbour entry : RtNetlink.dumpNeighbours(route)) {
+                if (entry.destination() != null) {
+                    neighbours.add(new Neighbour(entry.interfaceIndex(), entry.destination(), entry.state()));
+                }
+            }
+        } catch (NetlinkException e) {
+            throw NetlinkFailures.translate("reading neighbours", e);
+        }
+        return neighbours;
+    }
+
+    @Override
+    public Map<String, Long> mptcpCounters() {
+        checkUsable();
+        return MptcpCounters.read(NETSTAT);
     }
 
     @Override
@@ -340,7 +386,13 @@ public final class NetlinkKernel implements MptcpKernel, NetworkFacts {
         try {
             route.close();
         } finally {
-            generic.close();
+            try {
+                generic.close();
+            } finally {
+                if (sockDiag != null) {
+                    sockDiag.close();
+                }
+            }
         }
     }
 }

@@ -20,6 +20,15 @@ public final class Errno {
     public static final int EADDRINUSE = 98;
     public static final int EADDRNOTAVAIL = 99;
     public static final int ENOBUFS = 105;
+    public static final int EPIPE = 32;
+    public static final int ENETDOWN = 100;
+    public static final int ENETUNREACH = 101;
+    public static final int ECONNABORTED = 103;
+    public static final int ECONNRESET = 104;
+    public static final int ETIMEDOUT = 110;
+    public static final int ECONNREFUSED = 111;
+    public static final int EHOSTDOWN = 112;
+    public static final int EHOSTUNREACH = 113;
 
     private Errno() {}
 
@@ -42,6 +51,7 @@ public final class Errno {
             case ENODEV -> "ENODEV";
             case EINVAL -> "EINVAL";
             case 28 -> "ENOSPC";
+            case EPIPE -> "EPIPE";
             case ERANGE -> "ERANGE";
             case 71 -> "EPROTO";
             case EMSGSIZE -> "EMSGSIZE";
@@ -51,6 +61,17 @@ public final class Errno {
             case EADDRINUSE -> "EADDRINUSE";
             case EADDRNOTAVAIL -> "EADDRNOTAVAIL";
             case ENOBUFS -> "ENOBUFS";
+            case ENETDOWN -> "ENETDOWN";
+            case ENETUNREACH -> "ENETUNREACH";
+            case 102 -> "ENETRESET";
+            case ECONNABORTED -> "ECONNABORTED";
+            case ECONNRESET -> "ECONNRESET";
+            case 107 -> "ENOTCONN";
+            case 108 -> "ESHUTDOWN";
+            case ETIMEDOUT -> "ETIMEDOUT";
+            case ECONNREFUSED -> "ECONNREFUSED";
+            case EHOSTDOWN -> "EHOSTDOWN";
+            case EHOSTUNREACH -> "EHOSTUNREACH";
             default -> "errno " + errno;
         };
     }
@@ -69,6 +90,7 @@ public final class Errno {
             case EEXIST -> "File exists";
             case ENODEV -> "No such device";
             case EINVAL -> "Invalid argument";
+            case EPIPE -> "Broken pipe";
             case ERANGE -> "Numerical result out of range";
             case EMSGSIZE -> "Message too long";
             case EPROTONOSUPPORT -> "Protocol not supported";
@@ -76,8 +98,34 @@ public final class Errno {
             case EADDRINUSE -> "Address already in use";
             case EADDRNOTAVAIL -> "Cannot assign requested address";
             case ENOBUFS -> "No buffer space available";
+            case ENETDOWN -> "Network is down";
+            case ENETUNREACH -> "Network is unreachable";
+            case ECONNABORTED -> "Software caused connection abort";
+            case ECONNRESET -> "Connection reset by peer";
+            case ETIMEDOUT -> "Connection timed out";
+            case ECONNREFUSED -> "Connection refused";
+            case EHOSTDOWN -> "Host is down";
+            case EHOSTUNREACH -> "No route to host";
             default -> name(errno);
         };
+    }
+
+    /**
+     * The description and the C name, for example {@code No route to host (EHOSTUNREACH)}; for a value without a
+     * name, {@code errno N} once, never {@code errno N (errno N)}.
+     */
+    public static String describeWithName(int errno) {
+        String description = describe(errno);
+        String name = name(errno);
+        return description.equals(name) ? name : description + " (" + name + ")";
+    }
+
+    /** {@code TEXT (NAME)}: the kernel's own text when it gave one, else the description, and the C name. */
+    public static String explain(int errno, String kernelMessage) {
+        if (kernelMessage == null || kernelMessage.isEmpty()) {
+            return describeWithName(errno);
+        }
+        return kernelMessage + " (" + name(errno) + ")";
     }
 
     /** True for the errors that mean the caller lacks a capability. */

@@ -16,8 +16,7 @@ public final class KernelErrorException extends NetlinkException {
 
     /** "kernel refused: TEXT (NAME)": the kernel's text, or strerror's words when it sent none, and the errno's name. */
     public static String format(int errno, String kernelMessage) {
-        String text = kernelMessage == null || kernelMessage.isEmpty() ? Errno.describe(errno) : kernelMessage;
-        return "kernel refused: " + text + " (" + Errno.name(errno) + ")";
+        return "kernel refused: " + Errno.explain(errno, kernelMessage);
     }
 
     public int errno() {

@@ -13,6 +13,7 @@ import java.util.List;
  */
 public final class NetlinkSocket implements AutoCloseable {
     public static final int NETLINK_ROUTE = 0;
+    public static final int NETLINK_SOCK_DIAG = 4;
     public static final int NETLINK_GENERIC = 16;
 
     private static final int DUMP_ATTEMPTS = 5;

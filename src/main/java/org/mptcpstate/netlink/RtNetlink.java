@@ -18,6 +18,8 @@ public final class RtNetlink {
     public static final int RTM_NEWROUTE = 24;
     public static final int RTM_DELROUTE = 25;
     public static final int RTM_GETROUTE = 26;
+    public static final int RTM_NEWNEIGH = 28;
+    public static final int RTM_GETNEIGH = 30;
 
     public static final int AF_UNSPEC = 0;
     public static final int AF_INET = 2;
@@ -29,6 +31,10 @@ public final class RtNetlink {
     static final int IFINFOMSG = 16;
     static final int IFADDRMSG = 8;
     static final int RTMSG = 12;
+    static final int NDMSG = 12;
+
+    /** rtm_flags of a lookup: report the table the lookup really used (0 when no route matched, see below). */
+    public static final int RTM_F_LOOKUP_TABLE = 0x1000;
 
     private static final int IFLA_IFNAME = 3;
     private static final int IFLA_OPERSTATE = 16;
@@ -47,8 +53,11 @@ public final class RtNetlink {
     private static final int RTA_OIF = 4;
     private static final int RTA_GATEWAY = 5;
     private static final int RTA_PRIORITY = 6;
+    private static final int RTA_PREFSRC = 7;
     private static final int RTA_MULTIPATH = 9;
     private static final int RTA_TABLE = 15;
+
+    private static final int NDA_DST = 1;
 
     private RtNetlink() {}
 
@@ -83,6 +92,7 @@ public final class RtNetlink {
             int type,
             InetAddress destination,
             InetAddress gateway,
+            InetAddress preferredSource,
             int priority,
             List<Integer> outputInterfaces) {
         public Route {
@@ -137,22 +147,30 @@ public final class RtNetlink {
     }
 
     /**
-     * The kernel's own route lookup (RTM_GETROUTE, not a dump; what {@code ip route get DST from SRC} does): the
-     * route packets from {@code source} to {@code destination} would take, policy rules included. A destination
-     * without a route throws {@link KernelErrorException} (ENETUNREACH, EHOSTUNREACH, ...).
+     * The kernel's own route lookup (RTM_GETROUTE, not a dump; what {@code ip route get DST from SRC oif DEV}
+     * does): the route packets from {@code source} (may be null) to {@code destination} would take, policy rules
+     * included, restricted to {@code outputInterface} when it is not 0 (as for a socket bound to a device). It
+     * asks for RTM_F_LOOKUP_TABLE, so {@link Route#table()} is the table whose route matched; it is 0 when none
+     * did and the kernel fell back to assuming the destination is on the link of {@code outputInterface}. A
+     * destination without a route throws {@link KernelErrorException} (ENETUNREACH, EHOSTUNREACH, ...).
      */
-    public static Route lookupRoute(NetlinkSocket socket, InetAddress source, InetAddress destination) {
+    public static Route lookupRoute(
+            NetlinkSocket socket, InetAddress source, InetAddress destination, int outputInterface) {
         int family = destination.getAddress().length == 4 ? AF_INET : AF_INET6;
         int bits = family == AF_INET ? 32 : 128;
         AttributeEncoder attributes = new AttributeEncoder().bytes(RTA_DST, destination.getAddress());
         if (source != null) {
             attributes.bytes(RTA_SRC, source.getAddress());
         }
+        if (outputInterface != 0) {
+            attributes.u32(RTA_OIF, outputInterface);
+        }
         byte[] encoded = attributes.toBytes();
         ByteBuffer request = ByteBuffer.allocate(RTMSG + encoded.length).order(ByteOrder.nativeOrder());
         request.put(0, (byte) family);
         request.put(1, (byte) bits);
         request.put(2, (byte) (source == null ? 0 : bits));
+        request.putInt(8, RTM_F_LOOKUP_TABLE);
         request.put(RTMSG, encoded);
         for (NetlinkMessage message : socket.request(RTM_GETROUTE, 0, request.array())) {
             if (message.type() == RTM_NEWROUTE) {
@@ -160,6 +178,49 @@ public final class RtNetlink {
             }
         }
         throw new MalformedMessageException("RTM_GETROUTE for " + destination.getHostAddress() + " got no route");
+    }
+
+    /**
+     * A neighbour (ARP or NDP) entry as RTM_NEWNEIGH describes it; {@code state} is the NUD_* bitmask, {@code
+     * destination} null for entries without one.
+     */
+    public record Neighbour(int family, int interfaceIndex, int state, int flags, InetAddress destination) {
+        public static final int NUD_INCOMPLETE = 0x01;
+        public static final int NUD_REACHABLE = 0x02;
+        public static final int NUD_STALE = 0x04;
+        public static final int NUD_DELAY = 0x08;
+        public static final int NUD_PROBE = 0x10;
+        public static final int NUD_FAILED = 0x20;
+        public static final int NUD_NOARP = 0x40;
+        public static final int NUD_PERMANENT = 0x80;
+    }
+
+    /** The neighbour tables of both address families, every interface. */
+    public static List<Neighbour> dumpNeighbours(NetlinkSocket socket) {
+        List<Neighbour> neighbours = new ArrayList<>();
+        for (NetlinkMessage message : socket.dump(RTM_GETNEIGH, new byte[NDMSG])) {
+            if (message.type() == RTM_NEWNEIGH) {
+                neighbours.add(parseNeighbour(message));
+            }
+        }
+        return neighbours;
+    }
+
+    public static Neighbour parseNeighbour(NetlinkMessage message) {
+        ByteBuffer header = header(message, NDMSG, "neighbour");
+        int family = Byte.toUnsignedInt(header.get(0));
+        int index = header.getInt(4);
+        int state = Short.toUnsignedInt(header.getShort(8));
+        int flags = Byte.toUnsignedInt(header.get(10));
+        AttributeDecoder attributes = AttributeDecoder.of(message.payloadFrom(NDMSG), "neighbour on link " + index);
+        InetAddress destination = null;
+        while (attributes.next()) {
+            if (attributes.type() == NDA_DST && (family == AF_INET || family == AF_INET6)) {
+                destination = toInet(attributes.bytes(), family, attributes);
+            }
+        }
+        attributes.check();
+        return new Neighbour(family, index, state, flags, destination);
     }
 
     /** Routes of every table, both address families. */
@@ -244,6 +305,7 @@ public final class RtNetlink {
         AttributeDecoder attributes = AttributeDecoder.of(message.payloadFrom(RTMSG), "route");
         InetAddress destination = null;
         InetAddress gateway = null;
+        InetAddress preferredSource = null;
         int priority = 0;
         List<Integer> interfaces = new ArrayList<>(1);
         while (attributes.next()) {
@@ -252,6 +314,7 @@ public final class RtNetlink {
                 case RTA_OIF -> interfaces.add(attributes.u32());
                 case RTA_DST -> destination = toInet(attributes.bytes(), family, attributes);
                 case RTA_GATEWAY -> gateway = toInet(attributes.bytes(), family, attributes);
+                case RTA_PREFSRC -> preferredSource = toInet(attributes.bytes(), family, attributes);
                 case RTA_PRIORITY -> priority = attributes.u32();
                 case RTA_MULTIPATH -> readNexthops(attributes, interfaces);
                 default -> {}
@@ -259,7 +322,17 @@ public final class RtNetlink {
         }
         attributes.check();
         return new Route(
-                family, destinationLength, table, protocol, scope, type, destination, gateway, priority, interfaces);
+                family,
+                destinationLength,
+                table,
+                protocol,
+                scope,
+                type,
+                destination,
+                gateway,
+                preferredSource,
+                priority,
+                interfaces);
     }
 
     /** RTA_MULTIPATH is a packed array of rtnexthop (len u16, flags u8, hops u8, ifindex s32, attributes). */

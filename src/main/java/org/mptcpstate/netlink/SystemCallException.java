@@ -5,7 +5,7 @@ public final class SystemCallException extends NetlinkException {
     private final int errno;
 
     public SystemCallException(String call, int errno) {
-        super(call + " failed: " + Errno.describe(errno) + " (" + Errno.name(errno) + ")");
+        super(call + " failed: " + Errno.describeWithName(errno));
         this.errno = errno;
     }
 

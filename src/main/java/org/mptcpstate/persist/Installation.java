@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -30,6 +31,8 @@ import java.util.Set;
  * directories persist created), so unpersist removes exactly those files, and only while their content is
  * still what persist wrote. Only the paths of {@link #KNOWN_FILES} are ever written or removed.
  * Every file is written atomically: a temporary file in the same directory, fsync, rename, fsync of the directory.
+ * Below the root nothing is reached through a symbolic link: each directory is opened from its parent's descriptor
+ * without following one ({@link Directory}), and checked to be root's or this user's and not writable by others.
  */
 public final class Installation {
     public static final String STATE_FILE = "etc/mptcpstate/state.yml";
@@ -38,7 +41,6 @@ public final class Installation {
     public static final String MANIFEST = "etc/mptcpstate/persisted.manifest";
     private static final List<String> KNOWN_FILES = List.of(STATE_FILE, SYSCTL_FILE, UNIT_FILE);
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
-    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
 
     private final Path root;
 
@@ -58,8 +60,11 @@ public final class Installation {
     /** A file to install: a root-relative path from {@link #KNOWN_FILES} and its content. */
     public record FileContent(String path, byte[] content) {}
 
-    /** What a run changed: the files written and the files removed, as absolute paths, and what was left. */
-    public record Result(List<Path> written, List<Path> removed, List<String> kept) {}
+    /**
+     * What a run changed: the files written and the files removed, as absolute paths, what was left (changed since
+     * persist wrote it) and what was fixed on the way (a directory's mode).
+     */
+    public record Result(List<Path> written, List<Path> removed, List<String> kept, List<String> fixed) {}
 
     /** Refusals that leave everything as it was: someone else's file is in the way, or no permission. */
     public static final class RefusedException extends RuntimeException {
@@ -80,17 +85,17 @@ public final class Installation {
      * the state no longer sets mptcp.enabled) are removed when unchanged.
      */
     public Result install(List<FileContent> files) {
-        if (!Files.isDirectory(root)) {
-            throw new RefusedException(root + ": no such directory", false);
-        }
-        try {
-            Manifest old = readManifest();
+        try (Tree tree = new Tree(Directory.root(root))) {
+            Manifest old = readManifest(tree);
             for (FileContent file : files) {
                 checkKnown(file.path());
-                Path target = resolve(file.path());
-                if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !old.owns(file.path(), target)) {
+                Directory directory = tree.open(parent(file.path()), false);
+                String name = name(file.path());
+                if (directory != null
+                        && exists(directory.entry(name))
+                        && !old.owns(file.path(), directory.entry(name))) {
                     throw new RefusedException(
-                            target
+                            resolve(file.path())
                                     + (old.files().containsKey(file.path())
                                             ? " was changed after mptcpstate persist wrote it; move it away first to replace it"
                                             : " exists and was not written by mptcpstate persist; move it away first"),
@@ -98,18 +103,10 @@ public final class Installation {
                 }
             }
             for (FileContent file : files) {
-                checkWritable(resolve(file.path()).getParent());
+                tree.checkWritable(parent(file.path()));
             }
-            checkWritable(resolve(MANIFEST).getParent());
+            tree.checkWritable(parent(MANIFEST));
             Set<String> createdDirectories = new LinkedHashSet<>(old.directories());
-            List<String> needed = new ArrayList<>();
-            for (FileContent file : files) {
-                needed.add(parent(file.path()));
-            }
-            needed.add(parent(MANIFEST));
-            for (String directory : needed) {
-                createDirectories(directory, createdDirectories);
-            }
             Manifest manifest = new Manifest(new LinkedHashMap<>(), createdDirectories);
             for (FileContent file : files) {
                 manifest.files().put(file.path(), sha256(file.content()));
@@ -117,23 +114,27 @@ public final class Installation {
             // the manifest first: a run cut short leaves files unpersist still knows about
             Map<String, String> both = new LinkedHashMap<>(old.files());
             both.putAll(manifest.files());
-            writeAtomically(resolve(MANIFEST), new Manifest(both, createdDirectories).text());
+            writeAtomically(
+                    tree.create(parent(MANIFEST), createdDirectories),
+                    name(MANIFEST),
+                    new Manifest(both, createdDirectories).text());
             List<Path> written = new ArrayList<>();
             for (FileContent file : files) {
-                writeAtomically(resolve(file.path()), file.content());
+                writeAtomically(
+                        tree.create(parent(file.path()), createdDirectories), name(file.path()), file.content());
                 written.add(resolve(file.path()));
             }
             List<Path> removed = new ArrayList<>();
             List<String> kept = new ArrayList<>();
             for (String stale : old.files().keySet()) {
                 if (!manifest.files().containsKey(stale)) {
-                    removeIfOwned(old, stale, removed, kept);
+                    removeIfOwned(tree, old, stale, removed, kept);
                 }
             }
-            writeAtomically(resolve(MANIFEST), manifest.text());
-            return new Result(written, removed, kept);
+            writeAtomically(tree.open(parent(MANIFEST), false), name(MANIFEST), manifest.text());
+            return new Result(written, removed, kept, tree.fixed);
         } catch (AccessDeniedException e) {
-            throw new RefusedException(e.getFile() + ": permission denied" + rootHint(), true);
+            throw new RefusedException(shown(e.getFile()) + ": permission denied" + rootHint(), true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write under " + root, e);
         }
@@ -141,32 +142,37 @@ public final class Installation {
 
     /** Removes what the manifest lists, then the manifest and the directories persist created, when empty. */
     public Result uninstall() {
-        try {
-            Manifest manifest = readManifest();
+        try (Tree tree = new Tree(Directory.root(root))) {
+            Directory directory = tree.open(parent(MANIFEST), false);
+            if (directory == null || !exists(directory.entry(name(MANIFEST)))) {
+                return new Result(List.of(), List.of(), List.of(), tree.fixed);
+            }
+            Manifest manifest = readManifest(tree);
+            tree.checkWritable(parent(MANIFEST));
             List<Path> removed = new ArrayList<>();
             List<String> kept = new ArrayList<>();
-            if (!Files.exists(resolve(MANIFEST))) {
-                return new Result(List.of(), List.of(), List.of());
-            }
-            checkWritable(resolve(MANIFEST).getParent());
             for (String file : manifest.files().keySet()) {
-                removeIfOwned(manifest, file, removed, kept);
+                removeIfOwned(tree, manifest, file, removed, kept);
             }
-            Files.delete(resolve(MANIFEST));
-            syncDirectory(resolve(MANIFEST).getParent());
+            Files.delete(directory.entry(name(MANIFEST)));
+            directory.sync();
             List<String> directories = new ArrayList<>(manifest.directories());
             // deepest first
-            directories.sort((a, b) -> b.length() - a.length());
-            for (String directory : directories) {
+            directories.sort(new DeepestFirst());
+            for (String created : directories) {
+                Directory above = tree.open(parent(created), false);
                 try {
-                    Files.deleteIfExists(resolve(directory));
+                    if (above != null) {
+                        tree.forget(created);
+                        Files.deleteIfExists(above.entry(name(created)));
+                    }
                 } catch (DirectoryNotEmptyException e) {
                     // someone else's files are in it: it stays
                 }
             }
-            return new Result(List.of(), removed, kept);
+            return new Result(List.of(), removed, kept, tree.fixed);
         } catch (AccessDeniedException e) {
-            throw new RefusedException(e.getFile() + ": permission denied" + rootHint(), true);
+            throw new RefusedException(shown(e.getFile()) + ": permission denied" + rootHint(), true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove files under " + root, e);
         }
@@ -174,21 +180,26 @@ public final class Installation {
 
     /** Whether a manifest exists, i.e. whether persist ran under this root. */
     public boolean persisted() {
-        return Files.exists(resolve(MANIFEST));
+        try (Tree tree = new Tree(Directory.root(root))) {
+            Directory directory = tree.open(parent(MANIFEST), false);
+            return directory != null && exists(directory.entry(name(MANIFEST)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read under " + root, e);
+        }
     }
 
-    private void removeIfOwned(Manifest manifest, String file, List<Path> removed, List<String> kept)
+    private void removeIfOwned(Tree tree, Manifest manifest, String file, List<Path> removed, List<String> kept)
             throws IOException {
-        Path target = resolve(file);
-        if (!Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        Directory directory = tree.open(parent(file), false);
+        if (directory == null || !exists(directory.entry(name(file)))) {
             return;
         }
-        if (manifest.owns(file, target)) {
-            Files.delete(target);
-            syncDirectory(target.getParent());
-            removed.add(target);
+        if (manifest.owns(file, directory.entry(name(file)))) {
+            Files.delete(directory.entry(name(file)));
+            directory.sync();
+            removed.add(resolve(file));
         } else {
-            kept.add(target + " was changed after mptcpstate persist wrote it; left in place");
+            kept.add(resolve(file) + " was changed after mptcpstate persist wrote it; left in place");
         }
     }
 
@@ -196,40 +207,150 @@ public final class Installation {
         return root.getParent() == null ? " (writing under / needs root)" : "";
     }
 
-    private void checkWritable(Path directory) {
-        Path existing = directory;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
+    /** A path of an error, as the user knows it: /proc/self/fd/N/NAME becomes ROOT/.../NAME where it can. */
+    private String shown(String file) {
+        return file == null
+                ? root.toString()
+                : file.startsWith("/proc/self/fd/") ? root + "/..." + file.substring(file.lastIndexOf('/')) : file;
+    }
+
+    /**
+     * The directories below the root, opened once each from their parent without following links, and checked:
+     * each must belong to root or to this process's user and be writable by neither group nor others. persist's
+     * own etc/mptcpstate, found writable by others, is narrowed to 0755 (and said so); any other is refused.
+     */
+    private final class Tree implements AutoCloseable {
+        private final Directory root;
+        private final Map<String, Directory> open = new LinkedHashMap<>();
+        final List<String> fixed = new ArrayList<>();
+
+        Tree(Directory root) {
+            this.root = root;
         }
-        if (existing == null || !Files.isDirectory(existing)) {
-            throw new RefusedException("cannot create " + directory + ": " + existing + " is not a directory", false);
+
+        /** The directory at a root-relative path; null when a component is missing and {@code create} is false. */
+        Directory open(String relative, boolean create) throws IOException {
+            if (relative == null) {
+                return root;
+            }
+            Directory known = open.get(relative);
+            if (known != null) {
+                return known;
+            }
+            Directory above = open(parent(relative), create);
+            if (above == null) {
+                return null;
+            }
+            Directory directory = above.open(name(relative));
+            if (directory == null) {
+                if (!create) {
+                    return null;
+                }
+                directory = above.create(name(relative));
+            }
+            open.put(relative, directory);
+            check(relative, directory);
+            return directory;
         }
-        if (!Files.isWritable(existing)) {
+
+        /** The directory at a root-relative path, made when missing (recorded in {@code created}). */
+        Directory create(String relative, Set<String> created) throws IOException {
+            List<String> missing = new ArrayList<>();
+            for (String dir = relative; dir != null && open(dir, false) == null; dir = parent(dir)) {
+                missing.add(0, dir);
+            }
+            for (String dir : missing) {
+                Directory above = open(parent(dir), false);
+                open(dir, true);
+                above.sync();
+                created.add(dir);
+            }
+            return open(relative, false);
+        }
+
+        /** The deepest existing directory on the way to {@code relative} must let this process write in it. */
+        void checkWritable(String relative) throws IOException {
+            Directory deepest = root;
+            for (String dir = relative; dir != null; dir = parent(dir)) {
+                Directory found = open(dir, false);
+                if (found != null) {
+                    deepest = found;
+                    break;
+                }
+            }
+            if (!deepest.writable()) {
+                throw new RefusedException(
+                        "cannot write " + resolve(relative) + ": permission denied on " + deepest.shown() + rootHint(),
+                        true);
+            }
+        }
+
+        /** Closes a directory about to be removed. */
+        void forget(String relative) {
+            Directory directory = open.remove(relative);
+            if (directory != null) {
+                directory.close();
+            }
+        }
+
+        private void check(String relative, Directory directory) throws IOException {
+            Map<String, Object> attributes = directory.attributes();
+            int uid = (Integer) attributes.get("uid");
+            int mode = (Integer) attributes.get("mode");
+            long self = ownUid();
+            if (uid != 0 && uid != self) {
+                throw new RefusedException(
+                        directory.shown() + " belongs to uid " + uid + ", who could change what persist writes there",
+                        false);
+            }
+            if ((mode & 022) == 0) {
+                return;
+            }
+            if (relative.equals(parent(STATE_FILE))) {
+                directory.setMode("rwxr-xr-x");
+                fixed.add(directory.shown() + " was writable by others (mode " + Integer.toOctalString(mode & 07777)
+                        + "): anyone could have replaced the state file the unit applies; narrowed to 0755");
+                return;
+            }
             throw new RefusedException(
-                    "cannot write " + directory + ": permission denied on " + existing + rootHint(), true);
+                    directory.shown() + " is writable by others (mode " + Integer.toOctalString(mode & 07777)
+                            + "): anyone could replace what persist writes there; make it 0755 first",
+                    false);
+        }
+
+        @Override
+        public void close() {
+            for (Directory directory : open.values()) {
+                directory.close();
+            }
+            root.close();
         }
     }
 
-    private void createDirectories(String relative, Set<String> created) throws IOException {
-        List<String> missing = new ArrayList<>();
-        for (String dir = relative; dir != null; dir = parent(dir)) {
-            if (Files.isDirectory(resolve(dir))) {
-                break;
-            }
-            missing.add(0, dir);
-        }
-        for (String dir : missing) {
-            Path path = resolve(dir);
-            Files.createDirectory(path);
-            Files.setPosixFilePermissions(path, DIR_MODE);
-            syncDirectory(path.getParent());
-            created.add(dir);
-        }
+    /** The effective uid of this process: the owner of /proc/self. */
+    private static long ownUid() throws IOException {
+        return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+    }
+
+    private static boolean exists(Path entry) {
+        return Files.exists(entry, LinkOption.NOFOLLOW_LINKS);
     }
 
     private static String parent(String relative) {
         int slash = relative.lastIndexOf('/');
         return slash < 0 ? null : relative.substring(0, slash);
+    }
+
+    private static String name(String relative) {
+        return relative.substring(relative.lastIndexOf('/') + 1);
+    }
+
+    /** Longer (deeper) paths first. */
+    private static final class DeepestFirst implements java.util.Comparator<String> {
+        @Override
+        public int compare(String a, String b) {
+            return b.length() - a.length();
+        }
     }
 
     private static void checkKnown(String relative) {
@@ -238,31 +359,31 @@ public final class Installation {
         }
     }
 
-    /** Temporary file in the same directory, mode 0644, fsync, atomic rename, fsync of the directory. */
-    static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path directory = target.getParent();
-        Path temporary = Files.createTempFile(directory, "." + target.getFileName() + ".", ".tmp");
+    /**
+     * A temporary file in the same directory (made anew, no link followed), mode 0644, fsync, atomic rename over
+     * {@code name}, fsync of the directory.
+     */
+    static void writeAtomically(Directory directory, String name, byte[] content) throws IOException {
+        Path temporary = directory.entry("." + name + "." + Long.toHexString(System.nanoTime()) + ".tmp");
         try {
-            Files.setPosixFilePermissions(temporary, FILE_MODE);
-            try (FileChannel channel =
-                    FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel channel = FileChannel.open(
+                    temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                Files.setPosixFilePermissions(temporary, FILE_MODE);
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }
                 channel.force(true);
             }
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    temporary,
+                    directory.entry(name),
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temporary);
         }
-        syncDirectory(directory);
-    }
-
-    private static void syncDirectory(Path directory) throws IOException {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
+        directory.sync();
     }
 
     static String sha256(byte[] content) {
@@ -273,10 +394,16 @@ public final class Installation {
         }
     }
 
-    private Manifest readManifest() throws IOException {
+    private Manifest readManifest(Tree tree) throws IOException {
+        Directory directory = tree.open(parent(MANIFEST), false);
         List<String> lines;
         try {
-            lines = Files.readAllLines(resolve(MANIFEST), StandardCharsets.UTF_8);
+            if (directory == null) {
+                throw new NoSuchFileException(MANIFEST);
+            }
+            lines = new String(read(directory.entry(name(MANIFEST))), StandardCharsets.UTF_8)
+                    .lines()
+                    .toList();
         } catch (NoSuchFileException e) {
             return new Manifest(new LinkedHashMap<>(), new LinkedHashSet<>());
         }
@@ -292,6 +419,13 @@ public final class Installation {
             // anything else (comments, paths persist never writes) is ignored: never removed
         }
         return new Manifest(files, directories);
+    }
+
+    /** A file's content, read without following a link at its name. */
+    private static byte[] read(Path entry) throws IOException {
+        try (FileChannel channel = FileChannel.open(entry, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            return java.nio.channels.Channels.newInputStream(channel).readAllBytes();
+        }
     }
 
     private static boolean isKnownDirectory(String relative) {
@@ -310,8 +444,8 @@ public final class Installation {
         boolean owns(String relative, Path target) throws IOException {
             String hash = files.get(relative);
             return hash != null
-                    && Files.isRegularFile(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                    && hash.equals(sha256(Files.readAllBytes(target)));
+                    && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
+                    && hash.equals(sha256(read(target)));
         }
 
         byte[] text() {

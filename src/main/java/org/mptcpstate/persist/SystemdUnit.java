@@ -34,8 +34,33 @@ public final class SystemdUnit {
                 + body(launcher, stateFile);
     }
 
+    /** A path or value with a control character: it would end the unit's line and start another. */
+    public static final class UnsafeValueException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        UnsafeValueException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Refuses a value with a control character (a newline would start a line of its own in the unit, such as
+     * ExecStartPre=...); {@code what} names it in the message.
+     */
+    public static void checkValue(String what, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                throw new UnsafeValueException(what + " holds a control character (" + String.format("U+%04X", (int) c)
+                        + " at position " + (i + 1) + "), which would break the unit's line apart: refused");
+            }
+        }
+    }
+
     private static String body(Path launcher, String stateFile) {
         String launcherText = launcher.toString();
+        checkValue("the launcher's path", launcherText);
+        checkValue("the state file's path", stateFile);
         // The launcher must stay readable: a launcher in a home directory only gets read-only homes.
         boolean inHome = launcherText.startsWith("/home/")
                 || launcherText.startsWith("/root/")
@@ -46,7 +71,7 @@ public final class SystemdUnit {
                 + "\n"
                 + "[Service]\n"
                 + "Type=simple\n"
-                + "ExecStart=" + quote(launcherText) + " watch " + quote(stateFile) + "\n"
+                + "ExecStart=" + executable(launcherText) + " watch " + argument(stateFile) + "\n"
                 + "# watch reloads the state file on SIGHUP\n"
                 + "ExecReload=/bin/kill -HUP $MAINPID\n"
                 + "Restart=on-failure\n"
@@ -55,12 +80,14 @@ public final class SystemdUnit {
                 + "CapabilityBoundingSet=CAP_NET_ADMIN\n"
                 + "AmbientCapabilities=CAP_NET_ADMIN\n"
                 + "NoNewPrivileges=yes\n"
-                + "# Everything read-only but /run/mptcpstate (the apply lock) and /proc/sys:\n"
-                + "# ProtectKernelTunables= is left out because it makes /proc/sys/net/mptcp/enabled read-only.\n"
+                + "# Everything read-only but /run/mptcpstate (the namespace locks, root's alone) and, of the kernel's\n"
+                + "# tunables, the MPTCP sysctls it writes (net.mptcp.enabled); \"-\": none without MPTCP.\n"
                 + "ProtectSystem=strict\n"
+                + "ProtectKernelTunables=yes\n"
                 + "RuntimeDirectory=mptcpstate\n"
+                + "RuntimeDirectoryMode=0700\n"
                 + "RuntimeDirectoryPreserve=yes\n"
-                + "ReadWritePaths=/run/mptcpstate\n"
+                + "ReadWritePaths=/run/mptcpstate -/proc/sys/net/mptcp\n"
                 + "ProtectHome=" + (inHome ? "read-only" : "yes") + "\n"
                 + "PrivateTmp=yes\n"
                 + "PrivateDevices=yes\n"
@@ -82,12 +109,31 @@ public final class SystemdUnit {
                 + "WantedBy=multi-user.target\n";
     }
 
-    /** systemd's quoting for one ExecStart word: double quotes when it holds a space or a quote. */
-    private static String quote(String word) {
+    /**
+     * The program of an ExecStart= line as systemd reads it: specifiers expanded (a % written %%), no variables
+     * (a $ stays as it is), double quotes around a path with a space. systemd refuses a program path with a quote or
+     * a backslash ("Executable name contains special characters"), so such a launcher is refused here already.
+     */
+    private static String executable(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '"' || c == '\'' || c == '\\') {
+                throw new UnsafeValueException(
+                        "the launcher's path " + path + " holds " + (c == '\\' ? "a backslash" : "a quote")
+                                + ", which systemd refuses in the program of ExecStart=: install the package,"
+                                + " or give --exec a copy at a plain path");
+            }
+        }
+        String text = path.replace("%", "%%");
+        return text.indexOf(' ') < 0 && text.indexOf('\t') < 0 && text.indexOf(';') < 0 ? text : "\"" + text + "\"";
+    }
+
+    /** A later word of ExecStart=: specifiers (%%) and variables ($$) escaped, quoted when it needs to be. */
+    private static String argument(String word) {
         boolean plain = true;
         for (int i = 0; i < word.length(); i++) {
             char c = word.charAt(i);
-            if (c == ' ' || c == '"' || c == '\'' || c == '\\' || c == '\t' || c == '%' || c == '$' || c == ';') {
+            if (c == ' ' || c == '"' || c == '\'' || c == '\\' || c == '%' || c == '$' || c == ';') {
                 plain = false;
             }
         }

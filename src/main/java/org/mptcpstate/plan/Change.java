@@ -3,6 +3,7 @@ package org.mptcpstate.plan;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.KernelEndpoint;
+import org.mptcpstate.state.Printable;
 
 import java.net.InetAddress;
 
@@ -69,6 +70,6 @@ public sealed interface Change {
     private static String text(InetAddress address, int port, String interfaceName) {
         return IpAddresses.format(address)
                 + (port == 0 ? "" : " port " + port)
-                + (interfaceName == null ? "" : " on " + interfaceName);
+                + (interfaceName == null ? "" : " on " + Printable.of(interfaceName));
     }
 }

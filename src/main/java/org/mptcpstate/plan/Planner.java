@@ -3,8 +3,10 @@ package org.mptcpstate.plan;
 import org.mptcpstate.state.Attachments;
 import org.mptcpstate.state.DesiredState;
 import org.mptcpstate.state.Diagnostic;
+import org.mptcpstate.state.EndpointAddresses;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.Ineligibility;
+import org.mptcpstate.state.InterfaceTypes;
 import org.mptcpstate.state.InvalidStateException;
 import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.KernelEndpoint;
@@ -31,6 +33,11 @@ import java.util.Set;
  *
  * <p>Changes come in the order enable, limits, removals, in-place flag changes, additions, so that the
  * kernel's 8-endpoint cap is never hit part-way.
+ *
+ * <p>Interface states: {@code absent} removes the endpoints bound to the interface or on its addresses (the link
+ * is not deleted: a warning says so; an absent interface that does not exist is fine); {@code ignore} leaves the
+ * interface's endpoints (bound to it or on its addresses) alone, whatever else the file says; an entry that is
+ * no kernel link (ovs-bridge, ipsec) plans nothing.
  */
 public final class Planner {
     private final DesiredState desired;
@@ -40,6 +47,8 @@ public final class Planner {
     private final Map<Integer, Link> linksByIndex = new HashMap<>();
     /** Each link's addresses in the kernel's order: one pass, so that planning n interfaces is not n^2. */
     private final Map<Integer, List<LinkAddress>> addressesByIndex;
+    /** The links the file says to ignore: their endpoints are left alone. */
+    private final IgnoredLinks ignored;
 
     private final List<Diagnostic> problems = new ArrayList<>();
     private final List<Diagnostic> warnings = new ArrayList<>();
@@ -57,6 +66,7 @@ public final class Planner {
             linksByName.put(link.name(), link);
             linksByIndex.put(link.index(), link);
         }
+        this.ignored = IgnoredLinks.of(desired, current, linksByName);
     }
 
     public static Plan plan(DesiredState desired, Snapshot current) {
@@ -78,7 +88,19 @@ public final class Planner {
             }
         }
         for (DesiredState.Interface iface : desired.interfaces()) {
-            planInterface(iface);
+            if (!InterfaceTypes.isLink(iface.type())) {
+                if (iface.hasMptcpSettings()) {
+                    warnings.add(PlanWarnings.notALink(iface));
+                }
+            } else if (iface.ignored()) {
+                if (iface.hasMptcpSettings()) {
+                    warnings.add(PlanWarnings.ignoredInterface(iface));
+                }
+            } else if (iface.absent()) {
+                planAbsent(iface);
+            } else {
+                planInterface(iface);
+            }
         }
         if (mptcp != null && mptcp.endpoints() != null) {
             planUnattached(mptcp.endpoints());
@@ -101,18 +123,13 @@ public final class Planner {
         }
         boolean managesEndpoints = !desired.interfaces().isEmpty() || (mptcp != null && mptcp.endpoints() != null);
         if (managesEndpoints && !"kernel".equals(current.sysctls().pathManager())) {
-            warnings.add(new Diagnostic(
-                    null,
-                    "net.mptcp.path_manager is " + current.sysctls().pathManager()
-                            + ": the kernel ignores endpoints until it is set to kernel"));
+            warnings.add(PlanWarnings.pathManager(current.sysctls().pathManager()));
         }
         boolean enabledAfter = mptcp != null && mptcp.enabled() != null
                 ? mptcp.enabled()
                 : current.sysctls().enabled();
         if (!enabledAfter) {
-            warnings.add(new Diagnostic(
-                    mptcp == null ? null : mptcp.position(),
-                    "MPTCP is disabled (net.mptcp.enabled = 0): new connections will not use it"));
+            warnings.add(PlanWarnings.mptcpDisabled(mptcp == null ? null : mptcp.position()));
         }
         return new Plan(changes, warnings);
     }
@@ -140,24 +157,20 @@ public final class Planner {
                             + " namespace; mptcpstate manages MPTCP endpoints, not interfaces"));
             return;
         }
-        if (iface.type() != null && !iface.type().equals(link.type())) {
-            warnings.add(new Diagnostic(
-                    iface.position(),
-                    "interface " + iface.name() + " is of type " + link.type() + ", not " + iface.type()));
+        if (!InterfaceTypes.matches(iface.type(), link.type())) {
+            warnings.add(PlanWarnings.typeMismatch(iface, link));
         }
         if (iface.state() != null && iface.state().equals("up") != link.up()) {
-            warnings.add(new Diagnostic(
-                    iface.position(),
-                    "interface " + iface.name() + " is "
-                            + (link.up() ? "up" : "down") + ", the file says " + iface.state()
-                            + "; mptcpstate does not change links"));
+            warnings.add(PlanWarnings.stateMismatch(iface, link));
         }
         List<LinkAddress> onLink = addressesByIndex.getOrDefault(link.index(), List.of());
         // by identity: the record's own hashCode is bootstrapped at run time and hashes every field
         Map<LinkAddress, DesiredState.Address> listed = new IdentityHashMap<>();
         for (DesiredState.Address address : iface.addresses()) {
             LinkAddress found = find(onLink, address.ip());
-            if (found == null) {
+            if (found == null && address.dynamic()) {
+                warnings.add(PlanWarnings.dynamicAddressGone(address, iface.name(), IpAddresses.format(address.ip())));
+            } else if (found == null) {
                 problems.add(new Diagnostic(
                         address.position(),
                         IpAddresses.format(address.ip()) + " is not an address" + " of " + iface.name()
@@ -184,7 +197,7 @@ public final class Planner {
                 continue; // kernel-made (as show prints it): left as the kernel has it
             }
             Position where = entry != null ? entry.position() : iface.position();
-            if (!eligible(iface, address, explicit != null, wanted, where)) {
+            if (!PlanWarnings.eligible(iface, address, explicit != null, wanted, where, warnings)) {
                 continue;
             }
             planAddress(link, address, wanted);
@@ -202,39 +215,6 @@ public final class Planner {
         }
     }
 
-    /** Whether flags may be configured on this address; explains in a warning when not, or when not ready. */
-    private boolean eligible(
-            DesiredState.Interface iface, LinkAddress address, boolean explicit, EndpointFlags wanted, Position where) {
-        String text = iface.name() + " " + IpAddresses.format(address.address());
-        if (wanted.isEmpty() && (explicit || Ineligibility.of(address.address()) == null)) {
-            return true; // removing an endpoint is always allowed where the file asks for none
-        }
-        Ineligibility reason = Ineligibility.of(address.address());
-        if (reason != null && !(explicit && reason == Ineligibility.UNIQUE_LOCAL)) {
-            if (!wanted.isEmpty()) {
-                warnings.add(new Diagnostic(
-                        where,
-                        "skipping " + text + ": " + reason.yamlName() + " addresses get no"
-                                + " MPTCP endpoint"
-                                + (reason == Ineligibility.UNIQUE_LOCAL
-                                        ? " unless the address lists its own mptcp-flags"
-                                        : "")));
-            }
-            return false;
-        }
-        if (address.has(LinkAddress.DADFAILED)) {
-            warnings.add(new Diagnostic(where, "skipping " + text + ": duplicate address detection failed"));
-            return false;
-        }
-        if (address.has(LinkAddress.TENTATIVE) && !wanted.isEmpty()) {
-            warnings.add(new Diagnostic(
-                    where,
-                    text + " is tentative (duplicate address detection running):"
-                            + " subflows can use it once it completes"));
-        }
-        return true;
-    }
-
     private void planAddress(Link link, LinkAddress address, EndpointFlags wanted) {
         KernelEndpoint existing = attachments.byAddress().get(address);
         if (wanted.isEmpty()) {
@@ -247,6 +227,11 @@ public final class Planner {
             // an endpoint on this address that show lists under mptcp.endpoints (bound to another interface,
             // or in IPv4-mapped form) would make the kernel refuse a second one: it is replaced
             KernelEndpoint elsewhere = unattachedOn(address.address());
+            if (elsewhere != null && ignored.owner(elsewhere) != null) {
+                warnings.add(PlanWarnings.ignoredEndpoint(
+                        documentPosition(), IpAddresses.format(elsewhere.address()), nameOf(elsewhere)));
+                return;
+            }
             if (elsewhere != null) {
                 if (listedInEndpoints(elsewhere)) {
                     problems.add(new Diagnostic(
@@ -300,12 +285,34 @@ public final class Planner {
             Link link = null;
             if (wanted.interfaceName() != null) {
                 link = linksByName.get(wanted.interfaceName());
+                if (link != null && ignored.contains(link)) {
+                    warnings.add(PlanWarnings.ignoredEndpoint(
+                            wanted.position(), IpAddresses.format(wanted.address()), link.name()));
+                    continue;
+                }
                 if (link == null) {
                     problems.add(new Diagnostic(
                             wanted.position(),
                             "interface " + wanted.interfaceName() + " does not exist in this network namespace"));
                     continue;
                 }
+            }
+            KernelEndpoint existingHere = standaloneAt(wanted.address(), port);
+            if (Ineligibility.of(IpAddresses.kernelIdentity(wanted.address())) == Ineligibility.LINK_LOCAL) {
+                // as for an interface address: no endpoint is made, one the kernel has is left as it is
+                warnings.add(PlanWarnings.linkLocalEndpoint(wanted.position(), IpAddresses.format(wanted.address())));
+                if (existingHere != null) {
+                    matched.add(existingHere);
+                }
+                continue;
+            }
+            String broadcast = subnetBroadcastOf(wanted.address());
+            if (broadcast != null) {
+                problems.add(new Diagnostic(
+                        wanted.position(),
+                        IpAddresses.format(wanted.address()) + " is the broadcast address of " + broadcast
+                                + ": an endpoint needs a unicast address of this host"));
+                continue;
             }
             if (port == 0 && wouldAttach(wanted.address(), link)) {
                 problems.add(new Diagnostic(
@@ -315,12 +322,7 @@ public final class Planner {
                 continue;
             }
             EndpointFlags flags = wanted.flags() == null ? EndpointFlags.NONE : wanted.flags();
-            KernelEndpoint existing = null;
-            for (KernelEndpoint endpoint : attachments.standalone()) {
-                if (endpoint.address().equals(wanted.address()) && endpoint.port() == port) {
-                    existing = endpoint;
-                }
-            }
+            KernelEndpoint existing = existingHere;
             if (flags.has(MptcpFlag.IMPLICIT)) {
                 if (existing != null) {
                     matched.add(existing); // kernel-made: left as the kernel has it
@@ -337,16 +339,49 @@ public final class Planner {
                 continue;
             }
             matched.add(existing);
+            if (ignored.owner(existing) != null) {
+                warnings.add(PlanWarnings.ignoredEndpoint(
+                        wanted.position(), IpAddresses.format(existing.address()), ignored.owner(existing)));
+                continue;
+            }
             boolean rebind = link != null && existing.interfaceIndex() != link.index();
             if (rebind || !existing.flags().equals(flags)) {
                 replace(existing, wanted.address(), port, flags, link, rebind);
             }
         }
         for (KernelEndpoint endpoint : attachments.standalone()) {
-            if (!matched.contains(endpoint)) {
+            if (!matched.contains(endpoint) && ignored.owner(endpoint) == null) {
                 remove(endpoint, nameOf(endpoint));
             }
         }
+    }
+
+    /** The endpoint show lists under mptcp.endpoints with this address and port, or null. */
+    private KernelEndpoint standaloneAt(InetAddress address, int port) {
+        KernelEndpoint found = null;
+        for (KernelEndpoint endpoint : attachments.standalone()) {
+            if (endpoint.address().equals(address) && endpoint.port() == port) {
+                found = endpoint;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * "198.51.100.0/24 on eth2" when the address is the broadcast address of an IPv4 subnet of an interface (by its
+     * address and prefix length), else null.
+     */
+    private String subnetBroadcastOf(InetAddress address) {
+        InetAddress identity = IpAddresses.kernelIdentity(address);
+        for (LinkAddress candidate : current.addresses()) {
+            if (identity.equals(EndpointAddresses.subnetBroadcast(candidate.address(), candidate.prefixLength()))) {
+                Link link = linksByIndex.get(candidate.interfaceIndex());
+                InetAddress network = EndpointAddresses.subnetNetwork(candidate.address(), candidate.prefixLength());
+                return IpAddresses.format(network) + "/" + candidate.prefixLength()
+                        + (link == null ? "" : " on " + link.name());
+            }
+        }
+        return null;
     }
 
     /**
@@ -400,6 +435,37 @@ public final class Planner {
         if (removedIds.add(endpoint.id())) {
             removals.add(new Change.RemoveEndpoint(endpoint, interfaceName));
         }
+    }
+
+    /**
+     * An absent interface: the endpoints bound to it or on its addresses go (not those of an ignored
+     * interface, nor those mptcp.endpoints lists: that is a contradiction); the link stays.
+     */
+    private void planAbsent(DesiredState.Interface iface) {
+        Link link = linksByName.get(iface.name());
+        if (link == null) {
+            return; // already gone: nothing to do
+        }
+        List<LinkAddress> onLink = addressesByIndex.getOrDefault(link.index(), List.of());
+        int count = 0;
+        for (KernelEndpoint endpoint : current.endpoints()) {
+            if ((endpoint.interfaceIndex() != link.index() && find(onLink, endpoint.address()) == null)
+                    || ignored.owner(endpoint) != null) {
+                continue;
+            }
+            if (listedInEndpoints(endpoint)) {
+                problems.add(new Diagnostic(
+                        iface.position(),
+                        "endpoint " + IpAddresses.format(endpoint.address())
+                                + (endpoint.port() == 0 ? "" : " port " + endpoint.port())
+                                + " is listed in mptcp.endpoints, and is on " + iface.name()
+                                + ", which the file says is absent"));
+                continue;
+            }
+            remove(endpoint, nameOf(endpoint));
+            count++;
+        }
+        warnings.add(PlanWarnings.absentLinkKept(iface, count));
     }
 
     private String nameOf(KernelEndpoint endpoint) {

@@ -32,7 +32,10 @@ public class ApplyFailedException extends RuntimeException {
         return applied;
     }
 
-    /** True when the namespace was read back and equals the snapshot taken before the apply. */
+    /**
+     * True when every change this apply made was undone, as read back: the namespace equals the snapshot taken
+     * before the apply but for what someone else changed meanwhile, which the message names.
+     */
     public boolean restored() {
         return rollback.restored();
     }

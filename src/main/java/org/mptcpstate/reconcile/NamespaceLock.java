@@ -1,25 +1,23 @@
 package org.mptcpstate.reconcile;
 
-import org.mptcpstate.kernel.PermissionDeniedException;
-
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One apply at a time per network namespace: an exclusive lock on /run/mptcpstate/net-INODE.lock, where INODE
  * identifies the namespace of the calling thread. The lock is the kernel's (fcntl), so a killed process never
- * leaves it held. A second apply waits up to the given time, then fails naming the holder.
+ * leaves it held; the directory and the file are root's alone ({@link RuntimeDirectory}), so no user can hold it.
+ * A second apply waits up to the given time, then fails naming the holder as the kernel knows it (/proc/locks).
+ * A lock file of a namespace that is gone may be removed by another apply ({@link StaleFiles}), which locks it
+ * first; so after taking the lock this checks that the path still names the locked file, and starts again if not.
  */
 public final class NamespaceLock implements AutoCloseable {
-    static final Path DIRECTORY = Path.of("/run/mptcpstate");
+    static final Path DIRECTORY = RuntimeDirectory.SYSTEM.path();
 
     private final FileChannel channel;
     private final FileLock lock;
@@ -40,48 +38,42 @@ public final class NamespaceLock implements AutoCloseable {
 
     /** Locks the namespace of the calling thread, waiting at most {@code wait}. */
     public static NamespaceLock acquire(Duration wait) {
-        return acquire(DIRECTORY, wait);
+        return acquire(RuntimeDirectory.SYSTEM, wait);
     }
 
-    static NamespaceLock acquire(Path directory, Duration wait) {
-        Path file = directory.resolve(namespaceId() + ".lock");
-        try {
-            Files.createDirectories(directory);
-            FileChannel channel = FileChannel.open(
-                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    static NamespaceLock acquire(RuntimeDirectory directory, Duration wait) {
+        Path file = directory.fileOfThisNamespace(".lock");
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            FileChannel channel = directory.open(file);
             try {
-                return lock(channel, file, wait);
-            } catch (IOException | RuntimeException e) {
+                FileLock lock = lock(channel, file, wait, deadline);
+                if (Processes.holdsLockOn(file)) {
+                    return new NamespaceLock(channel, lock);
+                }
+                // the file was removed as stale while this waited for it: the lock is on an unlinked file
+                lock.release();
                 channel.close();
+            } catch (IOException e) {
+                close(channel);
+                throw new java.io.UncheckedIOException("cannot lock " + file, e);
+            } catch (RuntimeException e) {
+                close(channel);
                 throw e;
             }
-        } catch (AccessDeniedException e) {
-            throw new PermissionDeniedException("applying needs root or CAP_NET_ADMIN (cannot write " + file + ")", e);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot lock " + file, e);
         }
     }
 
-    /** /proc/self names this process: ProcessHandle would start its process-reaper machinery for one number. */
-    private static String ownPid() throws IOException {
-        return Files.readSymbolicLink(Path.of("/proc/self")).toString();
-    }
-
-    private static NamespaceLock lock(FileChannel channel, Path file, Duration wait) throws IOException {
-        long deadline = System.nanoTime() + wait.toNanos();
+    private static FileLock lock(FileChannel channel, Path file, Duration wait, long deadline) throws IOException {
         try {
             while (true) {
                 FileLock lock = channel.tryLock();
                 if (lock != null) {
-                    channel.truncate(0);
-                    channel.write(ByteBuffer.wrap((ownPid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
-                    return new NamespaceLock(channel, lock);
+                    return lock;
                 }
                 if (System.nanoTime() > deadline) {
-                    String holder = Files.readString(file).trim();
-                    throw new LockTimeoutException("another mptcpstate apply holds " + file
-                            + (holder.isEmpty() ? "" : " (pid " + holder + ")") + "; gave up after "
-                            + wait.toSeconds() + " s");
+                    throw new LockTimeoutException("another mptcpstate apply holds " + file + holder(file)
+                            + "; gave up after " + wait.toSeconds() + " s");
                 }
                 Thread.sleep(50);
             }
@@ -89,6 +81,20 @@ public final class NamespaceLock implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new LockTimeoutException("interrupted while waiting for " + file);
         }
+    }
+
+    /**
+     * Removes the files of /run/mptcpstate whose namespaces are gone ({@link StaleFiles}); call it on the thread of
+     * a namespace, whose own files stay.
+     */
+    public static void removeStaleFiles() {
+        StaleFiles.sweep(RuntimeDirectory.SYSTEM, namespaceId());
+    }
+
+    /** ": pid N (COMMAND)", from the kernel's list of locks; empty when it names nobody (the holder just left). */
+    static String holder(Path file) {
+        List<Long> pids = Processes.lockHolders(file);
+        return pids.isEmpty() ? "" : ": " + Processes.describe(pids.get(0));
     }
 
     /** "net-4026531840": the inode of the calling thread's network namespace. */
@@ -99,6 +105,14 @@ public final class NamespaceLock implements AutoCloseable {
             return link.replace(":[", "-").replace("]", "");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot identify the network namespace", e);
+        }
+    }
+
+    private static void close(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // the lock goes with the descriptor anyway
         }
     }
 

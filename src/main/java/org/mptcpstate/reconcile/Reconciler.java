@@ -35,12 +35,23 @@ public final class Reconciler {
      */
     public static ApplyResult apply(
             MptcpKernel kernel, DesiredState desired, boolean verify, Interruption interruption) {
+        return apply(kernel, desired, verify, interruption, null);
+    }
+
+    /** As {@link #apply(MptcpKernel, DesiredState, boolean, Interruption)}, showing {@code review} (may be null) the plan before its first write. */
+    public static ApplyResult apply(
+            MptcpKernel kernel, DesiredState desired, boolean verify, Interruption interruption, PlanReview review) {
         Snapshot before = kernel.query();
         Plan plan = Planner.plan(desired, before);
         if (plan.isEmpty()) {
             return new ApplyResult(plan, List.of(), false, before);
         }
+        if (review != null) {
+            review.beforeWrites(plan);
+        }
         List<Change> applied = new ArrayList<>();
+        Change attempted = null;
+        RuntimeException attemptFailure = null;
         try {
             for (Change change : plan.changes()) {
                 String signal = interruption.requested();
@@ -51,9 +62,14 @@ public final class Reconciler {
                 try {
                     execute(kernel, change);
                 } catch (RuntimeException e) {
+                    attempted = change;
+                    attemptFailure = e;
                     throw new StepFailed("failed at \"" + change.describe() + "\": " + oneLine(e), e);
                 }
                 applied.add(change);
+                if (review != null) {
+                    review.made(change, applied.size());
+                }
             }
             Snapshot after = null;
             if (verify) {
@@ -72,11 +88,12 @@ public final class Reconciler {
             return new ApplyResult(plan, applied, verify, after);
         } catch (Interrupted e) {
             throw new ApplyInterruptedException(
-                    e.signal, e.getMessage(), plan, applied, Rollback.restore(kernel, before));
+                    e.signal, e.getMessage(), plan, applied, Rollback.undo(kernel, before, applied, null, null));
         } catch (RuntimeException e) {
             String message = e instanceof StepFailed ? e.getMessage() : "failed: " + oneLine(e);
             Throwable cause = e instanceof StepFailed ? e.getCause() : e;
-            throw new ApplyFailedException(message, cause, plan, applied, Rollback.restore(kernel, before));
+            throw new ApplyFailedException(
+                    message, cause, plan, applied, Rollback.undo(kernel, before, applied, attempted, attemptFailure));
         }
     }
 

@@ -35,7 +35,9 @@ public record DesiredState(Mptcp mptcp, List<Interface> interfaces) {
 
     /**
      * A named interface. {@code addressFlags} null: not stated (only per-address flags apply); empty: no
-     * endpoints on its eligible addresses. {@code type} and {@code state} are checked, never changed.
+     * endpoints on its eligible addresses. {@code type} and {@code state} ({@code up}, {@code down}, {@code absent},
+     * {@code ignore}, or null when not stated or {@code unknown}) are checked, never changed: {@code absent} asks
+     * for the interface's endpoints to be removed, {@code ignore} for them to be left alone.
      */
     public record Interface(
             String name,
@@ -47,8 +49,39 @@ public record DesiredState(Mptcp mptcp, List<Interface> interfaces) {
         public Interface {
             addresses = addresses == null ? List.of() : List.copyOf(addresses);
         }
+
+        public boolean absent() {
+            return "absent".equals(state);
+        }
+
+        public boolean ignored() {
+            return "ignore".equals(state);
+        }
+
+        /** Whether the entry asks for endpoint flags: address-flags, or an address's mptcp-flags. */
+        public boolean hasMptcpSettings() {
+            if (addressFlags != null) {
+                return true;
+            }
+            for (Address address : addresses) {
+                if (address.mptcpFlags() != null) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
-    /** An address of an interface, which must exist on it; {@code mptcpFlags} null means "as the interface". */
-    public record Address(InetAddress ip, Integer prefixLength, EndpointFlags mptcpFlags, Position position) {}
+    /**
+     * An address of an interface, which must exist on it unless it is {@code dynamic} (the file gives it a
+     * lifetime other than forever, as nmstatectl show prints DHCP and SLAAC addresses: it may be gone by now);
+     * {@code mptcpFlags} null means "as the interface".
+     */
+    public record Address(
+            InetAddress ip, Integer prefixLength, EndpointFlags mptcpFlags, boolean dynamic, Position position) {
+        /** A static address. */
+        public Address(InetAddress ip, Integer prefixLength, EndpointFlags mptcpFlags, Position position) {
+            this(ip, prefixLength, mptcpFlags, false, position);
+        }
+    }
 }

@@ -37,6 +37,27 @@ public final class Printable {
         return out == null ? text : out.toString();
     }
 
+    /**
+     * As {@link #of} for each line of a text whose line breaks are its own (problems joined by a message), keeping
+     * those breaks: every other control character is escaped.
+     */
+    public static String lines(String text) {
+        if (text.indexOf('\n') < 0) {
+            return of(text);
+        }
+        StringBuilder out = new StringBuilder(text.length() + 8);
+        int start = 0;
+        while (true) {
+            int end = text.indexOf('\n', start);
+            out.append(of(end < 0 ? text.substring(start) : text.substring(start, end)));
+            if (end < 0) {
+                return out.toString();
+            }
+            out.append('\n');
+            start = end + 1;
+        }
+    }
+
     /** As {@link #of}, cut to 64 characters ("..." at the end) for quoting a value in a message. */
     public static String shortened(String text) {
         return of(text.length() <= MAX_QUOTED ? text : text.substring(0, MAX_QUOTED - 3) + "...");

@@ -63,6 +63,7 @@ public record Snapshot(
             }
             return switch (hardwareType) {
                 case 1 -> "ethernet";
+                case 32 -> "infiniband";
                 case 512 -> "ppp";
                 case 65534 -> "none";
                 default -> "unknown";

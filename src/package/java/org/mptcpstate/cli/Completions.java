@@ -30,7 +30,7 @@ final class Completions {
                 case "NAME|PATH" -> NETNS;
                 case "IFNAME" -> INTERFACE;
                 case "COMMAND" -> COMMAND;
-                case "SECONDS" -> NOTHING;
+                case "SECONDS", "ADDR" -> NOTHING;
                 default -> throw new IllegalArgumentException("no completion is declared for the label " + label);
             };
         }

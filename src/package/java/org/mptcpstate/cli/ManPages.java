@@ -95,7 +95,10 @@ final class ManPages {
                 "The shipped unit: runs \\fBmptcpstate watch /etc/mptcpstate/state.yml\\fR with only"
                         + " CAP_NET_ADMIN and systemd's hardening; \\fBsystemctl reload mptcpstate\\fR re\\-reads"
                         + " the file. It starts only when the file exists.");
-        entry(m, "/run/mptcpstate/", "The apply lock of each network namespace.");
+        entry(
+                m,
+                "/run/mptcpstate/",
+                "Root's alone: the apply lock, the watch's claim and the journal of an apply in flight, of each network namespace.");
         entry(
                 m,
                 "/var/cache/mptcpstate/",
@@ -145,7 +148,7 @@ final class ManPages {
             if (option.takesValue()) {
                 line.append("=\\fI").append(escape(option.valueLabel())).append("\\fR");
             }
-            line.append(']');
+            line.append(option.repeatable() ? "]..." : "]");
         }
         PositionalSpec positional = command.positional();
         if (positional != null) {
@@ -293,6 +296,11 @@ final class ManPages {
             m.append(description.isEmpty() ? "The keys below." : text(description))
                     .append('\n');
             JsonNode items = resolved.path("items");
+            // if/then/else picks a variant (an absent interface, one of a type nmstate does not know): the last
+            // else is the general entry, whose keys the page lists
+            while (items.has("else")) {
+                items = items.path("else");
+            }
             String itemReference = reference(items);
             JsonNode item = itemReference == null ? items : schema.path("$defs").path(itemReference);
             if (resolved.path("properties").isObject()) {
@@ -320,6 +328,13 @@ final class ManPages {
             return reference.startsWith("ipv4") ? "IPv4 address" : "IPv6 address";
         }
         if (node.has("anyOf")) {
+            // nmstate's forms: an integer or a number string, a boolean or its spellings, an IPv4 or IPv6 address
+            for (JsonNode option : node.path("anyOf")) {
+                String type = option.path("type").asString("");
+                if (type.equals("integer") || type.equals("boolean")) {
+                    return type(null, option);
+                }
+            }
             return "IP address";
         }
         if (node.has("enum")) {

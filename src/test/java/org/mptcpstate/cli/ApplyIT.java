@@ -157,7 +157,7 @@ class ApplyIT {
             assertThat(blocked.exitCode()).isEqualTo(ExitCode.FAILED.code());
             assertThat(blocked.stderr())
                     .startsWith("mptcpstate: another mptcpstate apply holds /run/mptcpstate/net-")
-                    .contains("(pid " + ProcessHandle.current().pid() + ")")
+                    .contains(": pid " + ProcessHandle.current().pid() + " (")
                     .contains("gave up after 1 s");
             assertThat(ns.ip("-j", "mptcp", "endpoint", "show")).isEqualTo(before);
             Run free = Mptcpstate.jar("apply", file.toString(), "--netns", ns.name(), "--lock-wait", "1");

@@ -118,8 +118,9 @@ class CheckIT {
                     .as(planned.stdout() + planned.stderr())
                     .isEqualTo(1);
             assertThat(planned.stdout())
-                    .startsWith("error policy-routing c1 198.51.100.1: packets from "
-                            + "198.51.100.1 leave through c0, not c1")
+                    .startsWith("error no-route-via-device c1 198.51.100.1: subflows from 198.51.100.1 are bound to c1"
+                            + " and no route to 203.0.113.254 goes through c1")
+                    .contains("(evidence: the route lookup only")
                     .hasLineCount(1);
 
             // (the only stderr lines are the warnings about the links' fe80:: addresses)
@@ -136,24 +137,45 @@ class CheckIT {
                     .contains("198.51.100.2")
                     .contains("signal");
 
-            // what the kernel says: without a rule, 198.51.100.1's packets leave through c0
+            // what the kernel says: without a rule, no route to a remote address goes through c1 (table 0: the
+            // lookup bound to c1 only assumes the destination is on its link)
             assertThat(client.ip("route", "get", "203.0.113.254", "from", "198.51.100.1"))
                     .contains("dev c0");
+            assertThat(Netns.runAllowingFailure(List.of(
+                                    "ip",
+                                    "-n",
+                                    client.name(),
+                                    "route",
+                                    "get",
+                                    "fibmatch",
+                                    "203.0.113.254",
+                                    "from",
+                                    "198.51.100.1",
+                                    "oif",
+                                    "c1"))
+                            .exitCode())
+                    .isNotZero();
             Mptcpstate.Run before = Mptcpstate.inProcess("check", "--netns", client.name());
             assertThat(before.exitCode()).isEqualTo(1);
             assertThat(before.stdout())
-                    .startsWith("error policy-routing c1 198.51.100.1: ")
+                    .startsWith("error no-route-via-device c1 198.51.100.1: ")
                     .hasLineCount(1)
                     .contains("ip rule add from 198.51.100.1 table 100");
             JsonNode json = Documents.json(Mptcpstate.inProcess("check", "--json", "--netns", client.name())
                     .stdout());
             assertThat(json.path("errors").asInt()).isEqualTo(1);
-            assertThat(json.path("findings").get(0).path("code").asString()).isEqualTo("policy-routing");
+            assertThat(json.path("findings").get(0).path("code").asString()).isEqualTo("no-route-via-device");
             assertThat(json.path("findings").get(0).path("interface").asString())
                     .isEqualTo("c1");
             assertThat(json.path("findings").get(0).path("address").asString()).isEqualTo("198.51.100.1");
+            // the server has no default route: only on-link clients reach its announced address (a warning)
+            assertThat(server.ip("route", "show", "default")).isBlank();
             Mptcpstate.Run server0 = Mptcpstate.inProcess("check", "--netns", server.name());
-            assertThat(server0.stdout()).isEqualTo("no problems found\n");
+            assertThat(server0.stdout())
+                    .startsWith("warning no-remote-route s1 198.51.100.2: no route from 198.51.100.2 to 203.0.113.254"
+                            + " (ip route get 203.0.113.254 from 198.51.100.2: Network is unreachable (ENETUNREACH)):"
+                            + " only on-link peers can use subflows to this announced address")
+                    .hasLineCount(1);
             assertThat(server0.exitCode()).isZero();
 
             client.ip("rule", "add", "from", "198.51.100.1", "table", "100");
@@ -227,38 +249,66 @@ class CheckIT {
         }
     }
 
+    /**
+     * Two more subflow endpoints than the address connections start from (the one the kernel picks for a remote
+     * address, here 192.0.2.1, opens no join): 2 joins, and the limit is 1.
+     */
     @Test
-    void subflowLimitBelowTheSubflowEndpoints() {
+    void subflowLimitBelowTheJoinsTheEndpointsWant() {
         KernelTests.requireRoot();
         try (Netns ns = trapNamespace()) {
-            ns.ip("addr", "add", "192.0.2.11/24", "dev", "t0");
-            ns.ip("mptcp", "endpoint", "add", "192.0.2.11", "dev", "t0", "subflow");
+            for (String address : List.of("192.0.2.11", "192.0.2.12")) {
+                ns.ip("addr", "add", address + "/24", "dev", "t0");
+                ns.ip("mptcp", "endpoint", "add", address, "dev", "t0", "subflow");
+            }
             ns.ip("mptcp", "limits", "set", "subflows", "1");
             assertThat(ns.ip("mptcp", "limits", "show")).contains("subflows 1");
+            assertThat(ns.ip("route", "get", "203.0.113.254")).contains("src 192.0.2.1 ");
             assertThat(ns.ip("mptcp", "endpoint", "show")
                             .lines()
                             .filter(l -> l.contains("subflow"))
                             .count())
-                    .isEqualTo(2);
+                    .isEqualTo(3);
             assertFinding(
                     ns,
                     1,
-                    "error subflow-limit limits subflows: the subflow limit is 1 but there are 2",
+                    "error subflow-limit limits subflows: the endpoints need 3 subflows with 1 peer address (a remote"
+                            + " peer (203.0.113.254, as no --peer is given and there is no live connection)): 2 joins"
+                            + " beyond the first subflow (192.0.2.11 -> 203.0.113.254, 192.0.2.12 -> 203.0.113.254);"
+                            + " the subflows limit is 1: 2 subflows form, 1 never does",
                     "ip mptcp limits set subflows 2");
         }
     }
 
     @Test
-    void addAddrAcceptedZeroIsAWarning() {
+    void addAddrAcceptedZeroWithAPeerOfTwoAddresses() {
         KernelTests.requireRoot();
         try (Netns ns = trapNamespace()) {
             ns.ip("mptcp", "limits", "set", "add_addr_accepted", "0");
             assertThat(ns.ip("mptcp", "limits", "show")).contains("add_addr_accepted 0");
-            assertFinding(
-                    ns,
-                    0,
-                    "warning add-addr-accepted limits add-addr-accepted: ",
-                    "ip mptcp limits set add_addr_accepted 1");
+            Mptcpstate.Run unknown = Mptcpstate.inProcess("check", "--netns", ns.name());
+            assertThat(unknown.stdout()).isEqualTo("no problems found\n");
+            Mptcpstate.Run run =
+                    Mptcpstate.inProcess("check", "--netns", ns.name(), "--peer", "203.0.113.1", "--peer=203.0.113.65");
+            assertThat(run.stdout())
+                    .isEqualTo("warning add-addr-accepted limits add-addr-accepted: the peer's 1 other address (--peer"
+                            + " 203.0.113.1, 203.0.113.65) can only be learnt from its announcements (ADD_ADDR), and"
+                            + " add-addr-accepted is 0: 1 of them is ignored, no subflow goes there; fix: ip mptcp"
+                            + " limits set add_addr_accepted 1, or in the state file: mptcp: {limits:"
+                            + " {add-addr-accepted: 1}}\n");
+            assertThat(run.exitCode()).isZero();
+        }
+    }
+
+    @Test
+    void aPeerThatIsNoAddressIsAUsageError() {
+        KernelTests.requireRoot();
+        try (Netns ns = trapNamespace()) {
+            Mptcpstate.Run run = Mptcpstate.inProcess("check", "--netns", ns.name(), "--peer", "server.example");
+            assertThat(run.exitCode()).isEqualTo(64);
+            assertThat(run.stderr())
+                    .startsWith("mptcpstate: --peer takes an IPv4 or IPv6 address, not 'server.example'");
+            assertThat(run.stdout()).isEmpty();
         }
     }
 
@@ -357,19 +407,40 @@ class CheckIT {
         try (Netns ns = trapNamespace()) {
             ns.sysctl("net.mptcp.enabled", "0");
             ns.ip("mptcp", "limits", "set", "subflows", "0", "add_addr_accepted", "0");
+            ns.ip("addr", "add", "192.0.2.11/24", "dev", "t0");
+            ns.ip("mptcp", "endpoint", "add", "192.0.2.11", "dev", "t0", "subflow");
             Mptcpstate.Run now = Mptcpstate.inProcess("check", "--netns", ns.name());
             assertThat(now.exitCode()).isEqualTo(1);
             assertThat(now.stdout())
                     .startsWith("error mptcp-disabled")
                     .contains("error subflow-limit")
-                    .contains("warning add-addr-accepted")
-                    .hasLineCount(3);
+                    .hasLineCount(2);
             Mptcpstate.Run planned = Mptcpstate.inProcess("check", file.toString(), "--netns", ns.name());
             assertThat(planned.stdout()).isEqualTo("no problems found\n");
             assertThat(planned.exitCode()).isZero();
             // nothing was written
             assertThat(ns.exec("sysctl", "-n", "net.mptcp.enabled").strip()).isEqualTo("0");
             assertThat(ns.ip("mptcp", "limits", "show")).contains("subflows 0").contains("add_addr_accepted 0");
+        }
+    }
+
+    /** Issue 15, point 7: an endpoint only the file's plan would make is named by its address, not its id. */
+    @Test
+    void aFixNeverNamesAnIdThatOnlyThePlanHas() throws Exception {
+        KernelTests.requireRoot();
+        Path file = write(
+                Files.createTempDirectory("check-it").resolve("new.yml"),
+                "mptcp:\n  endpoints:\n  - address: 203.0.113.77\n    flags: [subflow]\n");
+        try (Netns ns = trapNamespace()) {
+            String endpoints = ns.ip("-j", "mptcp", "endpoint", "show");
+            Mptcpstate.Run run = Mptcpstate.inProcess("check", file.toString(), "--netns", ns.name());
+            assertThat(run.stdout())
+                    .isEqualTo("error address-not-on-host 203.0.113.77: the endpoint is on an address the host does"
+                            + " not have: no subflow can be made from it, nor accepted on it; fix: add the address (ip"
+                            + " addr add 203.0.113.77/PREFIX dev IFNAME), or remove the endpoint (leave 203.0.113.77"
+                            + " out of the state file)\n");
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(ns.ip("-j", "mptcp", "endpoint", "show")).isEqualTo(endpoints);
         }
     }
 

@@ -120,9 +120,14 @@ class InterruptIT {
                             .startsWith("mptcpstate: interrupted by SIG" + signals[i] + " before \"")
                             .endsWith("the namespace is as it was before\n")
                             .doesNotContain("Exception", "\tat ");
-                    assertThat(Files.readString(out.toPath()))
-                            .as("nothing on stdout")
-                            .isEmpty();
+                    // each change was printed as it was made: the limits and the endpoints seen, then rolled back
+                    List<String> printed = Files.readAllLines(out.toPath());
+                    assertThat(printed).as(context).hasSizeGreaterThanOrEqualTo(1 + seen[i]);
+                    assertThat(printed.get(0)).as(context).startsWith("~ limits: subflows 1 -> 8");
+                    assertThat(stderr)
+                            .as(context)
+                            .contains(
+                                    "rolled back " + printed.size() + (printed.size() == 1 ? " change:" : " changes:"));
                     assertThat(state(ns)).as(context).isEqualTo(before);
                 }
             } finally {
@@ -198,6 +203,65 @@ class InterruptIT {
             assertThat(run.exitCode()).as(run.stderr()).isZero();
             assertThat(run.stderr()).isEmpty();
             assertThat(run.stdout()).endsWith("applied 9 changes, verified\n");
+        }
+    }
+
+    /**
+     * SIGKILL after the limits and 0, 2 and 5 endpoints (no handler runs): stdout holds exactly the changes the
+     * kernel took, as iproute2 counts them; the next diff, check and apply say which apply was killed after how
+     * many changes; apply finishes the job, and then nothing is reported any more.
+     */
+    @Test
+    void aKilledApplyLeavesItsChangesOnStdoutAndAJournalThatTheNextCommandsReport() throws Exception {
+        try (Netns ns = Netns.ipv4VethPair("kill", 4)) {
+            Path file = Mptcpstate.stateFile(DESIRED);
+            String after = desiredResult(ns, file);
+            File out = File.createTempFile("mptcpstate-kill-", ".out");
+            File err = File.createTempFile("mptcpstate-kill-", ".err");
+            try {
+                for (int seen : new int[] {0, 2, 5}) {
+                    ns.resetMptcp();
+                    Process process = start(ns, file, 300, out, err);
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (!ns.ip("mptcp", "limits").contains("subflows 8") || endpointCount(ns) < seen) {
+                        assertThat(System.nanoTime())
+                                .as("apply reaches %d endpoints", seen)
+                                .isLessThan(deadline);
+                        assertThat(process.isAlive()).as("apply still running").isTrue();
+                        Thread.sleep(10);
+                    }
+                    Thread.sleep(100); // the change just seen is printed and journalled; the next is 300 ms away
+                    assertThat(signal(process, "KILL")).isTrue();
+                    assertThat(await(process)).isEqualTo(128 + 9);
+                    int made = 1 + endpointCount(ns);
+                    String context = "SIGKILL after " + seen + " endpoints, " + made + " changes in the kernel";
+                    List<String> printed = Files.readAllLines(out.toPath());
+                    assertThat(printed).as(context).hasSize(made);
+                    assertThat(printed.get(0))
+                            .as(context)
+                            .isEqualTo("~ limits: subflows 1 -> 8, add-addr-accepted 0 -> 8");
+                    assertThat(printed.subList(1, made)).as(context).allMatch(line -> line.startsWith("+ endpoint "));
+                    String report = "mptcpstate: warning: the apply of " + file + " by pid " + process.pid() + " at ";
+                    String progress = " was interrupted after " + made + " of 9 changes [apply-interrupted]";
+
+                    Run diff = Mptcpstate.jar("diff", file.toString(), "--netns", ns.name());
+                    assertThat(diff.exitCode()).as(diff.stderr()).isEqualTo(2);
+                    assertThat(diff.stderr()).as(context).contains(report).contains(progress);
+                    Run check = Mptcpstate.jar("check", "--netns", ns.name());
+                    assertThat(check.stderr()).as(context).contains(report).contains(progress);
+                    Run apply = Mptcpstate.jar("apply", file.toString(), "--netns", ns.name());
+                    assertThat(apply.exitCode()).as(apply.stderr()).isZero();
+                    assertThat(apply.stderr()).as(context).contains(report).contains(progress);
+                    assertThat(apply.stdout().lines().count()).as(context).isEqualTo(9 - made + 1);
+                    assertThat(state(ns)).as(context).isEqualTo(after);
+                    Run again = Mptcpstate.jar("diff", file.toString(), "--netns", ns.name());
+                    assertThat(again.exitCode()).isZero();
+                    assertThat(again.stderr()).as(context).doesNotContain("interrupted");
+                }
+            } finally {
+                out.delete();
+                err.delete();
+            }
         }
     }
 }

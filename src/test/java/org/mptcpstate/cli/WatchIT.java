@@ -290,6 +290,7 @@ class WatchIT {
                 }
                 if ("warning".equals(line.path("event").asString())
                         && line.path("text").asString().contains("tentative")) {
+                    assertThat(line.path("code").asString()).isEqualTo("address-tentative");
                     tentative = true;
                 }
             }

@@ -74,7 +74,7 @@ class WatchStatusTest {
         Files.writeString(state, STATE);
         Path statusFile = dir.resolve("status.json");
         StateFileWatch source = new StateFileWatch(
-                state.toString(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+                state.toString(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false);
         source.loadAtStart();
         Log log = new Log();
         WatchStatus status = WatchStatus.start(statusFile.toString(), log, source, state.toString(), null);
@@ -124,7 +124,7 @@ class WatchStatusTest {
         Path state = dir.resolve("state.yml");
         Files.writeString(state, STATE);
         StateFileWatch source = new StateFileWatch(
-                state.toString(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+                state.toString(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false);
         source.loadAtStart();
         String missing = dir.resolve("no-such-dir").resolve("status.json").toString();
         assertThatThrownBy(() -> WatchStatus.start(missing, new Log(), source, state.toString(), null))

@@ -14,6 +14,7 @@ import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Position;
 import org.mptcpstate.state.ShowDocument;
+import org.mptcpstate.state.WarningSummary;
 
 import java.io.ByteArrayOutputStream;
 import java.net.Inet6Address;
@@ -270,17 +271,20 @@ class StateLoaderTest {
             content[2] = (byte) 0xbf;
             System.arraycopy(body, 0, content, 3, body.length);
             assertThat(problems(content))
-                    .isEqualTo("state.yml:1:34: state 'off': mptcpstate does not manage"
-                            + " links, so only 'up' or 'down' as show prints them is accepted (or leave state out)");
+                    .isEqualTo("state.yml:1:34: state 'off': an interface's state is up, down, absent, ignore or"
+                            + " unknown (mptcpstate never changes links: see docs/state-file.md)");
         }
 
         @Test
         void stdinIsNamedDash() {
-            assertThatThrownBy(() -> StateLoader.load("-", "mptcp: {enabled: 1}".getBytes(StandardCharsets.UTF_8)))
+            assertThatThrownBy(() -> StateLoader.load("-", "mptcp: {enabled: 2}".getBytes(StandardCharsets.UTF_8)))
                     .isInstanceOf(InvalidStateException.class)
-                    .hasMessage("-:1:18: expected true or false, got the integer 1");
+                    .hasMessage("-:1:18: expected true or false, got the integer 2");
         }
     }
+
+    private static final String IGNORED =
+            "is an nmstate key that mptcpstate does not act on; not read [nmstate-ignored]";
 
     @Nested
     class NmstateAndShowKeys {
@@ -303,19 +307,34 @@ class StateLoaderTest {
                       config: []
                     hostname: {config: host1}
                     """);
+            // enabled is read (type-checked), valid-left is an alias of valid-life-time (read): not ignored
             assertThat(loaded.warnings())
                     .extracting(Diagnostic::toString)
                     .containsExactly(
-                            "state.yml:3:3: 'mtu' is an nmstate setting that mptcpstate does not manage; ignored",
-                            "state.yml:4:3: 'ethernet' is an nmstate setting that mptcpstate does not manage; ignored",
-                            "state.yml:6:5: 'enabled' is an nmstate setting that mptcpstate does not manage; ignored",
-                            "state.yml:7:5: 'dhcp' is an nmstate setting that mptcpstate does not manage; ignored",
-                            "state.yml:9:42: 'valid-left' is an nmstate setting that mptcpstate does not manage; ignored",
-                            "state.yml:11:5: 'autoconf' is an nmstate setting that mptcpstate does not manage; ignored",
-                            "state.yml:12:5: 'dhcp-duid' is an nmstate setting that mptcpstate does not manage; ignored",
-                            "state.yml:13:1: 'routes' is an nmstate setting that mptcpstate does not manage; ignored",
-                            "state.yml:15:1: 'hostname' is an nmstate setting that mptcpstate does not manage; ignored");
+                            "state.yml:3:3: 'mtu' " + IGNORED,
+                            "state.yml:4:3: 'ethernet' " + IGNORED,
+                            "state.yml:7:5: 'dhcp' " + IGNORED,
+                            "state.yml:11:5: 'autoconf' " + IGNORED,
+                            "state.yml:12:5: 'dhcp-duid' " + IGNORED,
+                            "state.yml:13:1: 'routes' " + IGNORED,
+                            "state.yml:15:1: 'hostname' " + IGNORED);
+            assertThat(loaded.warnings())
+                    .extracting(Diagnostic::subject)
+                    .containsExactly(
+                            "interfaces: mtu",
+                            "interfaces: ethernet",
+                            "ipv4/ipv6: dhcp",
+                            "ipv4/ipv6: autoconf",
+                            "ipv4/ipv6: dhcp-duid",
+                            "top level: routes",
+                            "top level: hostname");
             assertThat(loaded.state().interfaces().get(0).addresses()).hasSize(1);
+            // one line per file unless --verbose: which sections, how many keys
+            assertThat(WarningSummary.of(loaded.warnings(), false))
+                    .extracting(Diagnostic::toString)
+                    .containsExactly("state.yml: ignoring 7 nmstate keys that mptcpstate does not act on: top level 2"
+                            + " (hostname, routes), interfaces 2 (ethernet, mtu), ipv4/ipv6 3 (autoconf, dhcp,"
+                            + " dhcp-duid); --verbose lists each [nmstate-ignored]");
         }
 
         @Test
@@ -323,6 +342,29 @@ class StateLoaderTest {
             // nmstate itself refuses autoconf and dhcp-duid for IPv4
             assertThat(problems("interfaces:\n- name: eth1\n  ipv4:\n    autoconf: false\n"))
                     .isEqualTo("state.yml:4:5: 'autoconf' belongs under ipv6 (nmstate refuses it here)");
+        }
+
+        @Test
+        void aSectionNamedAfterItsTypeIsIgnoredOtherUnknownKeysAreNot() {
+            // nmstate checks nothing in an interface of a type it does not know; mptcpstate takes the type's own
+            // section and still refuses a typo
+            LoadedState loaded = load("interfaces: [{name: wg0, type: wireguard, wireguard: {listen-port: 1}}]\n");
+            assertThat(loaded.warnings()).extracting(Diagnostic::subject).containsExactly("interfaces: wireguard");
+            assertThat(problems("interfaces: [{name: wg0, type: wireguard, ipv44: {}}]\n"))
+                    .isEqualTo("state.yml:1:43: unknown key 'ipv44'; did you mean 'ipv4'?");
+            assertThat(problems("interfaces: [{name: eth0, type: ethernet, wireguard: {}}]\n"))
+                    .isEqualTo("state.yml:1:43: unknown key 'wireguard'");
+            // nmstate's own types have their sections in the vocabulary: bond's is link-aggregation (nmstate's
+            // docs once wrote bond:, which nmstate refuses)
+            assertThat(problems("interfaces: [{name: bond0, type: bond, bond: {mode: 0}}]\n"))
+                    .isEqualTo("state.yml:1:40: unknown key 'bond'");
+        }
+
+        @Test
+        void nmstatesReferenceToAVirtualFunctionIsNotResolved() {
+            assertThat(problems("interfaces: [{name: 'sriov:eth1:1', type: ethernet}]\n"))
+                    .isEqualTo("state.yml:1:21: 'sriov:eth1:1' is nmstate's reference to an SR-IOV VF, which"
+                            + " mptcpstate does not resolve: name the VF's interface");
         }
 
         @Test
@@ -361,13 +403,13 @@ class StateLoaderTest {
                     interfaces:
                     - name: eth1
                       ipv6:
-                        default-route: "no"
+                        default-route: "maybe"
                         address:
                         - {ip: 2001:db8::1, kernel-flags: dynamic}
                     """)).isEqualTo("""
                     state.yml:2:17: expected a string, got the integer 1 (quote it: "1")
                     state.yml:4:30: id must be from 1 to 255, got 0
-                    state.yml:8:20: expected true or false, got the string 'no'
+                    state.yml:8:20: expected true or false, got the string 'maybe' (as strings: 1, 0, true, false, yes, no, on, off, y, n)
                     state.yml:10:39: expected a list of strings, got the string 'dynamic'""");
         }
     }
@@ -465,12 +507,38 @@ class StateLoaderTest {
     @Nested
     class Types {
         @Test
-        void enabledAsAString() {
-            assertThat(problems("mptcp:\n  enabled: \"yes\"\n"))
-                    .isEqualTo("state.yml:2:12: expected true or false, got the string 'yes'");
-            // YAML 1.2: yes is a string even unquoted
-            assertThat(problems("mptcp:\n  enabled: yes\n"))
-                    .isEqualTo("state.yml:2:12: expected true or false, got the string 'yes'");
+        void booleansAsNmstateReadsThem() {
+            // nmstate's bool_or_string: a YAML boolean, 0 or 1, or one of ten strings in any case (Ansible)
+            for (String yes : List.of("true", "True", "1", "\"1\"", "yes", "\"yes\"", "On", "Y", "\"TRUE\"")) {
+                assertThat(load("mptcp:\n  enabled: " + yes + "\n")
+                                .state()
+                                .mptcp()
+                                .enabled())
+                        .as(yes)
+                        .isTrue();
+            }
+            for (String no : List.of("false", "FALSE", "0", "\"0\"", "no", "\"off\"", "N", "\"False\"")) {
+                assertThat(load("mptcp:\n  enabled: " + no + "\n")
+                                .state()
+                                .mptcp()
+                                .enabled())
+                        .as(no)
+                        .isFalse();
+            }
+        }
+
+        @Test
+        void ambiguousBooleansAreRefused() {
+            assertThat(problems("mptcp:\n  enabled: \"enable\"\n"))
+                    .isEqualTo("state.yml:2:12: expected true or false, got the string 'enable' (as strings: 1, 0,"
+                            + " true, false, yes, no, on, off, y, n)");
+            assertThat(problems("mptcp:\n  enabled: 2\n"))
+                    .isEqualTo("state.yml:2:12: expected true or false, got the integer 2");
+            assertThat(problems("mptcp:\n  enabled: 1.0\n"))
+                    .isEqualTo("state.yml:2:12: expected true or false, got the number 1.0");
+            assertThat(problems("interfaces: [{name: eth1, ipv4: {enabled: \" yes\"}}]\n"))
+                    .isEqualTo("state.yml:1:43: expected true or false, got the string ' yes' (as strings: 1, 0,"
+                            + " true, false, yes, no, on, off, y, n)");
         }
 
         @Test
@@ -480,9 +548,47 @@ class StateLoaderTest {
         }
 
         @Test
-        void aQuotedLimit() {
-            assertThat(problems("mptcp:\n  limits:\n    add-addr-accepted: \"2\"\n"))
-                    .isEqualTo("state.yml:3:24: expected an integer, got the string '2'");
+        void numbersAsNmstateReadsThem() {
+            // nmstate's u8_or_string and kin: a YAML integer, or a string of digits with an optional sign, or 0x hex
+            for (String two : List.of("2", "\"2\"", "\"+2\"", "\"02\"", "\"0x2\"", "\"0x02\"", "0x2", "0o2", "+2")) {
+                assertThat(load("mptcp:\n  limits:\n    add-addr-accepted: " + two + "\n")
+                                .state()
+                                .mptcp()
+                                .addAddrAccepted())
+                        .as(two)
+                        .isEqualTo(2);
+            }
+            assertThat(load("interfaces: [{name: eth1, ipv6: {address: [{ip: '2001:db8::1', prefix-length: '0x40'}]}}]")
+                            .state()
+                            .interfaces()
+                            .get(0)
+                            .addresses()
+                            .get(0)
+                            .prefixLength())
+                    .isEqualTo(64);
+        }
+
+        @Test
+        void ambiguousNumbersAreRefused() {
+            assertThat(problems("""
+                    mptcp:
+                      limits:
+                        subflows: " 2"
+                        add-addr-accepted: "2.0"
+                      endpoints:
+                      - {address: 192.0.2.1, port: "0X50", flags: [signal]}
+                      - {address: 192.0.2.2, port: "-80", flags: [signal]}
+                      - {address: 192.0.2.3, port: "", flags: [signal]}
+                      - {address: 192.0.2.4, port: "0x", flags: [signal]}
+                      - {address: 192.0.2.5, port: "1e2", flags: [signal]}
+                    """)).isEqualTo("""
+                    state.yml:3:15: expected an integer, got the string ' 2' (as strings: "24", "+24" or "0x18")
+                    state.yml:4:24: expected an integer, got the string '2.0' (as strings: "24", "+24" or "0x18")
+                    state.yml:6:32: expected an integer, got the string '0X50' (as strings: "24", "+24" or "0x18")
+                    state.yml:7:32: port must be from 1 to 65535, got -80
+                    state.yml:8:32: expected an integer, got the string '' (as strings: "24", "+24" or "0x18")
+                    state.yml:9:32: expected an integer, got the string '0x' (as strings: "24", "+24" or "0x18")
+                    state.yml:10:32: expected an integer, got the string '1e2' (as strings: "24", "+24" or "0x18")""");
         }
 
         @Test
@@ -593,11 +699,21 @@ class StateLoaderTest {
         }
 
         @Test
-        void aFlagTwice() {
-            assertThat(
-                            problems(
-                                    "interfaces: [{name: eth1, ipv4: {address: [{ip: 192.0.2.2, mptcp-flags: [subflow, subflow]}]}}]"))
-                    .isEqualTo("state.yml:1:83: flag 'subflow' is listed twice");
+        void aFlagTwiceCountsOnceWithAWarning() {
+            LoadedState loaded = load(
+                    "interfaces: [{name: eth1, ipv4: {address: [{ip: 192.0.2.2, mptcp-flags: [subflow, subflow]}]}}]");
+            assertThat(loaded.state().interfaces().get(0).addresses().get(0).mptcpFlags())
+                    .isEqualTo(flags(MptcpFlag.SUBFLOW));
+            assertThat(loaded.warnings())
+                    .extracting(Diagnostic::toString)
+                    .containsExactly("state.yml:1:83: flag 'subflow' is listed twice; counted once [flag-duplicate]");
+            // not adjacent, as nmstate's dedup() would miss it
+            assertThat(load("interfaces: [{name: eth1, mptcp: {address-flags: [subflow, backup, subflow]}}]")
+                            .state()
+                            .interfaces()
+                            .get(0)
+                            .addressFlags())
+                    .isEqualTo(flags(MptcpFlag.SUBFLOW, MptcpFlag.BACKUP));
         }
 
         @Test
@@ -638,11 +754,11 @@ class StateLoaderTest {
                       endpoints:
                       - {address: 192.0.2.1, port: 0, flags: [signal]}
                       - {address: 192.0.2.2, port: 65536, flags: [signal]}
-                      - {address: 192.0.2.3, port: "80", flags: [signal]}
+                      - {address: 192.0.2.3, port: "http", flags: [signal]}
                     """)).isEqualTo("""
                     state.yml:3:32: port must be from 1 to 65535, got 0
                     state.yml:4:32: port must be from 1 to 65535, got 65536
-                    state.yml:5:32: expected an integer, got the string '80'""");
+                    state.yml:5:32: expected an integer, got the string 'http' (as strings: "24", "+24" or "0x18")""");
         }
 
         @Test
@@ -733,11 +849,11 @@ class StateLoaderTest {
         }
 
         @Test
-        void onlyStateUpOrDown() {
-            assertThat(problems("interfaces:\n- name: eth1\n  state: absent\n- name: eth2\n  state: Up\n"))
+        void onlyNmstatesStates() {
+            assertThat(problems("interfaces:\n- name: eth1\n  state: deleted\n- name: eth2\n  state: Up\n"))
                     .isEqualTo("""
-                            state.yml:3:10: state 'absent': mptcpstate does not manage links, so only 'up' or 'down' as show prints them is accepted (or leave state out)
-                            state.yml:5:10: state 'Up': mptcpstate does not manage links, so only 'up' or 'down' as show prints them is accepted (or leave state out)""");
+                            state.yml:3:10: state 'deleted': an interface's state is up, down, absent, ignore or unknown (mptcpstate never changes links: see docs/state-file.md)
+                            state.yml:5:10: state 'Up': an interface's state is up, down, absent, ignore or unknown (mptcpstate never changes links: see docs/state-file.md)""");
         }
     }
 
@@ -854,8 +970,8 @@ class StateLoaderTest {
         @Test
         void severalDocuments() {
             // the first one is still checked
-            assertThat(problems("mptcp: {enabled: 1}\n---\ninterfaces: []\n")).isEqualTo("""
-                    state.yml:1:18: expected true or false, got the integer 1
+            assertThat(problems("mptcp: {enabled: 3}\n---\ninterfaces: []\n")).isEqualTo("""
+                    state.yml:1:18: expected true or false, got the integer 3
                     state.yml:2:1: a second YAML document starts here; a state file holds one""");
             assertThat(problems("mptcp: {}\n---\n"))
                     .isEqualTo("state.yml:2:1: a second YAML document starts here; a state file holds one");
@@ -948,7 +1064,7 @@ class StateLoaderTest {
     void aFileWithManyProblemsReportsThemAllInFileOrder() {
         String text = """
                 mptcp:
-                  enabled: "yes"
+                  enabled: "maybe"
                   limits:
                     subflows: 9
                     add-addr-accepted: 2.5
@@ -980,14 +1096,15 @@ class StateLoaderTest {
         assertThat(failure.problems())
                 .extracting(Diagnostic::toString)
                 .containsExactly(
-                        "state.yml:2:12: expected true or false, got the string 'yes'",
+                        "state.yml:2:12: expected true or false, got the string 'maybe' (as strings: 1, 0, true,"
+                                + " false, yes, no, on, off, y, n)",
                         "state.yml:4:15: subflows must be from 0 to 8, got 9",
                         "state.yml:5:24: expected an integer, got the number 2.5",
                         "state.yml:7:14: 'example.com' is not an IP address (host names are not resolved)",
                         "state.yml:8:11: port must be from 1 to 65535, got 70000",
                         "state.yml:9:12: MPTCP flags mustn't have both signal and fullmesh",
-                        "state.yml:12:10: state 'gone': mptcpstate does not manage links, so only 'up' or 'down' as"
-                                + " show prints them is accepted (or leave state out)",
+                        "state.yml:12:10: state 'gone': an interface's state is up, down, absent, ignore or unknown"
+                                + " (mptcpstate never changes links: see docs/state-file.md)",
                         "state.yml:14:5: unknown key 'adress-flags'; did you mean 'address-flags'?",
                         "state.yml:17:11: 2001:db8::1 is an IPv6 address; it belongs under ipv6",
                         "state.yml:18:22: prefix-length must be from 0 to 32 for IPv4, got 200",
@@ -995,7 +1112,8 @@ class StateLoaderTest {
                         "state.yml:20:9: interface 'eth1' is listed twice (first at line 11, column 9)",
                         "state.yml:21:9: interface name 'averyveryverylongname' is 21 bytes long; the kernel takes at most 15");
         assertThat(failure.getMessage())
-                .startsWith("state.yml:2:12: expected true or false, got the string 'yes'\n"
+                .startsWith("state.yml:2:12: expected true or false, got the string 'maybe' (as strings: 1, 0, true,"
+                        + " false, yes, no, on, off, y, n)\n"
                         + "state.yml:4:15: subflows must be from 0 to 8, got 9\n");
         assertThat(failure.getMessage()).doesNotContain("\tat ").doesNotContain("Exception");
     }

@@ -1,6 +1,7 @@
 package org.mptcpstate.kernel;
 
 import org.mptcpstate.netlink.GenericNetlink;
+import org.mptcpstate.netlink.InetDiag;
 import org.mptcpstate.netlink.MalformedMessageException;
 import org.mptcpstate.netlink.NetlinkMessage;
 import org.mptcpstate.netlink.NetlinkTestAccess;
@@ -78,6 +79,11 @@ final class Decoders {
         attempt(() -> RtNetlink.parseLink(message));
         attempt(() -> RtNetlink.parseAddress(message));
         attempt(() -> RtNetlink.parseRoute(message));
+        attempt(() -> RtNetlink.parseNeighbour(message));
+        attempt(() -> {
+            InetDiag.Socket socket = InetDiag.parse(message);
+            return MptcpDiag.connections(List.of(socket), List.of(socket));
+        });
         attempt(() -> NetlinkTestAccess.parseFamily(message));
         attempt(() -> NetlinkTestAccess.extendedAckMessage(message));
         attempt(() -> {

@@ -85,6 +85,25 @@ class ReconcilerTest {
         assertThat(second.applied()).isEmpty();
     }
 
+    /** The review sees the whole plan while the kernel is still as it was (apply reads live subflows there). */
+    @Test
+    void theReviewSeesThePlanBeforeTheFirstWrite() throws Exception {
+        FakeKernel kernel = new FakeKernel(initial());
+        Snapshot before = kernel.query();
+        List<Snapshot> seen = new java.util.ArrayList<>();
+        List<org.mptcpstate.plan.Plan> plans = new java.util.ArrayList<>();
+        ApplyResult result = Reconciler.apply(kernel, desired(), true, Interruption.NONE, new PlanReview() {
+            @Override
+            public void beforeWrites(org.mptcpstate.plan.Plan plan) {
+                plans.add(plan);
+                seen.add(kernel.query());
+            }
+        });
+        assertThat(plans).containsExactly(result.plan());
+        assertThat(seen).containsExactly(before);
+        assertThat(kernel.query()).isNotEqualTo(before);
+    }
+
     /** Fail at each write in turn: after the rollback the kernel equals the snapshot taken before. */
     @Test
     void aFaultAtAnyStepRollsBackToTheSnapshot() throws Exception {
@@ -171,5 +190,110 @@ class ReconcilerTest {
                     .isEmpty();
             assertThat(fake.query().endpoints()).isEqualTo(initial().endpoints());
         }
+    }
+
+    /**
+     * Someone adds two endpoints while an apply that then fails is running, one of them on the id 5 the apply freed
+     * (it removes 198.51.100.2, id 5, to add it back as a subflow): the rollback undoes this apply's changes only.
+     * The two stay, 198.51.100.2 comes back with another id, and the message says exactly that.
+     */
+    @Test
+    void theRollbackLeavesWhatSomeoneElseAddedMeanwhile() throws Exception {
+        FakeKernel fake = new FakeKernel(initial());
+        int steps = Planner.plan(desired(), initial()).changes().size();
+        MptcpKernel busy = new FaultyKernel(fake, steps) {
+            private boolean done;
+
+            @Override
+            public void deleteEndpoint(int id) {
+                super.deleteEndpoint(id);
+                if (done) {
+                    return;
+                }
+                done = true;
+                try {
+                    fake.addEndpoint(5, ip("203.0.113.7"), 0, EndpointFlags.of(MptcpFlag.SIGNAL), 0);
+                    fake.addEndpoint(0, ip("203.0.113.8"), 0, EndpointFlags.of(MptcpFlag.SIGNAL), 0);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
+        };
+        assertThatThrownBy(() -> Reconciler.apply(busy, desired(), true))
+                .isInstanceOfSatisfying(ApplyFailedException.class, e -> {
+                    assertThat(e.restored()).isTrue();
+                    assertThat(e.getMessage())
+                            .contains("rolled back " + (steps - 1) + " changes; the namespace is as it was before but"
+                                    + " for what someone else changed meanwhile: ")
+                            .contains("endpoint 198.51.100.2 is back with another id than 5, which 203.0.113.7 took"
+                                    + " meanwhile (added by someone else)")
+                            .contains("endpoint id 5 203.0.113.7 [signal] was added")
+                            .contains("203.0.113.8 [signal] was added")
+                            .doesNotContain("ROLLBACK INCOMPLETE");
+                });
+        Snapshot after = fake.query();
+        assertThat(after.endpoints())
+                .extracting(KernelEndpoint::address)
+                .containsExactlyInAnyOrder(ip("192.0.2.3"), ip("198.51.100.2"), ip("203.0.113.7"), ip("203.0.113.8"));
+        assertThat(after.endpoints()).contains(initial().endpoints().get(0));
+        assertThat(after.endpoints())
+                .filteredOn(endpoint -> endpoint.address().getHostAddress().equals("198.51.100.2"))
+                .singleElement()
+                .satisfies(endpoint -> {
+                    assertThat(endpoint.flags()).isEqualTo(EndpointFlags.of(MptcpFlag.SIGNAL));
+                    assertThat(endpoint.id()).isNotEqualTo(5);
+                });
+        assertThat(after.limits()).isEqualTo(initial().limits());
+        assertThat(after.sysctls().enabled()).isFalse();
+    }
+
+    /** Someone changes a limit this apply set: the rollback leaves theirs, names it, and undoes the other. */
+    @Test
+    void limitsSomeoneElseSetMeanwhileStay() throws Exception {
+        FakeKernel fake = new FakeKernel(initial());
+        int steps = Planner.plan(desired(), initial()).changes().size();
+        MptcpKernel busy = new FaultyKernel(fake, steps) {
+            @Override
+            public void setLimits(Integer subflows, Integer addAddrAccepted) {
+                super.setLimits(subflows, addAddrAccepted);
+                fake.setLimits(7, null);
+            }
+        };
+        assertThatThrownBy(() -> Reconciler.apply(busy, desired(), true))
+                .isInstanceOfSatisfying(ApplyFailedException.class, e -> {
+                    assertThat(e.restored()).isTrue();
+                    assertThat(e.getMessage())
+                            .endsWith("but for what someone else changed meanwhile: the limits are subflows 7,"
+                                    + " add-addr-accepted 0 (were 2, 0)");
+                });
+        // add-addr-accepted was this apply's change (0 -> 2) and is undone; subflows 7 is theirs
+        assertThat(fake.query().limits()).isEqualTo(new Snapshot.Limits(7, 0));
+        assertThat(fake.query().endpoints()).isEqualTo(initial().endpoints());
+    }
+
+    /**
+     * Someone adds 2001:db8::2 just before this apply does: the kernel refuses this apply's add as a duplicate, and
+     * the rollback must not take their endpoint for the one this apply failed to add.
+     */
+    @Test
+    void anEndpointSomeoneElseAddedFirstIsNotTakenForOurs() throws Exception {
+        FakeKernel fake = new FakeKernel(initial());
+        MptcpKernel busy = new FaultyKernel(fake, 0) {
+            @Override
+            public void addEndpoint(int id, InetAddress address, int port, EndpointFlags flags, int interfaceIndex) {
+                if (address.getHostAddress().startsWith("2001:db8")) {
+                    fake.addEndpoint(0, address, 0, flags, interfaceIndex);
+                }
+                super.addEndpoint(id, address, port, flags, interfaceIndex);
+            }
+        };
+        assertThatThrownBy(() -> Reconciler.apply(busy, desired(), true))
+                .isInstanceOfSatisfying(ApplyFailedException.class, e -> {
+                    assertThat(e.restored()).isTrue();
+                    assertThat(e.getMessage()).contains("EEXIST").contains("2001:db8::2 [subflow] was added");
+                });
+        assertThat(fake.query().endpoints())
+                .extracting(KernelEndpoint::address)
+                .containsExactlyInAnyOrder(ip("192.0.2.3"), ip("198.51.100.2"), ip("2001:db8::2"));
     }
 }

@@ -4,6 +4,7 @@ import org.mptcpstate.document.ShowWriter;
 import org.mptcpstate.document.StateLoader;
 import org.mptcpstate.kernel.FakeKernel;
 import org.mptcpstate.plan.Change;
+import org.mptcpstate.plan.ClosedSubflows;
 import org.mptcpstate.plan.Plan;
 import org.mptcpstate.plan.Planner;
 import org.mptcpstate.reconcile.ApplyResult;
@@ -73,13 +74,16 @@ public final class StartupTraining {
             }
             // validate, diff and apply: load a state file, plan it, print the plan and its diff
             byte[] file = ("mptcp:\n  enabled: true\n  limits: {subflows: 4, add-addr-accepted: 2}\n"
-                            + "interfaces:\n- name: eth1\n  type: veth\n  mptcp:\n    address-flags: [subflow, backup]\n"
+                            + "interfaces:\n- name: eth1\n  type: ethernet\n  mtu: 1500\n"
+                            + "  mptcp:\n    address-flags: [subflow, backup]\n"
                             + "  ipv4:\n    address:\n    - ip: 192.0.2.2\n      prefix-length: 24\n"
                             + "      mptcp-flags: [signal]\n")
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            Plan plan = Planner.plan(StateInput.load("training.yml", file, sink).state(), snapshot);
+            Plan plan = Planner.plan(
+                    StateInput.load("training.yml", file, sink, false).state(), snapshot);
+            PlanPrinter.warnings(plan, false, sink);
             PlanPrinter.text(plan, snapshot, sink, true);
-            PlanPrinter.json(plan, sink);
+            PlanPrinter.json(plan, ClosedSubflows.warnings(plan, List.of()), false, sink);
             // apply's classes (reconcile, verify) on the in-memory kernel: nothing on the build machine changes
             ApplyResult applied = Reconciler.apply(
                     new FakeKernel(snapshot),
@@ -127,6 +131,16 @@ public final class StartupTraining {
     private static final List<String> APPLY_ONLY_CLASSES = List.of(
             "org.mptcpstate.cli.ApplyCommand$LockedApply",
             "org.mptcpstate.cli.PendingQuery",
+            "org.mptcpstate.cli.LiveSubflows",
+            "org.mptcpstate.reconcile.PlanReview",
+            // diff and apply read the live connections when a plan deletes an endpoint
+            "org.mptcpstate.kernel.MptcpDiag",
+            "org.mptcpstate.kernel.MptcpDiag$1",
+            "org.mptcpstate.netlink.InetDiag",
+            "org.mptcpstate.netlink.InetDiag$Socket",
+            "org.mptcpstate.state.MptcpConnection",
+            "org.mptcpstate.state.MptcpConnection$Info",
+            "org.mptcpstate.state.MptcpConnection$Subflow",
             "org.mptcpstate.cli.ApplySignals",
             "org.mptcpstate.cli.ApplySignals$Recorder",
             "org.mptcpstate.cli.Signals",
@@ -136,6 +150,17 @@ public final class StartupTraining {
             "org.mptcpstate.netlink.NetworkNamespace$InNamespace",
             "org.mptcpstate.reconcile.NamespaceLock",
             "org.mptcpstate.reconcile.NamespaceLock$LockTimeoutException",
+            // /run/mptcpstate: the checked directory, the holder from /proc/locks, the journal, the watch's claim
+            "org.mptcpstate.reconcile.RuntimeDirectory",
+            "org.mptcpstate.reconcile.Processes",
+            "org.mptcpstate.reconcile.StaleFiles",
+            "org.mptcpstate.reconcile.ApplyJournal",
+            "org.mptcpstate.reconcile.RunningWatch",
+            "org.mptcpstate.reconcile.RunningWatch$Info",
+            "org.mptcpstate.reconcile.Rollback",
+            "org.mptcpstate.reconcile.Rollback$Outcome",
+            "org.mptcpstate.cli.RuntimeNotices",
+            "org.mptcpstate.cli.PendingQuery$Read",
             "org.mptcpstate.kernel.NetlinkKernel$Write",
             "org.mptcpstate.state.Diagnostic",
             "sun.misc.Signal",
