@@ -322,6 +322,20 @@ class WatchIT {
                 || ns.ip("mptcp", "limits", "show").trim().endsWith("subflows " + subflows);
     }
 
+    /**
+     * Runs the DaemonSet's readiness or liveness probe (deploy/kubernetes/daemonset.yml) as the kubelet would,
+     * against {@code statusFile} in place of the pod's path; true when it exits 0.
+     */
+    private static boolean probePasses(String probe, Path statusFile) throws Exception {
+        List<String> command = new ArrayList<>();
+        for (String word : DeployKubernetesTest.probe(probe)) {
+            command.add(word.replace("/run/mptcpstate-status/status.json", statusFile.toString()));
+        }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        return process.exitValue() == 0;
+    }
+
     private static String sha256sum(Path file) {
         return Netns.run(List.of("sha256sum", file.toString())).split(" ")[0];
     }
@@ -426,9 +440,19 @@ class WatchIT {
             assertThat(first.path("last-apply").path("result").asString()).isEqualTo("ok");
             assertThat(first.path("last-apply").path("cause").asString()).isEqualTo("start");
             assertThat(first.path("errors")).isEmpty();
+            assertThat(probePasses("readinessProbe", statusFile)).isTrue();
+            assertThat(probePasses("livenessProbe", statusFile)).isTrue();
 
-            kubeletWrite(dir, limits(5));
+            assertThat(endpoints(ns)).isEqualTo(Map.of("192.0.2.2", List.of("subflow")));
+            String before = first.path("last-apply").path("time").asString();
+
+            // limits and the interface's flags change with the swap; no signal
+            kubeletWrite(dir, limits(5).replace("[subflow]", "[signal]"));
             await("limits after the swap", 10, subflowsAre(ns, 5));
+            await(
+                    "endpoint flags after the swap",
+                    10,
+                    () -> endpoints(ns).equals(Map.of("192.0.2.2", List.of("signal"))));
             String swapped = sha256sum(state);
             await(
                     "status of the swapped file",
@@ -444,7 +468,16 @@ class WatchIT {
             assertThat(second.path("ready").asBoolean()).isTrue();
             assertThat(second.path("state-sha256").asString()).isEqualTo(swapped);
             assertThat(second.path("last-apply").path("cause").asString()).isEqualTo("reload");
-            assertThat(second.path("last-apply").path("changes").asInt()).isEqualTo(1);
+            assertThat(second.path("last-apply").path("result").asString()).isEqualTo("ok");
+            // the limits, and the endpoint (subflow to signal: removed and added again): one log line each
+            long reloadLines = daemon.stdout()
+                    .lines()
+                    .filter(line -> line.startsWith("reload: "))
+                    .count();
+            assertThat(reloadLines).isGreaterThanOrEqualTo(2);
+            assertThat(second.path("last-apply").path("changes").asLong()).isEqualTo(reloadLines);
+            assertThat(second.path("last-apply").path("time").asString()).isGreaterThan(before);
+            assertThat(swapped).isNotEqualTo(first.path("applied-sha256").asString());
 
             // an invalid swap: the old state kept and enforced, the status not ready and saying why
             kubeletWrite(dir, limits(9));
@@ -458,12 +491,33 @@ class WatchIT {
             assertThat(third.path("applied-sha256").asString()).isEqualTo(swapped);
             assertThat(third.path("errors").toString()).contains("subflows must be from 0 to 8, got 9");
             assertThat(ns.ip("mptcp", "limits", "show")).contains("subflows 5");
+            // still enforced: drift made by hand is corrected with the state that loaded last
+            ns.ip("mptcp", "limits", "set", "subflows", "1");
+            ns.ip("mptcp", "endpoint", "flush");
+            await(
+                    "the old state enforced after the failed reload",
+                    10,
+                    () -> subflowsAre(ns, 5).getAsBoolean()
+                            && endpoints(ns).equals(Map.of("192.0.2.2", List.of("signal"))));
+            JsonNode fourth = status(statusFile);
+            assertThat(fourth.path("ready").asBoolean()).isFalse();
+            assertThat(fourth.path("applied-sha256").asString()).isEqualTo(swapped);
+            assertThat(fourth.path("errors").toString()).contains("subflows must be from 0 to 8, got 9");
+            assertThat(probePasses("readinessProbe", statusFile))
+                    .as("not ready")
+                    .isFalse();
+            assertThat(probePasses("livenessProbe", statusFile)).as("but alive").isTrue();
 
             signal(daemon.process(), "TERM");
             assertThat(daemon.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
             JsonNode last = status(statusFile);
             assertThat(last.path("stopped").asString()).isNotEmpty();
             assertThat(last.path("ready").asBoolean()).isFalse();
+            assertThat(probePasses("readinessProbe", statusFile)).isFalse();
+            // a status nobody rewrote for longer than three resyncs (90 s): the liveness probe fails
+            Files.setLastModifiedTime(
+                    statusFile, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 100_000));
+            assertThat(probePasses("livenessProbe", statusFile)).isFalse();
             assertThat(daemon.stderr()).contains("reload failed").doesNotContain("Exception", "\tat ");
         } finally {
             deleteTree(dir);
