@@ -28,6 +28,14 @@ final class Signals {
         void restore() {
             Signal.handle(new Signal(name), previous);
         }
+
+        /**
+         * Whether the signal was ignored when the JVM started (nohup ignores SIGHUP): the JVM then leaves it
+         * ignored, and the handler is never called.
+         */
+        boolean ignored() {
+            return previous == SignalHandler.SIG_IGN;
+        }
     }
 
     /**

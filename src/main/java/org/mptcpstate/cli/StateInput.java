@@ -3,12 +3,15 @@ package org.mptcpstate.cli;
 import org.mptcpstate.document.LoadedState;
 import org.mptcpstate.document.StateLoader;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /** Reads a state file named on the command line, or standard input for "-", and loads it. */
 final class StateInput {
@@ -43,6 +46,33 @@ final class StateInput {
             throw new Failures.CommandFailure(ExitCode.INVALID_INPUT, name + ": cannot read: " + e.getMessage());
         }
         return content;
+    }
+
+    /**
+     * The bytes of a state file that must be a regular file: watch reads it again whenever it changes, and a FIFO
+     * or a device could block that read for ever (or never end it). A symbolic link is followed.
+     */
+    static byte[] readRegular(String name) {
+        try {
+            Path path = Path.of(name);
+            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+            if (attributes.isDirectory()) {
+                throw new IOException("is a directory");
+            }
+            if (!attributes.isRegularFile()) {
+                throw new Failures.CommandFailure(
+                        ExitCode.INVALID_INPUT,
+                        name + ": not a regular file (a FIFO, socket or device could block watch); give a file");
+            }
+            // java.io, not a channel: an interrupt (watch's SIGHUP) must not close it half-way
+            try (InputStream in = new FileInputStream(path.toFile())) {
+                return in.readNBytes(READ_LIMIT);
+            }
+        } catch (NoSuchFileException e) {
+            throw new Failures.CommandFailure(ExitCode.INVALID_INPUT, name + ": no such file");
+        } catch (IOException | InvalidPathException e) {
+            throw new Failures.CommandFailure(ExitCode.INVALID_INPUT, name + ": cannot read: " + e.getMessage());
+        }
     }
 
     private static byte[] readFile(Path path) throws IOException {

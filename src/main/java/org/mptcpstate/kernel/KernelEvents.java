@@ -1,5 +1,7 @@
 package org.mptcpstate.kernel;
 
+import java.util.List;
+
 /**
  * The kernel's address and link events of one network namespace, as {@code watch} waits for them: the event
  * port. Implemented over rtnetlink by {@link NetlinkEvents}; tests script their own.
@@ -22,6 +24,14 @@ public interface KernelEvents extends AutoCloseable {
 
     /** Makes a current or the next {@link #await} return {@link Wait#WOKEN}; safe from any thread. */
     void wakeUp();
+
+    /**
+     * The address and link events that the waits since the last call read, decoded, in the order they came; null
+     * when they are not known (not decoded, or some were lost): then the namespace must be read in full.
+     */
+    default List<NetworkChange> takeChanges() {
+        return null;
+    }
 
     @Override
     void close();

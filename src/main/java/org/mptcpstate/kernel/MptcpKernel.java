@@ -1,9 +1,11 @@
 package org.mptcpstate.kernel;
 
 import org.mptcpstate.state.EndpointFlags;
+import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot;
 
 import java.net.InetAddress;
+import java.util.List;
 
 /**
  * The port the rest of mptcpstate talks to the kernel through, for one network namespace. Implemented over
@@ -21,6 +23,11 @@ import java.net.InetAddress;
 public interface MptcpKernel extends AutoCloseable {
     /** Reads everything at once: sysctls, limits, endpoints, links, addresses and default routes. */
     Snapshot query();
+
+    /** Reads the endpoints alone (one dump): what {@code watch} reads back after its writes. */
+    default List<KernelEndpoint> endpoints() {
+        return query().endpoints();
+    }
 
     /**
      * Sets {@code net.mptcp.enabled} of this namespace (whether new sockets may use MPTCP), by writing

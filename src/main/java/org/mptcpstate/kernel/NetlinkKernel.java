@@ -99,7 +99,7 @@ public final class NetlinkKernel implements MptcpKernel, NetworkFacts {
         try {
             Snapshot.Sysctls sysctls = MptcpSysctls.read(sysctlRoot);
             Limits limits = limits();
-            List<KernelEndpoint> endpoints = endpoints();
+            List<KernelEndpoint> endpoints = dumpEndpoints();
             List<Link> links = links();
             List<LinkAddress> addresses = addresses();
             return new Snapshot(sysctls, limits, endpoints, links, addresses, defaultRoutes());
@@ -285,7 +285,17 @@ public final class NetlinkKernel implements MptcpKernel, NetworkFacts {
         return mptcpPm;
     }
 
-    List<KernelEndpoint> endpoints() {
+    @Override
+    public List<KernelEndpoint> endpoints() {
+        checkUsable();
+        try {
+            return dumpEndpoints();
+        } catch (NetlinkException e) {
+            throw NetlinkFailures.translate("reading MPTCP endpoints", e);
+        }
+    }
+
+    List<KernelEndpoint> dumpEndpoints() {
         List<KernelEndpoint> endpoints = new ArrayList<>();
         for (GenericNetlink.Message message : guarded(
                 "reading MPTCP endpoints",
@@ -308,28 +318,42 @@ public final class NetlinkKernel implements MptcpKernel, NetworkFacts {
     private List<Link> links() {
         List<Link> links = new ArrayList<>();
         for (RtNetlink.Link link : RtNetlink.dumpLinks(route)) {
-            links.add(new Link(
-                    link.index(),
-                    link.name(),
-                    link.kind(),
-                    (link.flags() & RtNetlink.Link.IFF_UP) != 0,
-                    (link.flags() & RtNetlink.Link.IFF_LOOPBACK) != 0
-                            || link.hardwareType() == RtNetlink.Link.ARPHRD_LOOPBACK,
-                    link.hardwareType(),
-                    OperState.of(link.operState())));
+            links.add(link(link));
         }
         return links;
+    }
+
+    /** A link as the snapshot holds it: from a dump, or from an RTM_NEWLINK event ({@link NetlinkEvents}). */
+    static Link link(RtNetlink.Link link) {
+        return new Link(
+                link.index(),
+                link.name(),
+                link.kind(),
+                (link.flags() & RtNetlink.Link.IFF_UP) != 0,
+                (link.flags() & RtNetlink.Link.IFF_LOOPBACK) != 0
+                        || link.hardwareType() == RtNetlink.Link.ARPHRD_LOOPBACK,
+                link.hardwareType(),
+                OperState.of(link.operState()));
     }
 
     private List<LinkAddress> addresses() {
         List<LinkAddress> addresses = new ArrayList<>();
         for (RtNetlink.Address address : RtNetlink.dumpAddresses(route)) {
-            if (address.family() == RtNetlink.AF_INET || address.family() == RtNetlink.AF_INET6) {
-                addresses.add(new LinkAddress(
-                        address.index(), address.local(), address.prefixLength(), address.scope(), address.flags()));
+            LinkAddress converted = address(address);
+            if (converted != null) {
+                addresses.add(converted);
             }
         }
         return addresses;
+    }
+
+    /** An address as the snapshot holds it (from a dump or an event); null for a family other than IPv4/IPv6. */
+    static LinkAddress address(RtNetlink.Address address) {
+        if (address.family() != RtNetlink.AF_INET && address.family() != RtNetlink.AF_INET6) {
+            return null;
+        }
+        return new LinkAddress(
+                address.index(), address.local(), address.prefixLength(), address.scope(), address.flags());
     }
 
     private DefaultRoutes defaultRoutes() {

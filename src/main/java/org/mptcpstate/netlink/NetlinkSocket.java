@@ -41,6 +41,15 @@ public final class NetlinkSocket implements AutoCloseable {
         LibC.bindInBackground();
     }
 
+    /**
+     * For a long-running process that reacts to events: binds the system calls of receiving, sending and waiting
+     * directly (JNA's direct mapping), which halves their cost but adds about 30 ms to the start. Returns whether
+     * it worked (else the calls stay as they were). Call it before the first socket is used.
+     */
+    public static boolean bindForLongRunning() {
+        return LibC.bindDirect();
+    }
+
     public int portId() {
         return transport.portId();
     }
@@ -49,6 +58,15 @@ public final class NetlinkSocket implements AutoCloseable {
     public void joinGroup(int group) {
         ensureOpen();
         transport.joinGroup(group);
+    }
+
+    /**
+     * Asks for a receive buffer of {@code bytes} (SO_RCVBUFFORCE as root, else SO_RCVBUF, capped by
+     * net.core.rmem_max): how many queued events the kernel keeps before it drops them (ENOBUFS).
+     */
+    public void receiveBuffer(int bytes) {
+        ensureOpen();
+        transport.receiveBuffer(bytes);
     }
 
     /**

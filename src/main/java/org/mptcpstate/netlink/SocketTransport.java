@@ -7,7 +7,8 @@ import java.nio.ByteOrder;
 
 /**
  * A kernel netlink socket of one protocol, bound to a kernel-assigned port id, with CAP_ACK, EXT_ACK and strict
- * checking enabled. A datagram larger than the receive buffer grows the buffer instead of being truncated.
+ * checking enabled. A datagram larger than the receive buffer grows the buffer instead of being truncated (but
+ * see {@link #receiveIfQueued()}).
  */
 final class SocketTransport implements Transport {
     private static final int SOCKADDR_NL_SIZE = 12;
@@ -100,9 +101,50 @@ final class SocketTransport implements Transport {
         return receive(0);
     }
 
+    /**
+     * One queued datagram, read with one recv(2) and no exception when none is queued: what an event listener
+     * does for every event, so it costs one system call and no JNA exception (see LibC.recvQuiet). Without a peek
+     * at the size first, a datagram larger than the buffer would be cut: that is reported as ENOBUFS, lost events
+     * (an event is a few hundred bytes, the buffer 32 KiB).
+     */
     @Override
     public byte[] receiveIfQueued() {
-        return receive(LibC.MSG_DONTWAIT);
+        ensureOpen();
+        while (true) {
+            long size = LibC.recvQuiet(fd, receiveBuffer, receiveBuffer.capacity(), LibC.MSG_TRUNC | LibC.MSG_DONTWAIT);
+            if (size > receiveBuffer.capacity()) {
+                throw new SystemCallException(
+                        "recv(netlink): a datagram of " + size + " bytes did not fit in " + receiveBuffer.capacity(),
+                        Errno.ENOBUFS);
+            }
+            if (size >= 0) {
+                byte[] copy = new byte[(int) size];
+                receiveBuffer.duplicate().position(0).limit((int) size).get(copy);
+                return copy;
+            }
+            int errno = LibC.lastError();
+            if (errno == Errno.EAGAIN) {
+                return null;
+            }
+            if (errno != Errno.EINTR) {
+                throw new SystemCallException("recv(netlink)", errno);
+            }
+        }
+    }
+
+    @Override
+    public void receiveBuffer(int bytes) {
+        ensureOpen();
+        try {
+            // root (CAP_NET_ADMIN) may go beyond net.core.rmem_max
+            LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUFFORCE, new int[] {bytes}, 4);
+        } catch (LastErrorException e) {
+            try {
+                LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, new int[] {bytes}, 4);
+            } catch (LastErrorException again) {
+                throw new SystemCallException("setsockopt(SO_RCVBUF)", again.getErrorCode());
+            }
+        }
     }
 
     /** One datagram; with MSG_DONTWAIT in {@code flags}, null when none is queued. */

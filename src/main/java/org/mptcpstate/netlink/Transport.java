@@ -15,7 +15,10 @@ interface Transport extends AutoCloseable {
     /** The next datagram, as recv(2) returns it; blocks until one arrives. */
     byte[] receive();
 
-    /** The next datagram if one is already queued, else null. */
+    /**
+     * The next datagram if one is already queued, else null. For event listeners: a datagram too large for the
+     * socket's buffer may be reported as ENOBUFS ({@link SystemCallException}), as lost events are.
+     */
     byte[] receiveIfQueued();
 
     /**
@@ -26,6 +29,9 @@ interface Transport extends AutoCloseable {
 
     /** Joins a multicast group by number. */
     void joinGroup(int group);
+
+    /** Asks for a receive buffer of this many bytes (the kernel doubles it); a script ignores it. */
+    default void receiveBuffer(int bytes) {}
 
     @Override
     void close();

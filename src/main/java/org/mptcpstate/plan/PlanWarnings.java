@@ -27,25 +27,32 @@ final class PlanWarnings {
             EndpointFlags wanted,
             Position where,
             List<Diagnostic> warnings) {
-        String text = iface.name() + " " + IpAddresses.format(address.address());
-        if (wanted.isEmpty() && (explicit || Ineligibility.of(address.address()) == null)) {
+        Ineligibility reason = Ineligibility.of(address.address());
+        if (wanted.isEmpty() && (explicit || reason == null)) {
             return true; // removing an endpoint is always allowed where the file asks for none
         }
-        Ineligibility reason = Ineligibility.of(address.address());
         if (reason != null && !(explicit && reason == Ineligibility.UNIQUE_LOCAL)) {
             if (!wanted.isEmpty()) {
-                warnings.add(ineligible(where, iface.name(), text, reason));
+                warnings.add(ineligible(where, iface.name(), text(iface, address), reason));
             }
             return false;
         }
         if (address.has(LinkAddress.DADFAILED)) {
-            warnings.add(dadFailed(where, iface.name(), text));
+            warnings.add(dadFailed(where, iface.name(), text(iface, address)));
             return false;
         }
         if (address.has(LinkAddress.TENTATIVE) && !wanted.isEmpty()) {
-            warnings.add(tentative(where, iface.name(), text));
+            warnings.add(tentative(where, iface.name(), text(iface, address)));
         }
         return true;
+    }
+
+    /**
+     * "eth1 192.0.2.1", made only for a warning: most addresses get none, and watch plans at every address
+     * event (formatting each address of the interface showed in its profile).
+     */
+    private static String text(DesiredState.Interface iface, LinkAddress address) {
+        return iface.name() + " " + IpAddresses.format(address.address());
     }
 
     /** An mptcp.endpoints entry on a link-local address: skipped, as interface addresses are. */

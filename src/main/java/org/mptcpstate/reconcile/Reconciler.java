@@ -44,7 +44,7 @@ public final class Reconciler {
         Snapshot before = kernel.query();
         Plan plan = Planner.plan(desired, before);
         if (plan.isEmpty()) {
-            return new ApplyResult(plan, List.of(), false);
+            return new ApplyResult(plan, List.of(), false, before);
         }
         if (review != null) {
             review.beforeWrites(plan);
@@ -71,8 +71,10 @@ public final class Reconciler {
                     review.made(change, applied.size());
                 }
             }
+            Snapshot after = null;
             if (verify) {
-                Plan remaining = Planner.plan(desired, kernel.query());
+                after = kernel.query();
+                Plan remaining = Planner.plan(desired, after);
                 if (!remaining.isEmpty()) {
                     throw new StepFailed(
                             "verification failed: after the apply the kernel still differs: "
@@ -83,7 +85,7 @@ public final class Reconciler {
                             null);
                 }
             }
-            return new ApplyResult(plan, applied, verify);
+            return new ApplyResult(plan, applied, verify, after);
         } catch (Interrupted e) {
             throw new ApplyInterruptedException(
                     e.signal, e.getMessage(), plan, applied, Rollback.undo(kernel, before, applied, null, null));

@@ -3,19 +3,32 @@ package org.mptcpstate.reconcile;
 import org.mptcpstate.kernel.KernelEvents;
 import org.mptcpstate.kernel.KernelEvents.Wait;
 import org.mptcpstate.kernel.MptcpKernel;
+import org.mptcpstate.kernel.NetworkChange;
+import org.mptcpstate.plan.Plan;
+import org.mptcpstate.plan.Planner;
 import org.mptcpstate.state.DesiredState;
 import org.mptcpstate.state.Diagnostic;
+import org.mptcpstate.state.Snapshot;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Keeps one network namespace matching a desired state: applies it, then re-applies after every burst of
- * address/link events, after a periodic re-read (the kernel sends no event when someone else changes endpoints
- * or limits), and after a reload of the file. Each step is {@link Reconciler#apply} under the namespace lock,
- * so it plans, writes, verifies and rolls back exactly like {@code apply}. A failed step is logged and retried
- * with a doubling back-off; the watcher itself never gives up. Runs on one thread (the kernel's); only
- * {@link #requestStop()} and {@link #requestReload()} may be called from others.
+ * Keeps one network namespace matching a desired state: applies it, then again at once after address/link events
+ * (those that come while a step runs are taken together by the next one), after a periodic re-read (the kernel
+ * sends no event when someone else changes endpoints or limits), and after a reload of the file.
+ *
+ * <p>A full step is {@link Reconciler#apply} under the namespace lock: it reads the namespace, plans, writes,
+ * verifies and rolls back exactly like {@code apply}; the start, resyncs, reloads, retries and lost events take
+ * it. Between full steps the watcher keeps the snapshot the last one read current with the events themselves
+ * ({@link LiveSnapshot}), so an event step plans on it with the same {@link Planner}, without reading the
+ * namespace: most events plan nothing and need neither the lock nor the kernel. When it plans changes, it makes
+ * them under the lock and checks them with one endpoint read ({@link EventStep}); a refusal or a failed check
+ * undoes them and falls back to a full step. Endpoints or limits changed behind its back are therefore corrected
+ * at the next resync (or at an event step whose check trips on them), as before.
+ *
+ * <p>A failed step is logged and retried with a doubling back-off; the watcher itself never gives up. Runs on one
+ * thread (the kernel's); only {@link #requestStop()} and {@link #requestReload()} may be called from others.
  */
 public final class Watcher {
     /**
@@ -45,7 +58,17 @@ public final class Watcher {
     public interface Access {
         MptcpKernel open();
 
+        /** Takes the namespace lock for one step; it should give up early once {@link #stopping()}. */
         AutoCloseable lock();
+
+        /**
+         * Rounds of the read-only warm-up after the first step: plan on the kept snapshot with an address gone
+         * and back, read the endpoints, check. The JIT then compiles the event path before the first real
+         * event instead of interpreting the first few hundred (measured: 2-3x slower each). 0: none.
+         */
+        default int warmUpRounds() {
+            return 0;
+        }
 
         /**
          * Whether a failure of the very first step should end the watch instead of being retried: no permission,
@@ -74,18 +97,25 @@ public final class Watcher {
         void reloaded();
 
         void reloadFailed(RuntimeException failure);
+
+        /**
+         * A step ended with the namespace matching the file (after {@link #applied} when it changed something);
+         * {@code warnings} are the plan's, all of them.
+         */
+        default void matched(WatchCause cause, List<Diagnostic> warnings) {}
     }
 
     /**
-     * @param quietMillis       a burst of events ends after this long without one
-     * @param maxBurstMillis    ... or after this long in all
+     * @param quietMillis       wait this long for more events after the first one (0: act on the first at once,
+     *                          with whatever else is already queued; events during the step wait for the next)
+     * @param maxBurstMillis    ... but at most this long in all
      * @param resyncMillis      re-read and correct drift this often
      * @param firstRetryMillis  the first back-off after a failure; doubles up to {@code maxRetryMillis}
      */
     public record Settings(
             long quietMillis, long maxBurstMillis, long resyncMillis, long firstRetryMillis, long maxRetryMillis) {
         public static Settings withResync(long resyncMillis) {
-            return new Settings(1, 100, resyncMillis, 500, 30_000);
+            return new Settings(0, 100, resyncMillis, 500, 30_000);
         }
     }
 
@@ -100,6 +130,15 @@ public final class Watcher {
     private DesiredState desired;
     private MptcpKernel kernel;
     private List<Diagnostic> lastWarnings = List.of();
+    /**
+     * The namespace as the last step left it, kept current with the events since; null when it must be read
+     * again (at the start, after a failure, after lost or undecoded events).
+     */
+    private Snapshot live;
+
+    private boolean warmedUp;
+    /** When the next full step is due: a resync when nothing happens, or the next event step made a full one. */
+    private long nextResync;
 
     public Watcher(
             Access access,
@@ -145,13 +184,18 @@ public final class Watcher {
         return desired;
     }
 
+    /** Whether a stop was requested: a step that waits (for the namespace lock) should give up. */
+    public boolean stopping() {
+        return stop;
+    }
+
     /** Runs until {@link #requestStop()}; returns normally then. */
     public void run() {
         boolean pending = true;
         WatchCause cause = WatchCause.START;
         long retryAt = 0;
         long backoff = settings.firstRetryMillis();
-        long nextResync = now() + settings.resyncMillis();
+        nextResync = now() + settings.resyncMillis();
         try {
             while (!stop) {
                 if (reload) {
@@ -169,12 +213,22 @@ public final class Watcher {
                 }
                 if (pending && now() >= retryAt) {
                     try {
-                        step(cause);
+                        boolean full = step(cause);
                         pending = false;
                         backoff = settings.firstRetryMillis();
-                        nextResync = now() + settings.resyncMillis();
+                        if (full) {
+                            nextResync = now() + settings.resyncMillis();
+                        }
+                        if (!warmedUp && live != null && kernel != null) {
+                            warmedUp = true;
+                            EventStep.warmUp(kernel, desired, live, access.warmUpRounds());
+                        }
                     } catch (RuntimeException e) {
                         closeKernel();
+                        live = null;
+                        if (stop) {
+                            continue; // cut short by the stop (waiting for the lock): no failure to report
+                        }
                         if (cause == WatchCause.START && access.fatalAtStart(e)) {
                             throw e;
                         }
@@ -247,8 +301,14 @@ public final class Watcher {
         }
     }
 
-    /** After a first event: reads on until the events stop for the quiet period (debounce). */
+    /**
+     * After a first event: reads on until the events stop for the quiet period (debounce). Without a quiet period
+     * there is nothing to wait for: the first read took everything queued.
+     */
     private Wait drain() {
+        if (settings.quietMillis() <= 0) {
+            return Wait.CHANGED;
+        }
         long end = now() + settings.maxBurstMillis();
         Wait result = Wait.CHANGED;
         while (true) {
@@ -270,27 +330,107 @@ public final class Watcher {
         }
     }
 
-    @SuppressWarnings("try") // the lock is held for the step, never read
-    private void step(WatchCause cause) {
-        ApplyResult result;
-        try (AutoCloseable lock = access.lock()) {
+    /** One step; returns whether it was a full one (the namespace read), which postpones the next resync. */
+    private boolean step(WatchCause cause) {
+        List<NetworkChange> changes = events.takeChanges(); // older than a full read: dropped by one
+        boolean resyncDue = now() >= nextResync; // events that never pause must not hold off the re-read
+        if (cause == WatchCause.EVENTS
+                && !resyncDue
+                && live != null
+                && kernel != null
+                && changes != null
+                && eventStep(changes)) {
+            return false;
+        }
+        live = null;
+        ApplyResult result = underLock(new FullStep());
+        live = result.after();
+        reportWarnings(result.plan().warnings());
+        if (!result.applied().isEmpty()) {
+            listener.applied(cause, result);
+        }
+        listener.matched(cause, lastWarnings);
+        return true;
+    }
+
+    /**
+     * The step for events on the kept snapshot; false when it cannot decide or vouch for the result (the file does
+     * not fit the namespace, limits to change, a refusal or a failed check, its writes undone): then the full
+     * step runs.
+     */
+    private boolean eventStep(List<NetworkChange> changes) {
+        Snapshot before = LiveSnapshot.apply(live, changes);
+        Plan plan;
+        try {
+            plan = Planner.plan(desired, before);
+        } catch (RuntimeException e) {
+            return false; // the full step reports why the file does not fit
+        }
+        ApplyResult result = null;
+        if (plan.isEmpty()) {
+            live = before;
+        } else {
+            if (!EventStep.handles(plan)) {
+                return false;
+            }
+            result = underLock(new EventWrites(before, plan));
+            if (result == null) {
+                return false;
+            }
+            live = result.after();
+        }
+        reportWarnings(plan.warnings());
+        if (result != null) {
+            listener.applied(WatchCause.EVENTS, result);
+        }
+        listener.matched(WatchCause.EVENTS, lastWarnings);
+        return true;
+    }
+
+    /** What a step does under the namespace lock. */
+    private interface Locked {
+        ApplyResult run();
+    }
+
+    /** A class, not a lambda: lambdas are spun at run time. */
+    private final class FullStep implements Locked {
+        @Override
+        public ApplyResult run() {
             if (kernel == null) {
                 kernel = access.open();
             }
             try {
-                result = Reconciler.apply(kernel, desired, true);
+                return Reconciler.apply(kernel, desired, true);
             } catch (ApplyFailedException e) {
                 reportWarnings(e.plan().warnings());
                 throw e;
             }
+        }
+    }
+
+    private final class EventWrites implements Locked {
+        private final Snapshot before;
+        private final Plan plan;
+
+        EventWrites(Snapshot before, Plan plan) {
+            this.before = before;
+            this.plan = plan;
+        }
+
+        @Override
+        public ApplyResult run() {
+            return EventStep.apply(kernel, desired, before, plan);
+        }
+    }
+
+    @SuppressWarnings("try") // the lock is held for the step, never read
+    private ApplyResult underLock(Locked step) {
+        try (AutoCloseable lock = access.lock()) {
+            return step.run();
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("cannot release the namespace lock: " + e.getMessage(), e);
-        }
-        reportWarnings(result.plan().warnings());
-        if (!result.applied().isEmpty()) {
-            listener.applied(cause, result);
         }
     }
 

@@ -55,6 +55,21 @@ public enum WarningCode {
             "watch-will-revert",
             false,
             "a watch keeps another file applied in the namespace: it will undo this apply at its next step"),
+    // watch
+    SIGHUP_IGNORED(
+            "sighup-ignored",
+            false,
+            "watch was started with SIGHUP ignored (nohup): no reload on SIGHUP; the file is still reloaded when it"
+                    + " changes"),
+    STATE_FILE_NOT_WATCHED(
+            "state-file-not-watched",
+            false,
+            "watch cannot follow the state file's directory (inotify): a change is noticed at the next resync or at"
+                    + " SIGHUP"),
+    STATUS_FILE_NOT_WRITTEN(
+            "status-file-not-written",
+            false,
+            "watch --status-file could not rewrite the status file (it goes on enforcing; the file is stale)"),
     // persist
     EXEC_UNDER_STICKY_DIRECTORY(
             "exec-sticky-directory",

@@ -7,10 +7,12 @@ import org.mptcpstate.kernel.KernelEvents;
 import org.mptcpstate.kernel.KernelEvents.Wait;
 import org.mptcpstate.kernel.KernelRefusedException;
 import org.mptcpstate.kernel.MptcpKernel;
+import org.mptcpstate.kernel.NetworkChange;
 import org.mptcpstate.state.DesiredState;
 import org.mptcpstate.state.Diagnostic;
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.KernelEndpoint;
+import org.mptcpstate.state.MptcpFlag;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.Snapshot.DefaultRoutes;
 import org.mptcpstate.state.Snapshot.Link;
@@ -225,6 +227,235 @@ class WatcherTest {
         assertThat(log.causes()).containsExactly(WatchCause.EVENTS);
     }
 
+    /** As the product runs: no quiet period, and the events decoded (the kept snapshot is kept current by them). */
+    private void runDecoded(long resyncMillis) {
+        events.decoding = true;
+        watcher(world, new Watcher.Settings(0, 100, resyncMillis, 20, 80)).run();
+    }
+
+    @Test
+    void anEventStepActsAtOnceOnTheKeptSnapshotAndReadsOnlyTheEndpointsBack() {
+        int[] before = new int[3];
+        events.at(
+                1000,
+                () -> {
+                    before[0] = world.queries.get();
+                    before[1] = world.endpointReads.get();
+                    before[2] = world.locks.get();
+                    world.addAddress("198.51.100.2");
+                },
+                Wait.CHANGED);
+        events.stopAt(2000, () -> watcher.requestStop());
+        runDecoded(HOUR);
+        assertThat(world.hasEndpoint("198.51.100.2")).isTrue();
+        assertThat(world.lastAddAt)
+                .as("written when the event came, no quiet period")
+                .isEqualTo(1000);
+        assertThat(world.queries.get() - before[0])
+                .as("full reads for the event")
+                .isZero();
+        assertThat(world.endpointReads.get() - before[1])
+                .as("endpoint reads: the check")
+                .isEqualTo(1);
+        assertThat(world.locks.get() - before[2]).as("lock taken for the write").isEqualTo(1);
+        assertThat(log.causes()).containsExactly(WatchCause.START, WatchCause.EVENTS);
+        assertThat(log.failures).isEmpty();
+    }
+
+    @Test
+    void anEventThatNeedsNoWriteTakesNeitherTheLockNorAKernelRead() {
+        int[] before = new int[3];
+        events.at(
+                1000,
+                () -> {
+                    before[0] = world.queries.get();
+                    before[1] = world.endpointReads.get();
+                    before[2] = world.locks.get();
+                    world.addAddress("fe80::2");
+                },
+                Wait.CHANGED);
+        events.stopAt(2000, () -> watcher.requestStop());
+        runDecoded(HOUR);
+        assertThat(world.queries.get() - before[0]).isZero();
+        assertThat(world.endpointReads.get() - before[1]).isZero();
+        assertThat(world.locks.get() - before[2]).isZero();
+        assertThat(log.causes()).containsExactly(WatchCause.START);
+        assertThat(log.warnings).hasSize(1);
+        assertThat(log.warnings.get(0).message()).contains("fe80::2", "link-local");
+    }
+
+    @Test
+    void eventsThatComeWhileAStepWritesAreTakenTogetherByTheNextStep() {
+        events.at(
+                1000,
+                () -> {
+                    world.duringWrite.set(() -> {
+                        world.addAddress("203.0.113.2");
+                        events.now(Wait.CHANGED);
+                        world.addAddress("203.0.113.3");
+                        events.now(Wait.CHANGED);
+                    });
+                    world.addAddress("198.51.100.2");
+                },
+                Wait.CHANGED);
+        events.stopAt(2000, () -> watcher.requestStop());
+        runDecoded(HOUR);
+        assertThat(world.hasEndpoint("203.0.113.2") && world.hasEndpoint("203.0.113.3"))
+                .isTrue();
+        assertThat(log.causes()).containsExactly(WatchCause.START, WatchCause.EVENTS, WatchCause.EVENTS);
+        assertThat(log.changeCounts).containsExactly(1, 1, 2);
+    }
+
+    @Test
+    void aRefusedEventWriteIsUndoneAndTheFullStepDecides() {
+        int[] queriesBefore = new int[1];
+        events.at(
+                1000,
+                () -> {
+                    queriesBefore[0] = world.queries.get();
+                    world.refuseAdd.set(2); // the event step's second add
+                    world.addAddress("198.51.100.2");
+                    world.addAddress("203.0.113.2");
+                },
+                Wait.CHANGED);
+        events.stopAt(2000, () -> watcher.requestStop());
+        runDecoded(HOUR);
+        assertThat(world.hasEndpoint("198.51.100.2") && world.hasEndpoint("203.0.113.2"))
+                .isTrue();
+        assertThat(world.deletes.get()).as("the event step's first add, undone").isEqualTo(1);
+        assertThat(world.queries.get() - queriesBefore[0])
+                .as("the full step: read, verify")
+                .isEqualTo(2);
+        assertThat(log.failures).isEmpty();
+        assertThat(log.causes()).containsExactly(WatchCause.START, WatchCause.EVENTS);
+    }
+
+    @Test
+    void aFailedCheckAfterAnEventWriteIsUndoneAndTheFullStepDecides() {
+        events.decoding = true;
+        events.at(
+                1000,
+                () -> {
+                    world.keepBitsOnNextAdd.set(MptcpFlag.SUBFLOW.bit());
+                    world.addAddress("198.51.100.2");
+                },
+                Wait.CHANGED);
+        events.stopAt(2000, () -> watcher.requestStop());
+        watcher = new Watcher(
+                world,
+                events,
+                new Source(),
+                log,
+                new Watcher.Settings(0, 100, HOUR, 20, 80),
+                state(BACKUP),
+                events.clock);
+        watcher.run();
+        assertThat(world.flags("198.51.100.2")).containsExactly("subflow", "backup");
+        assertThat(world.deletes.get())
+                .as("the endpoint the kernel kept without backup, undone")
+                .isEqualTo(1);
+        assertThat(log.failures).isEmpty();
+        assertThat(log.causes()).containsExactly(WatchCause.START, WatchCause.EVENTS);
+    }
+
+    @Test
+    void lostEventsMeanAFullReadEvenWhenEventsAreDecoded() {
+        int[] queriesBefore = new int[1];
+        events.at(
+                1000,
+                () -> {
+                    queriesBefore[0] = world.queries.get();
+                    world.addAddress("198.51.100.2");
+                    events.lose();
+                },
+                Wait.LOST);
+        events.stopAt(2000, () -> watcher.requestStop());
+        runDecoded(HOUR);
+        assertThat(world.hasEndpoint("198.51.100.2")).isTrue();
+        assertThat(world.queries.get() - queriesBefore[0]).isEqualTo(2);
+        assertThat(log.causes()).containsExactly(WatchCause.START, WatchCause.EVENTS_LOST);
+    }
+
+    @Test
+    void endpointDriftIsCorrectedAtTheResyncNotByAnEventThatWritesNothing() {
+        events.at(100, () -> world.deleteEndpointBehindItsBack("192.0.2.2"));
+        events.at(200, () -> world.addAddress("fe80::2"), Wait.CHANGED);
+        events.at(
+                300,
+                () -> assertThat(world.hasEndpoint("192.0.2.2"))
+                        .as("not yet: the event step planned on the kept snapshot")
+                        .isFalse());
+        events.at(
+                600,
+                () -> assertThat(world.hasEndpoint("192.0.2.2"))
+                        .as("restored by the resync")
+                        .isTrue());
+        events.stopAt(700, () -> watcher.requestStop());
+        runDecoded(500);
+        assertThat(log.causes()).containsExactly(WatchCause.START, WatchCause.RESYNC);
+    }
+
+    @Test
+    void eventsThatNeverPauseDoNotHoldOffTheResync() {
+        events.at(5, () -> world.deleteEndpointBehindItsBack("192.0.2.2"));
+        for (int t = 10; t < 400; t++) { // 1 ms apart: no wait for the resync ever times out
+            boolean add = t % 2 == 0;
+            events.at(
+                    t,
+                    () -> {
+                        if (add) {
+                            world.addAddress("fe80::2");
+                        } else {
+                            world.removeAddress("fe80::2");
+                        }
+                    },
+                    Wait.CHANGED);
+        }
+        events.at(
+                100,
+                () -> assertThat(world.hasEndpoint("192.0.2.2"))
+                        .as("restored by the full step due at 50 ms")
+                        .isTrue());
+        events.stopAt(500, () -> watcher.requestStop());
+        runDecoded(50);
+        assertThat(log.failures).isEmpty();
+    }
+
+    @Test
+    void aStopWhileAStepWaitsForTheLockEndsTheWatchWithoutAnError() {
+        events.at(
+                1000,
+                () -> {
+                    world.whileLocking.set(() -> {
+                        watcher.requestStop(); // SIGTERM while an apply holds the lock
+                        throw new NamespaceLock.LockTimeoutException("stopped while waiting for the lock");
+                    });
+                    world.addAddress("198.51.100.2");
+                },
+                Wait.CHANGED);
+        events.at(5000, null);
+        runDecoded(HOUR);
+        assertThat(events.clock.millis()).as("no wait after the stop").isEqualTo(1000);
+        assertThat(world.hasEndpoint("198.51.100.2")).isFalse();
+        assertThat(log.failures).isEmpty();
+    }
+
+    @Test
+    void theWarmUpAfterTheFirstStepOnlyReads() {
+        World warming = new World() {
+            @Override
+            public int warmUpRounds() {
+                return 5;
+            }
+        };
+        events.decoding = true;
+        events.stopAt(1000, () -> watcher.requestStop());
+        watcher(warming, new Watcher.Settings(0, 100, HOUR, 20, 80)).run();
+        assertThat(warming.endpointReads.get()).isEqualTo(5);
+        assertThat(warming.adds.get()).as("the start's endpoint only").isEqualTo(1);
+        assertThat(warming.deletes.get()).isZero();
+    }
+
     @Test
     void stopWakesTheLoopAtOnce() {
         events.stopAt(1000, () -> watcher.requestStop());
@@ -256,6 +487,29 @@ class WatcherTest {
         private final Deque<Entry> script = new ArrayDeque<>();
         private final Deque<Wait> immediate = new ArrayDeque<>();
         private long stopAt = -1;
+        /** Whether the events are decoded (as NetlinkEvents does); off: takeChanges() says "not known". */
+        boolean decoding;
+        /** The decoded events not taken yet; null after a loss, until taken. */
+        private List<NetworkChange> changes = new ArrayList<>();
+
+        /** An address or link event the world made; kept for takeChanges() when decoding. */
+        void changed(NetworkChange change) {
+            if (changes != null) {
+                changes.add(change);
+            }
+        }
+
+        /** Events were dropped: what was decoded is no longer enough. */
+        void lose() {
+            changes = null;
+        }
+
+        @Override
+        public List<NetworkChange> takeChanges() {
+            List<NetworkChange> taken = changes;
+            changes = new ArrayList<>();
+            return decoding ? taken : null;
+        }
 
         void at(long millis, Runnable action, Wait result) {
             script.add(new Entry(millis, action, result));
@@ -337,6 +591,7 @@ class WatcherTest {
 
     static final class Recorder implements Watcher.Listener {
         final List<WatchCause> applied = new ArrayList<>();
+        final List<Integer> changeCounts = new ArrayList<>();
         final List<RuntimeException> failures = new ArrayList<>();
         final List<Long> retryMillis = new ArrayList<>();
         final List<RuntimeException> reloadFailures = new ArrayList<>();
@@ -350,6 +605,7 @@ class WatcherTest {
         @Override
         public void applied(WatchCause cause, ApplyResult result) {
             applied.add(cause);
+            changeCounts.add(result.applied().size());
         }
 
         @Override
@@ -383,10 +639,24 @@ class WatcherTest {
         final AtomicInteger failingOpens = new AtomicInteger();
         /** The virtual time of the first endpoint write, or -1. */
         long firstEndpointAt = -1;
+        /** The virtual time of the last endpoint added, or -1. */
+        long lastAddAt = -1;
 
         final AtomicInteger queries = new AtomicInteger();
+        /** Endpoint-only reads (what an event step reads back after writing). */
+        final AtomicInteger endpointReads = new AtomicInteger();
+
+        final AtomicInteger locks = new AtomicInteger();
+        final AtomicInteger adds = new AtomicInteger();
+        final AtomicInteger deletes = new AtomicInteger();
+        /** Refuse the add with this number (1: the next one), once; 0: none. */
+        final AtomicInteger refuseAdd = new AtomicInteger();
+        /** The next add keeps only these flag bits, as a kernel drops bits it does not know; -1: all. */
+        final AtomicInteger keepBitsOnNextAdd = new AtomicInteger(-1);
         /** Runs once, inside the next endpoint write: the namespace changing while a step runs. */
         final AtomicReference<Runnable> duringWrite = new AtomicReference<>();
+        /** Runs inside lock(), instead of taking it at once: another apply holding it. */
+        final AtomicReference<Runnable> whileLocking = new AtomicReference<>();
 
         private final List<LinkAddress> addresses = new ArrayList<>();
         private FakeKernel kernel;
@@ -413,11 +683,17 @@ class WatcherTest {
         synchronized void addAddress(String ip) {
             addresses.add(address(ip));
             rebuild();
+            events.changed(new NetworkChange.AddressAdded(address(ip)));
         }
 
         synchronized void removeAddress(String ip) {
             addresses.remove(address(ip));
             rebuild();
+            events.changed(new NetworkChange.AddressRemoved(address(ip)));
+        }
+
+        synchronized int endpointCount() {
+            return kernel.query().endpoints().size();
         }
 
         private void rebuild() {
@@ -463,6 +739,11 @@ class WatcherTest {
 
         @Override
         public AutoCloseable lock() {
+            locks.incrementAndGet();
+            Runnable hook = whileLocking.getAndSet(null);
+            if (hook != null) {
+                hook.run(); // throws when the wait is given up
+            }
             return () -> {};
         }
 
@@ -491,12 +772,27 @@ class WatcherTest {
             }
 
             @Override
+            public List<KernelEndpoint> endpoints() {
+                synchronized (World.this) {
+                    endpointReads.incrementAndGet();
+                    return kernel.query().endpoints();
+                }
+            }
+
+            @Override
             public void addEndpoint(int id, InetAddress address, int port, EndpointFlags flags, int interfaceIndex) {
                 synchronized (World.this) {
-                    kernel.addEndpoint(id, address, port, flags, interfaceIndex);
+                    if (refuseAdd.get() > 0 && refuseAdd.decrementAndGet() == 0) {
+                        throw new KernelRefusedException(17, "too many addresses or duplicate one: -17");
+                    }
+                    adds.incrementAndGet();
+                    int keep = keepBitsOnNextAdd.getAndSet(-1);
+                    EndpointFlags kept = keep < 0 ? flags : new EndpointFlags(flags.bits() & keep);
+                    kernel.addEndpoint(id, address, port, kept, interfaceIndex);
                     if (firstEndpointAt < 0) {
                         firstEndpointAt = events.clock.millis();
                     }
+                    lastAddAt = events.clock.millis();
                     Runnable hook = duringWrite.getAndSet(null);
                     if (hook != null) {
                         hook.run();
@@ -507,6 +803,7 @@ class WatcherTest {
             @Override
             public void deleteEndpoint(int id) {
                 synchronized (World.this) {
+                    deletes.incrementAndGet();
                     kernel.deleteEndpoint(id);
                 }
             }
