@@ -96,12 +96,16 @@ public final class Ansible {
             return changed;
         }
 
-        /** The results of the task named {@code task} for {@code host}, in the order they ran. */
+        /**
+         * The results of the task named {@code task} (in a role: ROLE : task) for {@code host}, in the order they
+         * ran. A handler that was notified but skips itself (when: false) is there too, as skipped.
+         */
         public List<JsonNode> results(String task, String host) {
             List<JsonNode> results = new ArrayList<>();
             for (JsonNode play : document.path("plays")) {
                 for (JsonNode ran : play.path("tasks")) {
-                    if (task.equals(ran.path("task").path("name").asString())
+                    String name = ran.path("task").path("name").asString();
+                    if ((name.equals(task) || name.endsWith(" : " + task))
                             && ran.path("hosts").has(host)) {
                         results.add(ran.path("hosts").path(host));
                     }
@@ -121,7 +125,24 @@ public final class Ansible {
 
         @Override
         public String toString() {
-            return "exit " + exitCode + ", " + changedAndFailed() + ", stderr: " + stderr;
+            StringBuilder failed = new StringBuilder();
+            for (JsonNode play : document.path("plays")) {
+                for (JsonNode ran : play.path("tasks")) {
+                    for (Map.Entry<String, JsonNode> host : ran.path("hosts").properties()) {
+                        if (host.getValue().path("failed").asBoolean(false)) {
+                            failed.append("\n  failed: ")
+                                    .append(host.getKey())
+                                    .append(" '")
+                                    .append(ran.path("task").path("name").asString())
+                                    .append("': ")
+                                    .append(host.getValue().path("msg").asString())
+                                    .append(' ')
+                                    .append(host.getValue().path("stderr").asString());
+                        }
+                    }
+                }
+            }
+            return "exit " + exitCode + ", " + changedAndFailed() + ", stderr: " + stderr + failed;
         }
     }
 
