@@ -11,6 +11,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.mptcpstate.testing.Ansible;
 import org.mptcpstate.testing.Documents;
 import org.mptcpstate.testing.IprouteOracle;
+import org.mptcpstate.testing.KernelTests;
 import org.mptcpstate.testing.Netns;
 import tools.jackson.databind.JsonNode;
 
@@ -49,6 +50,7 @@ class AnsibleFleetIT {
 
     @BeforeAll
     void fleet() throws IOException {
+        KernelTests.requireRoot();
         dir = Files.createTempDirectory("mptcpstate-fleet-");
         ansible = Ansible.in(dir);
         for (String host : HOSTS) {
