@@ -7,6 +7,7 @@ import org.mptcpstate.plan.Change;
 import org.mptcpstate.plan.ClosedSubflows;
 import org.mptcpstate.plan.Plan;
 import org.mptcpstate.plan.Planner;
+import org.mptcpstate.plan.Simulation;
 import org.mptcpstate.reconcile.ApplyResult;
 import org.mptcpstate.reconcile.Reconciler;
 import org.mptcpstate.state.EndpointFlags;
@@ -83,7 +84,16 @@ public final class StartupTraining {
                     StateInput.load("training.yml", file, sink, false).state(), snapshot);
             PlanPrinter.warnings(plan, false, sink);
             PlanPrinter.text(plan, snapshot, sink, true);
-            PlanPrinter.json(plan, ClosedSubflows.warnings(plan, List.of()), false, sink);
+            ResultJson.write(
+                    new ResultJson.Result(
+                            true,
+                            true,
+                            null,
+                            plan.changes(),
+                            DiffCommand.warnings(List.of(), plan, ClosedSubflows.warnings(plan, List.of()), false),
+                            snapshot,
+                            Simulation.apply(snapshot, plan.changes())),
+                    sink);
             // apply's classes (reconcile, verify) on the in-memory kernel: nothing on the build machine changes
             ApplyResult applied = Reconciler.apply(
                     new FakeKernel(snapshot),
@@ -131,6 +141,7 @@ public final class StartupTraining {
     private static final List<String> APPLY_ONLY_CLASSES = List.of(
             "org.mptcpstate.cli.ApplyCommand$LockedApply",
             "org.mptcpstate.cli.PendingQuery",
+            "org.mptcpstate.cli.ErrorJson",
             "org.mptcpstate.cli.LiveSubflows",
             "org.mptcpstate.reconcile.PlanReview",
             // diff and apply read the live connections when a plan deletes an endpoint
