@@ -2,6 +2,7 @@ package org.mptcpstate.cli;
 
 import org.mptcpstate.cli.CommandSpec.OptionSpec;
 import org.mptcpstate.document.LoadedState;
+import org.mptcpstate.document.SavedShowLoader;
 import org.mptcpstate.plan.Plan;
 import org.mptcpstate.plan.Planner;
 import org.mptcpstate.plan.Simulation;
@@ -21,11 +22,18 @@ final class DiffCommand implements Command {
             "Print one JSON document: the changes with old and new values, warnings with codes, and the state"
                     + " before and after. Errors are JSON too.");
 
+    static final OptionSpec CURRENT = new OptionSpec(
+            "--current",
+            null,
+            "FILE",
+            "Plan against this saved `show` document (YAML or JSON) instead of the kernel: offline, no"
+                    + " privileges, for reviewing a change away from the host.");
+
     static final CommandSpec SPEC = new CommandSpec(
             "diff",
             "Show what apply would change, one line per change and a unified diff; writes nothing.",
             List.of("Exit codes: 0 no changes, 2 changes pending, 65 invalid input, 1 other failure."),
-            List.of(JSON, NamespaceOption.SPEC, WarningOutput.VERBOSE),
+            List.of(JSON, CURRENT, NamespaceOption.SPEC, WarningOutput.VERBOSE),
             StateInput.ONE_FILE);
 
     @Override
@@ -35,7 +43,30 @@ final class DiffCommand implements Command {
 
     @Override
     public ExitCode run(ParsedArguments arguments, Streams streams) throws Exception {
+        String saved = arguments.value(CURRENT.longName());
+        if (saved != null) {
+            return offline(saved, arguments, arguments.has(JSON.longName()), streams);
+        }
         return diff(arguments, arguments.has(JSON.longName()), streams);
+    }
+
+    /**
+     * {@code --current SAVED}: the plan against a saved show document; no kernel, no /run/mptcpstate, no live
+     * subflows are read (what needs the kernel's facts comes from the document).
+     */
+    private static ExitCode offline(String saved, ParsedArguments arguments, boolean json, Streams streams) {
+        if (arguments.value(NamespaceOption.SPEC.longName()) != null) {
+            throw new ArgumentParser.UsageException(SPEC, "--current and --netns exclude each other");
+        }
+        String file = arguments.operands().get(0);
+        if ("-".equals(saved) && "-".equals(file)) {
+            throw new ArgumentParser.UsageException(SPEC, "--current and FILE cannot both be - (standard input)");
+        }
+        boolean verbose = WarningOutput.verbose(arguments);
+        Snapshot current = SavedShowLoader.load(saved, StateInput.read(saved, streams.in()));
+        LoadedState loaded = load(file, json, verbose, streams);
+        Plan plan = Planner.plan(loaded.state(), current);
+        return print(plan, loaded.warnings(), List.of(), current, json, verbose, streams);
     }
 
     /** Loads the file named first among the operands, reads the kernel meanwhile, and prints the plan. */

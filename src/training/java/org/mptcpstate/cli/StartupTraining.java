@@ -1,5 +1,6 @@
 package org.mptcpstate.cli;
 
+import org.mptcpstate.document.SavedShowLoader;
 import org.mptcpstate.document.ShowWriter;
 import org.mptcpstate.document.StateLoader;
 import org.mptcpstate.kernel.FakeKernel;
@@ -73,6 +74,10 @@ public final class StartupTraining {
             for (ShowWriter.Format format : ShowWriter.Format.values()) {
                 ShowWriter.write(ShowDocument.of(snapshot), format, sink);
             }
+            // diff --current: a saved show document read back
+            java.io.ByteArrayOutputStream saved = new java.io.ByteArrayOutputStream();
+            ShowWriter.write(ShowDocument.of(snapshot), ShowWriter.Format.YAML, saved);
+            SavedShowLoader.load("training.show.yml", saved.toByteArray());
             // validate, diff and apply: load a state file, plan it, print the plan and its diff
             byte[] file = ("mptcp:\n  enabled: true\n  limits: {subflows: 4, add-addr-accepted: 2}\n"
                             + "interfaces:\n- name: eth1\n  type: ethernet\n  mtu: 1500\n"
