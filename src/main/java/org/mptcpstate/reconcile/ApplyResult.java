@@ -2,11 +2,16 @@ package org.mptcpstate.reconcile;
 
 import org.mptcpstate.plan.Change;
 import org.mptcpstate.plan.Plan;
+import org.mptcpstate.state.Snapshot;
 
 import java.util.List;
 
-/** What an apply did: the plan, the changes made (all of them), and whether the result was re-read and checked. */
-public record ApplyResult(Plan plan, List<Change> applied, boolean verified) {
+/**
+ * What an apply did: the plan, the changes made (all of them), whether the result was re-read and checked, the
+ * kernel's state before and after: {@code after} is the state read back when verified, else the snapshot with
+ * the changes simulated (the kernel may then hold other endpoint ids).
+ */
+public record ApplyResult(Plan plan, List<Change> applied, boolean verified, Snapshot before, Snapshot after) {
     public ApplyResult {
         applied = List.copyOf(applied);
     }

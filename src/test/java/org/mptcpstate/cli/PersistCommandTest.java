@@ -218,6 +218,65 @@ class PersistCommandTest {
         assertThat(twice.stderr()).startsWith("mptcpstate: nothing to remove");
     }
 
+    /** stat(1)'s inode, change time and mode of each file: an oracle of "not rewritten" we did not write. */
+    private static String stat(Path... files) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("stat", "-c", "%n %i %z %a"));
+        for (Path file : files) {
+            command.add(file.toString());
+        }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(out).isZero();
+        return out;
+    }
+
+    @Test
+    void persistAgainReportsUnchangedFilesAndLeavesThemAlone() throws IOException, InterruptedException {
+        Path root = root();
+        String[] persist = {
+            "persist",
+            stateFile(STATE).toString(),
+            "--root",
+            root.toString(),
+            "--exec",
+            launcher().toString()
+        };
+        Mptcpstate.inProcess(persist).assertOk();
+        Path state = root.resolve("etc/mptcpstate/state.yml");
+        Path sysctl = root.resolve("etc/sysctl.d/90-mptcpstate.conf");
+        Path unit = root.resolve("etc/systemd/system/mptcpstate.service");
+        Path manifest = root.resolve("etc/mptcpstate/persisted.manifest");
+        String before = stat(state, sysctl, unit, manifest);
+
+        Mptcpstate.Run again = Mptcpstate.inProcess(persist);
+        assertThat(again.exitCode()).as(again.stderr()).isZero();
+        assertThat(again.stdout())
+                .startsWith("unchanged " + state + "\n" + "unchanged " + sysctl + "\n" + "unchanged " + unit + "\n");
+        assertThat(stat(state, sysctl, unit, manifest)).as("nothing rewritten").isEqualTo(before);
+
+        // a mode that is not the one persist writes: that file is written again, the others stay
+        Files.setPosixFilePermissions(sysctl, PosixFilePermissions.fromString("rw-------"));
+        Mptcpstate.Run mode = Mptcpstate.inProcess(persist).assertOk();
+        assertThat(mode.stdout())
+                .startsWith("unchanged " + state + "\n" + "wrote " + sysctl + "\n" + "unchanged " + unit + "\n");
+        assertThat(stat(sysctl)).endsWith(" 644\n");
+
+        // another state: only the state file changes
+        String unitBefore = stat(unit);
+        Mptcpstate.Run other = Mptcpstate.inProcess(
+                        "persist",
+                        stateFile(STATE.replace("subflows: 4", "subflows: 3")).toString(),
+                        "--root",
+                        root.toString(),
+                        "--exec",
+                        launcher().toString())
+                .assertOk();
+        assertThat(other.stdout())
+                .startsWith("wrote " + state + "\n" + "unchanged " + sysctl + "\n" + "unchanged " + unit + "\n");
+        assertThat(state).content().contains("subflows: 3");
+        assertThat(stat(unit)).isEqualTo(unitBefore);
+    }
+
     @Test
     void persistAgainRefusesToReplaceAFileEditedByHand() throws IOException {
         Path root = root();
