@@ -183,7 +183,8 @@ warning_details:
     - {"code": "link-local-skipped", "file": "-",
        "message": "skipping 1 link-local address (eth0): it gets no MPTCP endpoint; --verbose lists each"}
 verified:
-  description: Whether mptcpstate re-read the kernel after applying and found it as planned.
+  description: Whether mptcpstate re-read the kernel after applying and found it as planned (false when there
+    was nothing to apply).
   returned: success, not in check mode
   type: bool
   sample: true

@@ -315,13 +315,39 @@ class AnsibleFleetIT {
     }
 
     /**
+     * A state mptcpstate refuses (subflows 9, the kernel's maximum is 8) fails every host's task with the error's
+     * code and message, the problem at its line and column, no rollback needed, and the kernel untouched.
+     */
+    @Test
+    @Order(6)
+    void anInvalidStateFailsWithTheProblemAndChangesNothing() throws IOException {
+        Map<String, Netns.MptcpText> before = kernel();
+
+        Ansible.Play play = play(inventory, "-e", "mptcp_subflows=9", "-e", "rollout_batch=4");
+
+        assertThat(play.exitCode()).as("%s", play).isEqualTo(2);
+        assertThat(play.hosts()).containsExactlyElementsOf(HOSTS);
+        for (String host : HOSTS) {
+            JsonNode result = play.result(TASK, host);
+            assertThat(result.path("failed").asBoolean()).as("%s", result).isTrue();
+            assertThat(result.path("msg").asString())
+                    .matches("mptcpstate: -:\\d+:\\d+: subflows must be from 0 to 8, got 9");
+            assertThat(result.path("error").path("code").asString()).isEqualTo("invalid-input");
+            assertThat(result.path("problems").get(0).path("line").asInt()).isPositive();
+            assertThat(result.path("rc").asInt()).isEqualTo(65);
+            assertThat(result.has("rolled_back")).isFalse();
+        }
+        assertThat(kernel()).isEqualTo(before);
+    }
+
+    /**
      * A rollout of subflows 6, one host per batch, where h3's kernel refuses its listening endpoint part-way:
      * h1 and h2 are changed, h3's task fails with mptcpstate's error and rolled_back, h3's kernel is as it was
      * before the play (iproute2's output byte for byte), and h4 is never run (absent from the stats, no
      * mptcpstate process on its namespace, its kernel unchanged).
      */
     @Test
-    @Order(6)
+    @Order(7)
     void aSerialRolloutStopsAtTheHostWhoseApplyFailsAndThatHostIsRolledBack() throws IOException {
         Path broken = writeInventory("rollout.yml", "h3");
         Map<String, Netns.MptcpText> before = kernel();

@@ -1,8 +1,9 @@
 package org.mptcpstate.ansible;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.mptcpstate.testing.Ansible;
 import org.mptcpstate.testing.Documents;
 import org.mptcpstate.testing.Netns;
@@ -24,8 +25,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("kernel")
 class CollectionIT {
-    @TempDir
-    Path dir;
+    private Path dir;
+
+    @BeforeEach
+    void directory() throws IOException {
+        dir = Files.createTempDirectory("mptcpstate-collection-");
+    }
+
+    /** rm -rf: JUnit's @TempDir would warn about the link to the collection (which it leaves alone, as rm does). */
+    @AfterEach
+    void removeDirectory() {
+        Netns.run(List.of("rm", "-rf", dir.toString()));
+    }
 
     /** The module's documented options are its argument spec's; DOCUMENTATION, EXAMPLES and RETURN render. */
     @Test
