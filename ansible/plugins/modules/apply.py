@@ -234,6 +234,8 @@ def render(document):
 
 def warning_text(warning):
     where = warning.get('file') or ''
+    if where == '-' and not warning.get('line'):
+        where = ''  # the config option's state, no position: nothing to point at
     if where and warning.get('line'):
         where += ':%s' % warning['line']
         if warning.get('column'):
