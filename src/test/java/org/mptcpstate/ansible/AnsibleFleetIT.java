@@ -23,22 +23,26 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A fleet of four hosts, each a network namespace this test makes (documentation addresses only), driven by
- * ansible-playbook through the collection's rollout playbook (ansible/playbooks/rollout.yml) with the local
- * connection and the module's netns option, and the real mptcpstate of this checkout. Every step is judged
- * with the json callback's stats and, on the kernel, with iproute2. The steps build on each other, in order.
+ * A fleet of five hosts, each a network namespace this test makes (documentation addresses only), driven by
+ * ansible-playbook through the collection's rollout playbook (ansible/playbooks/rollout.yml) and the real
+ * mptcpstate of this checkout: h1 to h4 with the local connection and the module's netns option, s1 over SSH
+ * to an sshd running inside its namespace (the module then manages the namespace it runs in, as on a real
+ * host). Every step is judged with the json callback's stats and, on the kernel, with iproute2. The steps
+ * build on each other, in order.
  */
 @Tag("kernel")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AnsibleFleetIT {
-    private static final List<String> HOSTS = List.of("h1", "h2", "h3", "h4");
+    /** h1 to h4 with the local connection and the module's netns; s1 over SSH to an sshd in its namespace. */
+    private static final List<String> HOSTS = List.of("h1", "h2", "h3", "h4", "s1");
+
+    private static final String SSH_HOST = "s1";
     private static final String TASK = "Apply the MPTCP state";
 
     private final Map<String, Netns> fleet = new LinkedHashMap<>();
@@ -47,6 +51,7 @@ class AnsibleFleetIT {
     private Path inventory;
     private Path playbook;
     private Path calls;
+    private long sshd;
 
     @BeforeAll
     void fleet() throws IOException {
@@ -67,6 +72,7 @@ class AnsibleFleetIT {
             ns.ip("mptcp", "limits", "set", "subflows", "2", "add_addr_accepted", "0");
             ns.awaitAddressesSettled();
         }
+        startSshd();
         // The module's executable: the checkout's launcher behind a wrapper that logs each call (its arguments
         // and what came on stdin), so that the test can count mptcpstate processes per host.
         calls = dir.resolve("calls");
@@ -76,7 +82,7 @@ class AnsibleFleetIT {
                 wrapper,
                 "#!/bin/sh\n"
                         + "log=$(mktemp " + calls + "/call.XXXXXX)\n"
-                        + "printf '%s\\n' \"$*\" >\"$log\"\n"
+                        + "printf '%s %s\\n' \"$(readlink /proc/self/ns/net)\" \"$*\" >\"$log\"\n"
                         + "case \" $* \" in *' - '*) cat >\"$log.stdin\" ;; *) : >\"$log.stdin\" ;; esac\n"
                         + "exec " + Ansible.CHECKOUT.resolve("mptcpstate") + " \"$@\" <\"$log.stdin\"\n");
         Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -94,7 +100,26 @@ class AnsibleFleetIT {
         text.append("all:\n  hosts:\n");
         for (Map.Entry<String, Netns> host : fleet.entrySet()) {
             text.append("    ").append(host.getKey()).append(":\n");
-            text.append("      netns: ").append(host.getValue().name()).append('\n');
+            if (host.getKey().equals(SSH_HOST)) {
+                // the module runs inside the namespace, as on a real host: no netns
+                text.append("      ansible_connection: ssh\n");
+                text.append("      ansible_host: 192.0.2.")
+                        .append(HOSTS.indexOf(SSH_HOST) + 1)
+                        .append('\n');
+                text.append("      ansible_user: root\n");
+                text.append("      ansible_pipelining: true\n");
+                text.append("      ansible_ssh_private_key_file: ")
+                        .append(dir.resolve("ssh/client"))
+                        .append('\n');
+                text.append("      ansible_ssh_args: -o ControlMaster=no\n");
+                text.append("      ansible_ssh_common_args: >-\n");
+                text.append("        -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR\n");
+                text.append("        -o ProxyCommand=\"ip netns exec ")
+                        .append(host.getValue().name())
+                        .append(" nc %h %p\"\n");
+            } else {
+                text.append("      netns: ").append(host.getValue().name()).append('\n');
+            }
             if (host.getKey().equals(brokenHost)) {
                 text.append("""
                               mptcp_state:
@@ -108,7 +133,7 @@ class AnsibleFleetIT {
             }
         }
         text.append("  vars:\n");
-        text.append("    ansible_connection: local\n");
+        text.append("    ansible_connection: local\n"); // s1: ssh
         text.append("    ansible_python_interpreter: ").append(Ansible.PYTHON).append('\n');
         text.append("    mptcpstate_executable: ")
                 .append(dir.resolve("mptcpstate"))
@@ -133,8 +158,59 @@ class AnsibleFleetIT {
         return file;
     }
 
+    /**
+     * An sshd inside s1's namespace, listening on s1's address only, with a throwaway host key and root's login
+     * by a throwaway client key; the client reaches it through `ip netns exec NS nc` (the machine's own
+     * namespace is not involved). sshd needs its privilege separation directory, /run/sshd.
+     */
+    private void startSshd() throws IOException {
+        Path ssh = Files.createDirectories(dir.resolve("ssh"));
+        Netns.run(List.of(
+                "ssh-keygen",
+                "-q",
+                "-t",
+                "ed25519",
+                "-N",
+                "",
+                "-f",
+                ssh.resolve("host").toString()));
+        Netns.run(List.of(
+                "ssh-keygen",
+                "-q",
+                "-t",
+                "ed25519",
+                "-N",
+                "",
+                "-f",
+                ssh.resolve("client").toString()));
+        Files.copy(ssh.resolve("client.pub"), ssh.resolve("authorized_keys"));
+        Files.writeString(
+                ssh.resolve("sshd_config"),
+                "ListenAddress 192.0.2." + (HOSTS.indexOf(SSH_HOST) + 1) + ":22\n"
+                        + "HostKey " + ssh.resolve("host") + "\n"
+                        + "AuthorizedKeysFile " + ssh.resolve("authorized_keys") + "\n"
+                        + "PidFile " + ssh.resolve("sshd.pid") + "\n"
+                        + "PermitRootLogin prohibit-password\n"
+                        + "PasswordAuthentication no\n"
+                        + "KbdInteractiveAuthentication no\n"
+                        + "UsePAM no\n"
+                        + "StrictModes no\n");
+        Files.createDirectories(Path.of("/run/sshd"));
+        fleet.get(SSH_HOST)
+                .exec(
+                        "/usr/sbin/sshd",
+                        "-f",
+                        ssh.resolve("sshd_config").toString(),
+                        "-E",
+                        ssh.resolve("sshd.log").toString());
+        sshd = Long.parseLong(Files.readString(ssh.resolve("sshd.pid")).trim());
+    }
+
     @AfterAll
     void removeFleet() throws IOException {
+        if (sshd > 0) {
+            Netns.runAllowingFailure(List.of("kill", String.valueOf(sshd)));
+        }
         for (Netns ns : fleet.values()) {
             ns.close();
         }
@@ -149,8 +225,24 @@ class AnsibleFleetIT {
         return ansible.playbook(inventoryFile, playbook, args);
     }
 
-    /** How many times mptcpstate ran per namespace in the last play. */
-    private Map<String, Integer> callsPerNamespace() throws IOException {
+    /**
+     * How many times mptcpstate ran per host in the last play: the namespace of --netns, or (over SSH) the
+     * namespace the wrapper ran in.
+     */
+    private Map<String, Integer> callsPerHost() throws IOException {
+        Map<String, String> hostOf = new TreeMap<>();
+        for (Map.Entry<String, Netns> host : fleet.entrySet()) {
+            hostOf.put(host.getValue().name(), host.getKey());
+            hostOf.put(
+                    Netns.run(List.of(
+                                    "stat",
+                                    "-L",
+                                    "-c",
+                                    "net:[%i]",
+                                    host.getValue().path().toString()))
+                            .trim(),
+                    host.getKey());
+        }
         Map<String, Integer> counts = new TreeMap<>();
         try (var files = Files.list(calls)) {
             for (Path file : (Iterable<Path>) files::iterator) {
@@ -158,8 +250,8 @@ class AnsibleFleetIT {
                     continue;
                 }
                 List<String> words = List.of(Files.readString(file).trim().split(" "));
-                String ns = words.contains("--netns") ? words.get(words.indexOf("--netns") + 1) : "(own)";
-                counts.merge(ns, 1, Integer::sum);
+                String ns = words.contains("--netns") ? words.get(words.indexOf("--netns") + 1) : words.get(0);
+                counts.merge(hostOf.getOrDefault(ns, ns), 1, Integer::sum);
             }
         }
         return counts;
@@ -174,10 +266,10 @@ class AnsibleFleetIT {
         return state;
     }
 
-    private Map<String, Integer> everyNamespaceOnce() {
+    private static Map<String, Integer> everyHostOnce() {
         Map<String, Integer> once = new TreeMap<>();
-        for (Netns ns : fleet.values()) {
-            once.put(ns.name(), 1);
+        for (String host : HOSTS) {
+            once.put(host, 1);
         }
         return once;
     }
@@ -216,7 +308,7 @@ class AnsibleFleetIT {
         assertThat(play.exitCode()).as("%s", play).isZero();
         assertThat(play.changedHosts()).as("%s", play).containsExactlyElementsOf(HOSTS);
         assertThat(kernel()).as("the kernel after check mode").isEqualTo(before);
-        assertThat(callsPerNamespace()).isEqualTo(everyNamespaceOnce());
+        assertThat(callsPerHost()).isEqualTo(everyHostOnce());
         for (Path file : (Iterable<Path>) Files.list(calls)::iterator) {
             if (file.toString().endsWith(".stdin")) {
                 JsonNode config = Documents.json(Files.readString(file));
@@ -224,7 +316,7 @@ class AnsibleFleetIT {
                         .as("templating hands mptcpstate the string \"4\": %s", config)
                         .isTrue();
             } else {
-                assertThat(Files.readString(file)).contains("apply --json --dry-run --netns ");
+                assertThat(Files.readString(file)).contains("apply --json --dry-run ");
             }
         }
         JsonNode h2 = play.result(TASK, "h2");
@@ -250,11 +342,11 @@ class AnsibleFleetIT {
         Ansible.Play play = play(
                 inventory,
                 "-e",
-                "{\"rollout_batch\": 4, " + "\"mptcpstate_suppress_warnings\": [\"link-local-skipped\"]}");
+                "{\"rollout_batch\": 5, " + "\"mptcpstate_suppress_warnings\": [\"link-local-skipped\"]}");
 
         assertThat(play.exitCode()).as("%s", play).isZero();
         assertThat(play.changedHosts()).as("%s", play).containsExactlyElementsOf(HOSTS);
-        assertThat(callsPerNamespace()).isEqualTo(everyNamespaceOnce());
+        assertThat(callsPerHost()).isEqualTo(everyHostOnce());
         for (String host : HOSTS) {
             assertApplied(host, 4);
             JsonNode result = play.result(TASK, host);
@@ -275,7 +367,7 @@ class AnsibleFleetIT {
         assertThat(play.exitCode()).as("%s", play).isZero();
         assertThat(play.hosts()).containsExactlyElementsOf(HOSTS);
         assertThat(play.changedHosts()).as("%s", play).isEmpty();
-        assertThat(callsPerNamespace()).isEqualTo(everyNamespaceOnce());
+        assertThat(callsPerHost()).isEqualTo(everyHostOnce());
         assertThat(kernel()).isEqualTo(before);
     }
 
@@ -323,7 +415,7 @@ class AnsibleFleetIT {
     void anInvalidStateFailsWithTheProblemAndChangesNothing() throws IOException {
         Map<String, Netns.MptcpText> before = kernel();
 
-        Ansible.Play play = play(inventory, "-e", "mptcp_subflows=9", "-e", "rollout_batch=4");
+        Ansible.Play play = play(inventory, "-e", "mptcp_subflows=9", "-e", "rollout_batch=5");
 
         assertThat(play.exitCode()).as("%s", play).isEqualTo(2);
         assertThat(play.hosts()).containsExactlyElementsOf(HOSTS);
@@ -343,8 +435,8 @@ class AnsibleFleetIT {
     /**
      * A rollout of subflows 6, one host per batch, where h3's kernel refuses its listening endpoint part-way:
      * h1 and h2 are changed, h3's task fails with mptcpstate's error and rolled_back, h3's kernel is as it was
-     * before the play (iproute2's output byte for byte), and h4 is never run (absent from the stats, no
-     * mptcpstate process on its namespace, its kernel unchanged).
+     * before the play (iproute2's output byte for byte), and h4 and s1 are never run (absent from the stats, no
+     * mptcpstate process for them, their kernels unchanged).
      */
     @Test
     @Order(7)
@@ -369,13 +461,7 @@ class AnsibleFleetIT {
         assertApplied("h2", 6);
         assertThat(fleet.get("h3").mptcpText()).as("h3 rolled back").isEqualTo(before.get("h3"));
         assertThat(fleet.get("h4").mptcpText()).as("h4 never touched").isEqualTo(before.get("h4"));
-        Map<String, Integer> calls = callsPerNamespace();
-        assertThat(calls).doesNotContainKey(fleet.get("h4").name());
-        assertThat(calls.keySet())
-                .containsExactlyInAnyOrder(
-                        fleet.get("h1").name(),
-                        fleet.get("h2").name(),
-                        fleet.get("h3").name());
-        assertThat(Set.copyOf(calls.values())).containsExactly(1);
+        assertThat(fleet.get("s1").mptcpText()).as("s1 never touched").isEqualTo(before.get("s1"));
+        assertThat(callsPerHost()).isEqualTo(Map.of("h1", 1, "h2", 1, "h3", 1));
     }
 }
