@@ -193,6 +193,39 @@ class JsonOutputTest {
         assertThat(text.stderr()).startsWith("mptcpstate: Unknown option: '--bogus'\n");
     }
 
+    /**
+     * What the Ansible module sends: the desired state as JSON on stdin, serialised by Python's json module, with
+     * the integers Ansible's templating turned into strings ("{{ n | int }}" renders "4").
+     */
+    @Test
+    void integersAsStringsFromPythonsJsonOnStdinArePlannedAsIntegers() throws Exception {
+        String state = python(
+                "{}",
+                "print(json.dumps({'mptcp': {'limits': {'subflows': '4', 'add-addr-accepted': '2'}, 'endpoints':"
+                        + " [{'address': '203.0.113.7', 'port': '8443', 'flags': ['signal']}]}, 'interfaces':"
+                        + " [{'name': 'eth1', 'ipv4': {'address': [{'ip': '192.0.2.2', 'prefix-length': '24'}]}}]}))");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code;
+        try (java.io.PrintStream o = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
+                java.io.PrintStream e = new java.io.PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = Main.run(
+                    new String[] {"diff", "--json", "--current", SAVED.toString(), "-"},
+                    new java.io.ByteArrayInputStream(state.getBytes(StandardCharsets.UTF_8)),
+                    o,
+                    e);
+        }
+        String json = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(json + err).isEqualTo(2);
+        assertThat(python(json, "for c in d['changes']: print(c['text'])"))
+                .isEqualTo("~ limits: subflows 2 -> 4, add-addr-accepted 0 -> 2");
+        assertThat(python(json, "print(json.dumps(d['after']['mptcp']['limits'], sort_keys=True))"))
+                .isEqualTo("{\"add-addr-accepted\": 2, \"subflows\": 4}");
+        // the port and the prefix length were read as numbers: the saved endpoint on port 8443 is kept as is
+        assertThat(python(json, "print(d['after']['mptcp']['endpoints'][0]['port'])"))
+                .isEqualTo("8443");
+    }
+
     @Test
     void currentAndFileCannotBothBeStandardInput() {
         Run run = Mptcpstate.inProcess("diff", "--current", "-", "-");
