@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,7 +52,7 @@ class AnsibleFleetIT {
     private Path inventory;
     private Path playbook;
     private Path calls;
-    private long sshd;
+    private Process sshd;
 
     @BeforeAll
     void fleet() throws IOException {
@@ -189,27 +190,53 @@ class AnsibleFleetIT {
                 "ListenAddress 192.0.2." + (HOSTS.indexOf(SSH_HOST) + 1) + ":22\n"
                         + "HostKey " + ssh.resolve("host") + "\n"
                         + "AuthorizedKeysFile " + ssh.resolve("authorized_keys") + "\n"
-                        + "PidFile " + ssh.resolve("sshd.pid") + "\n"
+                        + "PidFile none\n"
                         + "PermitRootLogin prohibit-password\n"
                         + "PasswordAuthentication no\n"
                         + "KbdInteractiveAuthentication no\n"
                         + "UsePAM no\n"
                         + "StrictModes no\n");
         Files.createDirectories(Path.of("/run/sshd"));
-        fleet.get(SSH_HOST)
-                .exec(
+        // in the foreground (-D), as this test's child: stopped in removeFleet whatever happens in between
+        sshd = new ProcessBuilder(
+                        "ip",
+                        "netns",
+                        "exec",
+                        fleet.get(SSH_HOST).name(),
                         "/usr/sbin/sshd",
+                        "-D",
                         "-f",
                         ssh.resolve("sshd_config").toString(),
                         "-E",
-                        ssh.resolve("sshd.log").toString());
-        sshd = Long.parseLong(Files.readString(ssh.resolve("sshd.pid")).trim());
+                        ssh.resolve("sshd.log").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ssh.resolve("sshd.out").toFile())
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (fleet.get(SSH_HOST).exec("ss", "-Hltn", "sport = :22").isBlank()) {
+            if (!sshd.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("sshd did not start: " + Files.readString(ssh.resolve("sshd.log"))
+                        + Files.readString(ssh.resolve("sshd.out")));
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
     }
 
     @AfterAll
     void removeFleet() throws IOException {
-        if (sshd > 0) {
-            Netns.runAllowingFailure(List.of("kill", String.valueOf(sshd)));
+        if (sshd != null) {
+            sshd.destroy();
+            try {
+                sshd.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            sshd.destroyForcibly();
         }
         for (Netns ns : fleet.values()) {
             ns.close();
