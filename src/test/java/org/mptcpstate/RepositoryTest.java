@@ -128,6 +128,7 @@ class RepositoryTest {
                 "bench",
                 "pom.xml",
                 "mptcpstate",
+                "ansible",
                 ".ci")) {
             Path start = ROOT.resolve(top);
             if (!Files.exists(start)) {

@@ -14,8 +14,12 @@ public enum ExitCode {
             "failed",
             "failed: a kernel error (apply then rolled back), a missing namespace, a lock held too long, output"
                     + " that could not be written (`write error: ...`)"),
-    /** diff: changes are pending. */
-    CHANGES_PENDING(2, "changes pending (diff)", "changes pending (`diff`, `apply --dry-run`)"),
+    /** diff: changes are pending; apply --detailed-exitcode: changes were applied. */
+    CHANGES_PENDING(
+            2,
+            "changes pending (diff); changes applied (apply --detailed-exitcode)",
+            "changes pending (`diff`, `apply --dry-run`); changes applied (`apply --detailed-exitcode`, as"
+                    + " terraform's `-detailed-exitcode`: 0 then means nothing to do)"),
     /** Bad command line (sysexits EX_USAGE). */
     USAGE(64, "usage error", "usage error: unknown option or command, missing value"),
     /** Bad state file (sysexits EX_DATAERR). */

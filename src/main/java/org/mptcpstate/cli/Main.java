@@ -77,11 +77,19 @@ public final class Main {
         try {
             return dispatch(args, streams).code();
         } catch (UsageException e) {
+            if (ErrorJson.requested(args)) {
+                ErrorJson.write(e, ExitCode.USAGE, out);
+                return ExitCode.USAGE.code();
+            }
             err.println(PROGRAM + ": " + Printable.of(e.getMessage()));
             err.println("Try '" + PROGRAM
                     + (e.command() == null ? "" : " " + e.command().name()) + " --help' for more information.");
             return ExitCode.USAGE.code();
         } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+            if (ErrorJson.requested(args)) {
+                ErrorJson.write(e, Failures.exitCode(e), out);
+                return Failures.exitCode(e).code();
+            }
             err.println(PROGRAM + ": " + Printable.lines(Failures.message(e)));
             if (Boolean.getBoolean("mptcpstate.debug")) {
                 e.printStackTrace(err);

@@ -114,8 +114,9 @@ final class PersistCommand implements Command {
         for (String kept : result.kept()) {
             streams.err().println(Main.PROGRAM + ": warning: " + Printable.of(kept));
         }
-        for (Path path : result.written()) {
-            streams.out().println("wrote " + path);
+        for (Installation.FileContent file : files) {
+            Path path = installation.resolve(file.path());
+            streams.out().println((result.unchanged().contains(path) ? "unchanged " : "wrote ") + path);
         }
         for (Path path : result.removed()) {
             streams.out().println("removed " + path);

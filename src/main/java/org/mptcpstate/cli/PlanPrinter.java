@@ -12,11 +12,7 @@ import org.mptcpstate.state.IpAddresses;
 import org.mptcpstate.state.Printable;
 import org.mptcpstate.state.ShowDocument;
 import org.mptcpstate.state.Snapshot;
-import org.mptcpstate.state.WarningSummary;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.ObjectWriteContext;
-import tools.jackson.core.StreamWriteFeature;
-import tools.jackson.core.json.JsonFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -88,7 +84,7 @@ final class PlanPrinter {
         return Arrays.asList(out.toString(StandardCharsets.UTF_8).split("\n"));
     }
 
-    private static ShowDocument withoutIds(ShowDocument state) {
+    static ShowDocument withoutIds(ShowDocument state) {
         List<ShowDocument.StandaloneEndpoint> endpoints = new ArrayList<>();
         for (ShowDocument.StandaloneEndpoint e : state.mptcp().endpoints()) {
             endpoints.add(new ShowDocument.StandaloneEndpoint(
@@ -117,45 +113,6 @@ final class PlanPrinter {
                     a.ip(), a.prefixLength(), a.mptcpFlags(), null, a.ineligible(), a.kernelFlags()));
         }
         return new ShowDocument.IpFamily(ip.defaultRoute(), addresses);
-    }
-
-    /**
-     * The plan as JSON: {"changes": [...], "warnings": [{"code", "message", "file", "line", "column"}, ...]},
-     * routine warnings summarised unless {@code verbose}.
-     */
-    static void json(Plan plan, boolean verbose, PrintStream out) {
-        json(plan, List.of(), verbose, out);
-    }
-
-    /** The plan as JSON, {@code effects} (warnings about the live namespace) after the plan's warnings. */
-    static void json(Plan plan, List<Diagnostic> effects, boolean verbose, PrintStream out) {
-        JsonFactory factory = JsonFactory.builder()
-                .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-                .build();
-        try (JsonGenerator g = factory.createGenerator(ObjectWriteContext.empty(), out)) {
-            g.writeStartObject();
-            g.writeArrayPropertyStart("changes");
-            for (Change change : plan.changes()) {
-                g.writeStartObject();
-                changeFields(g, change);
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeArrayPropertyStart("warnings");
-            for (Diagnostic warning : WarningSummary.of(plan.warnings(), verbose)) {
-                g.writeStartObject();
-                WarningOutput.fields(g, warning);
-                g.writeEndObject();
-            }
-            for (Diagnostic warning : effects) {
-                g.writeStartObject();
-                WarningOutput.fields(g, warning);
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        }
-        out.println();
     }
 
     /** The fields of one change: action, its details and text (watch --json uses them too). */

@@ -28,10 +28,15 @@ final class StateInput {
         return load(name, read(name, stdin), err, verbose);
     }
 
-    /** Loads content already read with {@link #read}, printing the loader's warnings (summarised unless verbose). */
+    /**
+     * Loads content already read with {@link #read}, printing the loader's warnings (summarised unless verbose) on
+     * {@code err}, or not at all when it is null (--json keeps them for its document).
+     */
     static LoadedState load(String name, byte[] content, PrintStream err, boolean verbose) {
         LoadedState loaded = StateLoader.load(name, content);
-        WarningOutput.text(loaded.warnings(), verbose, err);
+        if (err != null) {
+            WarningOutput.text(loaded.warnings(), verbose, err);
+        }
         return loaded;
     }
 

@@ -26,6 +26,12 @@ final class JsonSink implements DocumentSink {
         this.g = factory.createGenerator(new PrettyContext(), out);
     }
 
+    /** Writes into a generator the caller owns, as one value of its document: {@link #close()} leaves it open. */
+    JsonSink(JsonGenerator g) {
+        this.out = null;
+        this.g = g;
+    }
+
     @Override
     public void startObject() {
         g.writeStartObject();
@@ -68,6 +74,9 @@ final class JsonSink implements DocumentSink {
 
     @Override
     public void close() {
+        if (out == null) {
+            return;
+        }
         g.close();
         try {
             out.write('\n');

@@ -44,6 +44,11 @@ public final class ShowWriter {
         }
     }
 
+    /** Writes the document as one JSON value into {@code g}, a generator in the middle of a larger document. */
+    public static void write(ShowDocument state, tools.jackson.core.JsonGenerator g) {
+        writeState(new JsonSink(g), state);
+    }
+
     private static void writeState(DocumentSink g, ShowDocument state) {
         g.startObject();
         if (state.mptcp() != null) {

@@ -61,10 +61,12 @@ public final class Installation {
     public record FileContent(String path, byte[] content) {}
 
     /**
-     * What a run changed: the files written and the files removed, as absolute paths, what was left (changed since
-     * persist wrote it) and what was fixed on the way (a directory's mode).
+     * What a run changed: the files written, those already as they would be written (content and mode: left
+     * alone) and the files removed, as absolute paths, what was left (changed since persist wrote it) and what
+     * was fixed on the way (a directory's mode).
      */
-    public record Result(List<Path> written, List<Path> removed, List<String> kept, List<String> fixed) {}
+    public record Result(
+            List<Path> written, List<Path> unchanged, List<Path> removed, List<String> kept, List<String> fixed) {}
 
     /** Refusals that leave everything as it was: someone else's file is in the way, or no permission. */
     public static final class RefusedException extends RuntimeException {
@@ -114,15 +116,16 @@ public final class Installation {
             // the manifest first: a run cut short leaves files unpersist still knows about
             Map<String, String> both = new LinkedHashMap<>(old.files());
             both.putAll(manifest.files());
-            writeAtomically(
+            writeIfDifferent(
                     tree.create(parent(MANIFEST), createdDirectories),
                     name(MANIFEST),
                     new Manifest(both, createdDirectories).text());
             List<Path> written = new ArrayList<>();
+            List<Path> unchanged = new ArrayList<>();
             for (FileContent file : files) {
-                writeAtomically(
+                boolean wrote = writeIfDifferent(
                         tree.create(parent(file.path()), createdDirectories), name(file.path()), file.content());
-                written.add(resolve(file.path()));
+                (wrote ? written : unchanged).add(resolve(file.path()));
             }
             List<Path> removed = new ArrayList<>();
             List<String> kept = new ArrayList<>();
@@ -131,8 +134,8 @@ public final class Installation {
                     removeIfOwned(tree, old, stale, removed, kept);
                 }
             }
-            writeAtomically(tree.open(parent(MANIFEST), false), name(MANIFEST), manifest.text());
-            return new Result(written, removed, kept, tree.fixed);
+            writeIfDifferent(tree.open(parent(MANIFEST), false), name(MANIFEST), manifest.text());
+            return new Result(written, unchanged, removed, kept, tree.fixed);
         } catch (AccessDeniedException e) {
             throw new RefusedException(shown(e.getFile()) + ": permission denied" + rootHint(), true);
         } catch (IOException e) {
@@ -145,7 +148,7 @@ public final class Installation {
         try (Tree tree = new Tree(Directory.root(root))) {
             Directory directory = tree.open(parent(MANIFEST), false);
             if (directory == null || !exists(directory.entry(name(MANIFEST)))) {
-                return new Result(List.of(), List.of(), List.of(), tree.fixed);
+                return new Result(List.of(), List.of(), List.of(), List.of(), tree.fixed);
             }
             Manifest manifest = readManifest(tree);
             tree.checkWritable(parent(MANIFEST));
@@ -170,7 +173,7 @@ public final class Installation {
                     // someone else's files are in it: it stays
                 }
             }
-            return new Result(List.of(), removed, kept, tree.fixed);
+            return new Result(List.of(), List.of(), removed, kept, tree.fixed);
         } catch (AccessDeniedException e) {
             throw new RefusedException(shown(e.getFile()) + ": permission denied" + rootHint(), true);
         } catch (IOException e) {
@@ -357,6 +360,21 @@ public final class Installation {
         if (!KNOWN_FILES.contains(relative)) {
             throw new IllegalArgumentException("not a file mptcpstate persist writes: " + relative);
         }
+    }
+
+    /**
+     * Writes {@code name} as {@link #writeAtomically} does unless it is a regular file (not a link) with mode 0644
+     * and this content already; returns whether it wrote. An unchanged file keeps its inode and time stamps.
+     */
+    static boolean writeIfDifferent(Directory directory, String name, byte[] content) throws IOException {
+        Path entry = directory.entry(name);
+        if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)
+                && FILE_MODE.equals(Files.getPosixFilePermissions(entry, LinkOption.NOFOLLOW_LINKS))
+                && java.util.Arrays.equals(read(entry), content)) {
+            return false;
+        }
+        writeAtomically(directory, name, content);
+        return true;
     }
 
     /**

@@ -47,7 +47,7 @@ final class EventStep {
             }
             Snapshot after = LiveSnapshot.withEndpoints(before, kernel.endpoints());
             if (Planner.plan(desired, after).isEmpty()) {
-                return new ApplyResult(plan, applied, true, after);
+                return new ApplyResult(plan, applied, true, before, after);
             }
         } catch (RuntimeException e) {
             // refused, or the read back failed: undone below; the full step that follows says what is wrong

@@ -4,6 +4,7 @@ import org.mptcpstate.kernel.MptcpKernel;
 import org.mptcpstate.plan.Change;
 import org.mptcpstate.plan.Plan;
 import org.mptcpstate.plan.Planner;
+import org.mptcpstate.plan.Simulation;
 import org.mptcpstate.state.DesiredState;
 import org.mptcpstate.state.Snapshot;
 
@@ -44,7 +45,7 @@ public final class Reconciler {
         Snapshot before = kernel.query();
         Plan plan = Planner.plan(desired, before);
         if (plan.isEmpty()) {
-            return new ApplyResult(plan, List.of(), false, before);
+            return new ApplyResult(plan, List.of(), false, before, before);
         }
         if (review != null) {
             review.beforeWrites(plan);
@@ -71,7 +72,7 @@ public final class Reconciler {
                     review.made(change, applied.size());
                 }
             }
-            Snapshot after = null;
+            Snapshot after;
             if (verify) {
                 after = kernel.query();
                 Plan remaining = Planner.plan(desired, after);
@@ -84,8 +85,10 @@ public final class Reconciler {
                                             : ""),
                             null);
                 }
+            } else {
+                after = Simulation.apply(before, applied);
             }
-            return new ApplyResult(plan, applied, verify, after);
+            return new ApplyResult(plan, applied, verify, before, after);
         } catch (Interrupted e) {
             throw new ApplyInterruptedException(
                     e.signal, e.getMessage(), plan, applied, Rollback.undo(kernel, before, applied, null, null));

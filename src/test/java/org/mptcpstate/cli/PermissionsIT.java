@@ -119,6 +119,18 @@ class PermissionsIT {
     void insideTheNamespaceWritingNeedsCapNetAdmin(String line) {
         Netns.MptcpText before = kernel();
         Run run = insideAsNobody(command(line));
+        if (line.endsWith("--json")) {
+            // the same refusal as one JSON document on stdout, nothing on stderr
+            assertThat(run.exitCode()).isEqualTo(ExitCode.PERMISSION.code());
+            assertThat(run.stderr()).isEmpty();
+            tools.jackson.databind.JsonNode error =
+                    org.mptcpstate.testing.Documents.json(run.stdout()).path("error");
+            assertThat(error.path("code").asString()).isEqualTo("permission-denied");
+            assertThat(error.path("message").asString())
+                    .isEqualTo("joining the mptcp_pm_events multicast group needs root or CAP_NET_ADMIN");
+            assertThat(kernel()).isEqualTo(before);
+            return;
+        }
         assertRefused(run);
         if (line.startsWith("monitor")) {
             assertThat(lastLine(run))

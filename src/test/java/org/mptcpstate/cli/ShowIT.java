@@ -270,6 +270,16 @@ class ShowIT {
         }
     }
 
+    /** A failure under --json: the exit code, nothing on stderr, one JSON document on stdout; its "error". */
+    private static JsonNode jsonError(Run run, int exitCode) {
+        assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isEqualTo(exitCode);
+        assertThat(run.stderr()).isEmpty();
+        assertThat(run.stdout().lines().count()).isEqualTo(1);
+        JsonNode error = Documents.json(run.stdout()).path("error");
+        assertThat(error.path("exit-code").asInt()).isEqualTo(exitCode);
+        return error;
+    }
+
     @Test
     void unknownInterfaceNameFails() {
         try (Netns ns = Netns.create("show-unknown")) {
@@ -277,9 +287,15 @@ class ShowIT {
             for (boolean viaJar : new boolean[] {false, true}) {
                 Run one = run(viaJar, "show", "--netns", ns.name(), "nosuch0").assertFailsWithOneLine(1);
                 assertThat(one.stderr()).contains("nosuch0");
-                Run mixed = run(viaJar, "show", "--json", "--netns", ns.name(), "va0", "nosuch1", "nosuch2")
+                Run mixed = run(viaJar, "show", "--netns", ns.name(), "va0", "nosuch1", "nosuch2")
                         .assertFailsWithOneLine(1);
                 assertThat(mixed.stderr()).contains("nosuch1", "nosuch2").doesNotContain("va0");
+                // under --json the same failure is one JSON document on stdout
+                JsonNode error =
+                        jsonError(run(viaJar, "show", "--json", "--netns", ns.name(), "va0", "nosuch1", "nosuch2"), 1);
+                assertThat(error.path("message").asString())
+                        .contains("nosuch1", "nosuch2")
+                        .doesNotContain("va0");
             }
         }
     }
@@ -294,7 +310,10 @@ class ShowIT {
         for (boolean viaJar : new boolean[] {false, true}) {
             Run run = run(viaJar, "show", "--netns", name).assertFailsWithOneLine(1);
             assertThat(run.stderr()).contains(name);
-            run(viaJar, "show", "--json", "--netns", name, "lo").assertFailsWithOneLine(1);
+            assertThat(jsonError(run(viaJar, "show", "--json", "--netns", name, "lo"), 1)
+                            .path("code")
+                            .asString())
+                    .isEqualTo("netns-missing");
         }
     }
 
@@ -358,9 +377,15 @@ class ShowIT {
             Path dir = readableJarCopy();
             try {
                 Run run = Mptcpstate.jarVia(
-                                Nobody.prefix(), dir.resolve("mptcpstate.jar"), "show", "--json", "--netns", ns.name())
+                                Nobody.prefix(), dir.resolve("mptcpstate.jar"), "show", "--netns", ns.name())
                         .assertFailsWithOneLine(ExitCode.PERMISSION.code());
                 assertThat(run.stderr()).containsAnyOf("root", "CAP_SYS_ADMIN");
+                JsonNode error = jsonError(
+                        Mptcpstate.jarVia(
+                                Nobody.prefix(), dir.resolve("mptcpstate.jar"), "show", "--json", "--netns", ns.name()),
+                        ExitCode.PERMISSION.code());
+                assertThat(error.path("code").asString()).isEqualTo("permission-denied");
+                assertThat(error.path("message").asString()).containsAnyOf("root", "CAP_SYS_ADMIN");
             } finally {
                 deleteTree(dir);
             }

@@ -1,5 +1,6 @@
 package org.mptcpstate.cli;
 
+import org.mptcpstate.document.SavedShowLoader;
 import org.mptcpstate.document.ShowWriter;
 import org.mptcpstate.document.StateLoader;
 import org.mptcpstate.kernel.FakeKernel;
@@ -7,6 +8,7 @@ import org.mptcpstate.plan.Change;
 import org.mptcpstate.plan.ClosedSubflows;
 import org.mptcpstate.plan.Plan;
 import org.mptcpstate.plan.Planner;
+import org.mptcpstate.plan.Simulation;
 import org.mptcpstate.reconcile.ApplyResult;
 import org.mptcpstate.reconcile.Reconciler;
 import org.mptcpstate.state.EndpointFlags;
@@ -72,6 +74,10 @@ public final class StartupTraining {
             for (ShowWriter.Format format : ShowWriter.Format.values()) {
                 ShowWriter.write(ShowDocument.of(snapshot), format, sink);
             }
+            // diff --current: a saved show document read back
+            java.io.ByteArrayOutputStream saved = new java.io.ByteArrayOutputStream();
+            ShowWriter.write(ShowDocument.of(snapshot), ShowWriter.Format.YAML, saved);
+            SavedShowLoader.load("training.show.yml", saved.toByteArray());
             // validate, diff and apply: load a state file, plan it, print the plan and its diff
             byte[] file = ("mptcp:\n  enabled: true\n  limits: {subflows: 4, add-addr-accepted: 2}\n"
                             + "interfaces:\n- name: eth1\n  type: ethernet\n  mtu: 1500\n"
@@ -83,7 +89,16 @@ public final class StartupTraining {
                     StateInput.load("training.yml", file, sink, false).state(), snapshot);
             PlanPrinter.warnings(plan, false, sink);
             PlanPrinter.text(plan, snapshot, sink, true);
-            PlanPrinter.json(plan, ClosedSubflows.warnings(plan, List.of()), false, sink);
+            ResultJson.write(
+                    new ResultJson.Result(
+                            true,
+                            true,
+                            null,
+                            plan.changes(),
+                            DiffCommand.warnings(List.of(), plan, ClosedSubflows.warnings(plan, List.of()), false),
+                            snapshot,
+                            Simulation.apply(snapshot, plan.changes())),
+                    sink);
             // apply's classes (reconcile, verify) on the in-memory kernel: nothing on the build machine changes
             ApplyResult applied = Reconciler.apply(
                     new FakeKernel(snapshot),
@@ -131,6 +146,7 @@ public final class StartupTraining {
     private static final List<String> APPLY_ONLY_CLASSES = List.of(
             "org.mptcpstate.cli.ApplyCommand$LockedApply",
             "org.mptcpstate.cli.PendingQuery",
+            "org.mptcpstate.cli.ErrorJson",
             "org.mptcpstate.cli.LiveSubflows",
             "org.mptcpstate.reconcile.PlanReview",
             // diff and apply read the live connections when a plan deletes an endpoint
