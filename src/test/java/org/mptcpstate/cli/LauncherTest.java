@@ -1,16 +1,19 @@
 package org.mptcpstate.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.mptcpstate.testing.Mptcpstate;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 
+import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -71,6 +74,60 @@ class LauncherTest {
                 .isEqualTo("mptcpstate: Maven builds " + checkout + "/target/mptcpstate.jar on first use: install"
                         + " maven and a JDK 17 or newer (Debian, Ubuntu: apt install maven default-jdk-headless)\n");
         assertThat(checkout.resolve("target")).doesNotExist();
+    }
+
+    @Test
+    @Timeout(120) // a guard against a launcher that never ends, not a speed claim
+    void aCheckoutWhoseSourcesChangedIsBuiltAgain() throws IOException, InterruptedException {
+        Path checkout = staleCheckout();
+        Path path = tools();
+        executable(path.resolve("java"), "#!/bin/sh\nexec " + Mptcpstate.java() + " \"$@\"\n");
+        for (String tool : List.of("find", "stat", "id", "getent", "cut")) {
+            executable(path.resolve(tool), "#!/bin/sh\nexec /usr/bin/" + tool + " \"$@\"\n");
+        }
+        // the build: records that it ran, and leaves the real jars in place (newer than the sources)
+        executable(
+                path.resolve("mvn"),
+                "#!/bin/sh\necho \"$@\" > " + checkout.resolve("mvn-ran") + "\n/bin/cp "
+                        + Path.of("target/mptcpstate.jar").toAbsolutePath() + " "
+                        + Path.of("target/mptcpstate-training.jar").toAbsolutePath()
+                        + " target/\n");
+        Mptcpstate.Run run = launch(checkout.resolve("mptcpstate"), Map.of("PATH", path.toString()), "--version");
+        assertThat(run.stderr())
+                .startsWith(
+                        "mptcpstate: building " + checkout + "/target/mptcpstate.jar again (the sources changed)...\n");
+        assertThat(checkout.resolve("mvn-ran")).content().isEqualTo("-B -q -DskipTests package\n");
+        assertThat(run.exitCode()).as("exit code (stderr: %s)", run.stderr()).isZero();
+        assertThat(run.stdout()).startsWith("mptcpstate ");
+    }
+
+    @Test
+    @Timeout(120)
+    void aCheckoutWhoseSourcesChangedRunsWithAWarningWithoutMaven() throws IOException, InterruptedException {
+        Path checkout = staleCheckout();
+        Files.copy(Path.of("target/mptcpstate.jar"), checkout.resolve("target/mptcpstate.jar"), REPLACE_EXISTING);
+        Files.setLastModifiedTime(checkout.resolve("target/mptcpstate.jar"), FileTime.fromMillis(0));
+        Path path = tools();
+        executable(path.resolve("java"), "#!/bin/sh\nexec " + Mptcpstate.java() + " \"$@\"\n");
+        executable(path.resolve("find"), "#!/bin/sh\nexec /usr/bin/find \"$@\"\n");
+        Mptcpstate.Run run = launch(checkout.resolve("mptcpstate"), Map.of("PATH", path.toString()), "--version");
+        assertThat(run.stderr())
+                .startsWith("mptcpstate: warning: the sources are newer than " + checkout
+                        + "/target/mptcpstate.jar, and there is no Maven to build it again\n");
+        assertThat(run.exitCode()).as("exit code (stderr: %s)", run.stderr()).isZero();
+    }
+
+    /** A checkout with a jar older than one of its sources. */
+    private Path staleCheckout() throws IOException {
+        Path checkout = Files.createDirectories(dir.resolve("stale-checkout"));
+        Files.writeString(checkout.resolve("pom.xml"), "<project/>\n");
+        Files.copy(LAUNCHER, checkout.resolve("mptcpstate"));
+        Path jar = Files.createDirectories(checkout.resolve("target")).resolve("mptcpstate.jar");
+        Files.writeString(jar, "old\n");
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(0));
+        Path source = Files.createDirectories(checkout.resolve("src/main/java")).resolve("Changed.java");
+        Files.writeString(source, "class Changed {}\n");
+        return checkout;
     }
 
     /** A PATH directory with readlink only: no java, no mvn. */
