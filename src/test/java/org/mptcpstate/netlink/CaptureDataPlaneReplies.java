@@ -203,7 +203,8 @@ public final class CaptureDataPlaneReplies {
 
     private <T> T record(String name, int protocol, Function<NetlinkSocket, T> exchange) {
         List<byte[]> datagrams = new ArrayList<>();
-        try (NetlinkSocket socket = new NetlinkSocket(new Recording(SocketTransport.open(protocol), datagrams), 0)) {
+        try (NetlinkSocket socket =
+                new NetlinkSocket(new RecordingTransport(SocketTransport.open(protocol), datagrams), 0)) {
             T result = exchange.apply(socket);
             captures.put(name, datagrams);
             System.out.println(name + ": " + datagrams.size() + " datagram(s) -> " + result);
@@ -236,58 +237,5 @@ public final class CaptureDataPlaneReplies {
         Files.writeString(directory.resolve("environment-data-plane.txt"), environment, StandardCharsets.UTF_8);
         System.out.println(
                 "wrote " + captures.size() + " captures and " + oracles.size() + " oracle files under " + directory);
-    }
-
-    /** The kernel's socket, with a copy of every datagram it receives kept. */
-    private static final class Recording implements Transport {
-        private final Transport socket;
-        private final List<byte[]> datagrams;
-
-        Recording(Transport socket, List<byte[]> datagrams) {
-            this.socket = socket;
-            this.datagrams = datagrams;
-        }
-
-        @Override
-        public int portId() {
-            return socket.portId();
-        }
-
-        @Override
-        public void send(byte[] message) {
-            socket.send(message);
-        }
-
-        @Override
-        public byte[] receive() {
-            return record(socket.receive());
-        }
-
-        @Override
-        public byte[] receiveIfQueued() {
-            return record(socket.receiveIfQueued());
-        }
-
-        private byte[] record(byte[] datagram) {
-            if (datagram != null) {
-                datagrams.add(datagram.clone());
-            }
-            return datagram;
-        }
-
-        @Override
-        public NetlinkSocket.Readiness await(long timeoutMillis, Wakeup wakeup) {
-            return socket.await(timeoutMillis, wakeup);
-        }
-
-        @Override
-        public void joinGroup(int group) {
-            socket.joinGroup(group);
-        }
-
-        @Override
-        public void close() {
-            socket.close();
-        }
     }
 }

@@ -33,7 +33,7 @@ import java.util.function.Function;
  *
  * <p>It creates a namespace {@code mst-capture-XXXXXX} with {@code ip} (a veth pair with IPv4 and IPv6
  * addresses, default routes, MPTCP limits and endpoints; see {@link #SETUP}), then, inside the namespace,
- * performs each exchange on a fresh {@link NetlinkSocket} whose transport ({@link Recording}) records every
+ * performs each exchange on a fresh {@link NetlinkSocket} whose transport ({@link RecordingTransport}) records every
  * received datagram. Each exchange is written to {@code <dir>/<name>.hex}, one datagram per line, in the
  * machine's byte order (recorded in {@code environment.txt}). The iproute2 outputs go to {@code <dir>/oracle/}.
  * iproute2 is run before and after the netlink exchanges and the two runs must agree (lifetimes aside), so the
@@ -300,7 +300,8 @@ public final class CaptureKernelReplies {
 
     private <T> T capture(String name, int protocol, Function<NetlinkSocket, T> exchange) {
         List<byte[]> datagrams = new ArrayList<>();
-        try (NetlinkSocket socket = new NetlinkSocket(new Recording(SocketTransport.open(protocol), datagrams), 0)) {
+        try (NetlinkSocket socket =
+                new NetlinkSocket(new RecordingTransport(SocketTransport.open(protocol), datagrams), 0)) {
             T result = exchange.apply(socket);
             captures.put(name, datagrams);
             System.out.println(name + ": " + datagrams.size() + " datagram(s) -> " + result);
@@ -380,58 +381,5 @@ public final class CaptureKernelReplies {
         Files.writeString(directory.resolve("environment.txt"), environment, StandardCharsets.UTF_8);
         System.out.println("wrote " + captures.size() + " captures and " + (oracles.size() + refusals.size())
                 + " oracle files under " + directory);
-    }
-
-    /** The kernel's socket, with a copy of every datagram it receives kept. */
-    private static final class Recording implements Transport {
-        private final Transport socket;
-        private final List<byte[]> datagrams;
-
-        Recording(Transport socket, List<byte[]> datagrams) {
-            this.socket = socket;
-            this.datagrams = datagrams;
-        }
-
-        @Override
-        public int portId() {
-            return socket.portId();
-        }
-
-        @Override
-        public void send(byte[] message) {
-            socket.send(message);
-        }
-
-        @Override
-        public byte[] receive() {
-            return record(socket.receive());
-        }
-
-        @Override
-        public byte[] receiveIfQueued() {
-            return record(socket.receiveIfQueued());
-        }
-
-        private byte[] record(byte[] datagram) {
-            if (datagram != null) {
-                datagrams.add(datagram.clone());
-            }
-            return datagram;
-        }
-
-        @Override
-        public NetlinkSocket.Readiness await(long timeoutMillis, Wakeup wakeup) {
-            return socket.await(timeoutMillis, wakeup);
-        }
-
-        @Override
-        public void joinGroup(int group) {
-            socket.joinGroup(group);
-        }
-
-        @Override
-        public void close() {
-            socket.close();
-        }
     }
 }
