@@ -1,5 +1,6 @@
 package org.mptcpstate.reconcile;
 
+import org.mptcpstate.kernel.KernelEvents;
 import org.mptcpstate.kernel.MptcpKernel;
 import org.mptcpstate.kernel.NetworkChange;
 import org.mptcpstate.plan.Change;
@@ -56,6 +57,26 @@ final class EventStep {
         }
         undo(kernel, before, applied);
         return null;
+    }
+
+    /**
+     * One pass of the warm-up that follows a watch's first step, {@link Watcher.Access#warmUpRounds()} rounds of
+     * each: the event step rehearsed ({@link #warmUp}), a look for events, the namespace lock taken and given back.
+     * Returns false when something failed: the warm-up ends there, and the next step reports what is wrong.
+     */
+    static boolean warmUpPass(
+            MptcpKernel kernel, DesiredState desired, Snapshot live, KernelEvents events, Watcher.Access access) {
+        int rounds = access.warmUpRounds();
+        warmUp(kernel, desired, live, rounds);
+        events.warmUp(rounds);
+        for (int i = 0; i < rounds; i++) {
+            try {
+                access.lock().close(); // gives up at once when the watch is stopping
+            } catch (Exception e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

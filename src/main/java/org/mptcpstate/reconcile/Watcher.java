@@ -407,28 +407,8 @@ public final class Watcher {
 
     /** One pass of the warm-up; a failure ends the warm-up (the next step reports what is wrong). */
     private void warmUpPass() {
-        int rounds = access.warmUpRounds();
-        try {
-            EventStep.warmUp(kernel, desired, live, rounds);
-            events.warmUp(rounds);
-            for (int i = 0; i < rounds && !stop; i++) {
-                underLock(NOTHING);
-            }
-            warmUpPasses--;
-        } catch (RuntimeException e) {
-            warmUpPasses = 0;
-        }
+        warmUpPasses = EventStep.warmUpPass(kernel, desired, live, events, access) ? warmUpPasses - 1 : 0;
         nextWarmUp = now() + WARM_UP_PAUSE_MILLIS;
-    }
-
-    private static final Locked NOTHING = new Nothing();
-
-    /** The namespace lock taken and given back: its code in the warm-up. */
-    private static final class Nothing implements Locked {
-        @Override
-        public ApplyResult run() {
-            return null;
-        }
     }
 
     /** What a step does under the namespace lock. */
