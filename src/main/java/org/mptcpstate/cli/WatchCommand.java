@@ -37,8 +37,11 @@ final class WatchCommand implements Command {
             "Keep a JSON status in PATH (rewritten atomically) for readiness and liveness probes.");
     /** How long a step waits for another apply holding the namespace lock before it counts as failed. */
     private static final Duration LOCK_WAIT = Duration.ofSeconds(10);
-    /** Read-only rounds of the event path after the first step, so that the JIT has compiled it (see Watcher). */
-    private static final int WARM_UP_ROUNDS = 300;
+    /**
+     * Rounds of each warm-up pass after the first step (10 passes): the event path rehearsed without writing, so
+     * that the JIT has compiled it before the first event (see Watcher).
+     */
+    private static final int WARM_UP_ROUNDS = 30;
 
     static final CommandSpec SPEC = new CommandSpec(
             "watch",

@@ -33,6 +33,12 @@ public interface KernelEvents extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Runs a wait that finds nothing {@code rounds} times, so that its code is compiled before the first event;
+     * stops early at an event or a wake-up, which the next {@link #await} then reports.
+     */
+    default void warmUp(int rounds) {}
+
     @Override
     void close();
 }

@@ -62,9 +62,10 @@ public final class Watcher {
         AutoCloseable lock();
 
         /**
-         * Rounds of the read-only warm-up after the first step: plan on the kept snapshot with an address gone
-         * and back, read the endpoints, check. The JIT then compiles the event path before the first real
-         * event instead of interpreting the first few hundred (measured: 2-3x slower each). 0: none.
+         * Rounds of each pass of the warm-up that follows the first step ({@link #WARM_UP_PASSES} passes, one per
+         * {@link #WARM_UP_PAUSE_MILLIS} while nothing happens): an event step rehearsed on the kept snapshot
+         * without writing ({@link EventStep#warmUp}), a look for events, the namespace lock taken and given back.
+         * The JIT then has compiled the event path before the first real event. 0: none.
          */
         default int warmUpRounds() {
             return 0;
@@ -119,6 +120,15 @@ public final class Watcher {
         }
     }
 
+    /**
+     * The warm-up comes in passes with pauses between them: C1 raises its thresholds while its queue is long
+     * (load feedback), so one long pass left much of the event path to be compiled during the first real events
+     * (seen with -XX:+PrintCompilation); ten passes 50 ms apart left almost nothing.
+     */
+    static final int WARM_UP_PASSES = 10;
+
+    static final long WARM_UP_PAUSE_MILLIS = 50;
+
     private final Access access;
     private final KernelEvents events;
     private final Source source;
@@ -136,7 +146,10 @@ public final class Watcher {
      */
     private Snapshot live;
 
-    private boolean warmedUp;
+    /** Warm-up passes still to run; -1 before the first step that left a snapshot. */
+    private int warmUpPasses = -1;
+    /** When the next warm-up pass may run (the watcher is idle then). */
+    private long nextWarmUp;
     /** When the next full step is due: a resync when nothing happens, or the next event step made a full one. */
     private long nextResync;
 
@@ -219,9 +232,9 @@ public final class Watcher {
                         if (full) {
                             nextResync = now() + settings.resyncMillis();
                         }
-                        if (!warmedUp && live != null && kernel != null) {
-                            warmedUp = true;
-                            EventStep.warmUp(kernel, desired, live, access.warmUpRounds());
+                        if (warmUpPasses < 0 && live != null) {
+                            warmUpPasses = access.warmUpRounds() > 0 ? WARM_UP_PASSES : 0;
+                            nextWarmUp = now();
                         }
                     } catch (RuntimeException e) {
                         closeKernel();
@@ -246,7 +259,12 @@ public final class Watcher {
                     }
                     continue;
                 }
-                long deadline = pending ? retryAt : nextResync;
+                boolean warming = !pending && warmUpPasses > 0 && live != null && kernel != null;
+                if (warming && now() >= nextWarmUp) {
+                    warmUpPass();
+                    continue;
+                }
+                long deadline = pending ? retryAt : warming ? Math.min(nextResync, nextWarmUp) : nextResync;
                 Wait wait;
                 try {
                     wait = events.await(Math.max(1, deadline - now()));
@@ -385,6 +403,12 @@ public final class Watcher {
         }
         listener.matched(WatchCause.EVENTS, lastWarnings);
         return true;
+    }
+
+    /** One pass of the warm-up; a failure ends the warm-up (the next step reports what is wrong). */
+    private void warmUpPass() {
+        warmUpPasses = EventStep.warmUpPass(kernel, desired, live, events, access) ? warmUpPasses - 1 : 0;
+        nextWarmUp = now() + WARM_UP_PAUSE_MILLIS;
     }
 
     /** What a step does under the namespace lock. */

@@ -12,6 +12,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -94,6 +95,34 @@ class LauncherTest {
     }
 
     @Test
+    @Timeout(120) // a guard against a launcher that never ends, not a speed claim
+    void twoLaunchersInAStaleCheckoutBuildItOnce() throws Exception {
+        Path checkout = staleCheckout();
+        Path path = toolsForAStaleCheckout();
+        // a build that takes a while, so that the second launcher comes while it runs
+        executable(
+                path.resolve("mvn"),
+                "#!/bin/sh\necho ran >> " + checkout.resolve("mvn-ran")
+                        + "\n/usr/bin/sleep 1\n/usr/bin/touch target/mptcpstate.jar\n");
+        Map<String, String> environment = Map.of("PATH", path.toString());
+        CompletableFuture<Mptcpstate.Run> first =
+                CompletableFuture.supplyAsync(() -> launch(checkout.resolve("mptcpstate"), environment, "--version"));
+        CompletableFuture<Mptcpstate.Run> second =
+                CompletableFuture.supplyAsync(() -> launch(checkout.resolve("mptcpstate"), environment, "--version"));
+        List<Mptcpstate.Run> runs = List.of(first.get(), second.get());
+        assertThat(checkout.resolve("mvn-ran")).as("one build").content().isEqualTo("ran\n");
+        assertThat(runs).allSatisfy(run -> {
+            assertThat(run.exitCode()).isZero();
+            assertThat(run.stdout()).endsWith(" org.mptcpstate.cli.Main --version\n");
+        });
+        assertThat(runs)
+                .extracting(Mptcpstate.Run::stderr)
+                .containsExactlyInAnyOrder(
+                        "mptcpstate: building " + checkout + "/target/mptcpstate.jar again (the sources changed)...\n",
+                        "");
+    }
+
+    @Test
     @Timeout(120)
     void aCheckoutWhoseSourcesChangedRunsWithAWarningWithoutMaven() throws IOException {
         Path checkout = staleCheckout();
@@ -110,7 +139,7 @@ class LauncherTest {
     private Path toolsForAStaleCheckout() throws IOException {
         Path path = tools();
         executable(path.resolve("java"), "#!/bin/sh\necho \"java $*\"\n");
-        for (String tool : List.of("find", "stat", "id", "getent", "cut")) {
+        for (String tool : List.of("find", "stat", "id", "getent", "cut", "flock")) {
             executable(path.resolve(tool), "#!/bin/sh\nexec /usr/bin/" + tool + " \"$@\"\n");
         }
         return path;

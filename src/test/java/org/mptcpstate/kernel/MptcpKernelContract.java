@@ -675,6 +675,31 @@ abstract class MptcpKernelContract {
     }
 
     @Test
+    void aRehearsalReadsTheKernelAndChangesNothing() throws Exception {
+        withFreshNamespace(kernel -> {
+            Snapshot start = write(kernel, () -> add(kernel, VA0_V4, SUBFLOW));
+            int id = start.endpoints().get(0).id();
+            MptcpKernel rehearsal = kernel.rehearsal();
+            assertThat(MptcpState.of(rehearsal.query())).isEqualTo(MptcpState.of(start));
+            assertThat(rehearsal.endpoints()).isEqualTo(start.endpoints());
+            rehearsal.setEnabled(!start.sysctls().enabled());
+            rehearsal.setLimits(8, 8);
+            rehearsal.addEndpoint(0, VB0_V4, 0, flags(SUBFLOW), 0);
+            rehearsal.setEndpointFlags(id, flags(BACKUP));
+            rehearsal.deleteEndpoint(id);
+            // what a write refuses before sending, the rehearsal refuses too
+            assertThatThrownBy(() -> rehearsal.addEndpoint(256, VB0_V4, 0, flags(SUBFLOW), 0))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> rehearsal.setLimits(-1, null)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> rehearsal.deleteEndpoint(0)).isInstanceOf(IllegalArgumentException.class);
+            rehearsal.close();
+            Snapshot after = kernel.query(); // the kernel stays open
+            assertThat(MptcpState.of(after)).isEqualTo(MptcpState.of(start));
+            crossCheck(after);
+        });
+    }
+
+    @Test
     void aClosedKernelRefusesEveryCall() throws Exception {
         withFreshNamespace(kernel -> {
             kernel.close();

@@ -87,6 +87,34 @@ class NetlinkEventsIT {
     }
 
     @Test
+    void aWarmUpLeavesEventsAndWakeUpsToTheNextWait() throws Exception {
+        try (Netns ns = Netns.create("events-warm")) {
+            ns.ip("link", "add", "eth1", "type", "veth", "peer", "name", "eth2");
+            inside(ns, () -> {
+                try (NetlinkEvents events = NetlinkEvents.open()) {
+                    events.warmUp(50); // nothing there: looks only
+                    assertThat(events.await(0)).isEqualTo(Wait.TIMEOUT);
+
+                    events.wakeUp();
+                    events.warmUp(50);
+                    assertThat(events.await(0)).as("the wake-up is kept").isEqualTo(Wait.WOKEN);
+
+                    ns.ip("addr", "add", "192.0.2.2/24", "dev", "eth1");
+                    events.warmUp(50);
+                    assertThat(collect(events, 1))
+                            .as("the event is kept")
+                            .anySatisfy(change -> assertThat(change)
+                                    .isInstanceOfSatisfying(
+                                            NetworkChange.AddressAdded.class,
+                                            added -> assertThat(added.address().address())
+                                                    .isEqualTo(ADDRESS)));
+                    return null;
+                }
+            });
+        }
+    }
+
+    @Test
     void aSubscriptionThatOverflowedIsReplacedAndNothingStaleIsLeft() throws Exception {
         try (Netns ns = Netns.create("events")) {
             ns.sysctl("net.ipv6.conf.default.disable_ipv6", "1"); // no duplicate address detection finishing later

@@ -440,20 +440,66 @@ class WatcherTest {
         assertThat(log.failures).isEmpty();
     }
 
-    @Test
-    void theWarmUpAfterTheFirstStepOnlyReads() {
-        World warming = new World() {
+    /** A world whose watch warms up with {@code rounds} rounds a pass. */
+    private World warming(int rounds) {
+        return new World() {
             @Override
             public int warmUpRounds() {
-                return 5;
+                return rounds;
             }
         };
+    }
+
+    @Test
+    void theWarmUpAfterTheFirstStepRunsItsPassesWhileIdleAndWritesNothing() {
+        World warming = warming(5);
         events.decoding = true;
         events.stopAt(1000, () -> watcher.requestStop());
         watcher(warming, new Watcher.Settings(0, 100, HOUR, 20, 80)).run();
-        assertThat(warming.endpointReads.get()).isEqualTo(5);
+        int passes = Watcher.WARM_UP_PASSES;
+        assertThat(warming.locks.get()).as("the start, then 5 a pass").isEqualTo(1 + 5 * passes);
+        // a round reads the endpoints back after the rehearsed add, again to undo it (it is not there), and
+        // after the rehearsed removal; a pass also reads the namespace once
+        assertThat(warming.endpointReads.get()).isEqualTo(3 * 5 * passes);
         assertThat(warming.adds.get()).as("the start's endpoint only").isEqualTo(1);
         assertThat(warming.deletes.get()).isZero();
+        assertThat(warming.endpointCount()).isEqualTo(1);
+        assertThat(log.failures).isEmpty();
+    }
+
+    @Test
+    void anEventDuringTheWarmUpIsTakenAtOnceAndThePassesGoOnAfterIt() {
+        World warming = warming(5);
+        events.decoding = true;
+        long between = Watcher.WARM_UP_PAUSE_MILLIS * 3 / 2;
+        events.at(between, () -> warming.addAddress("198.51.100.2"), Wait.CHANGED);
+        events.stopAt(1000, () -> watcher.requestStop());
+        watcher(warming, new Watcher.Settings(0, 100, HOUR, 20, 80)).run();
+        assertThat(warming.lastAddAt).as("added when the event came").isEqualTo(between);
+        assertThat(warming.hasEndpoint("198.51.100.2")).isTrue();
+        assertThat(warming.locks.get()).as("the start, the event, 5 a pass").isEqualTo(2 + 5 * Watcher.WARM_UP_PASSES);
+        assertThat(log.causes()).containsExactly(WatchCause.START, WatchCause.EVENTS);
+    }
+
+    @Test
+    void withoutAnInterfaceTheFileManagesTheWarmUpRehearsesNoStep() {
+        World warming = warming(5);
+        events.decoding = true;
+        nextLoad.set(state("interfaces: []\n"));
+        events.stopAt(1000, () -> watcher.requestStop());
+        watcher = new Watcher(
+                warming,
+                events,
+                new Source(),
+                log,
+                new Watcher.Settings(0, 100, HOUR, 20, 80),
+                state("interfaces: []\n"),
+                events.clock);
+        watcher.run();
+        assertThat(warming.endpointReads.get()).as("no rehearsed step").isZero();
+        assertThat(warming.locks.get())
+                .as("the start, then the lock's rounds")
+                .isEqualTo(1 + 5 * Watcher.WARM_UP_PASSES);
     }
 
     @Test
