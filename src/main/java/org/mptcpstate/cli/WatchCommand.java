@@ -221,6 +221,11 @@ final class WatchCommand implements Command {
         }
 
         @Override
+        public AutoCloseable lockIfFree() {
+            return lock.tryAcquire();
+        }
+
+        @Override
         public boolean fatalAtStart(RuntimeException failure) {
             return Failures.exitCode(failure) == ExitCode.PERMISSION || failure instanceof MptcpUnsupportedException;
         }

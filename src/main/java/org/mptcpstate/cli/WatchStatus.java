@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -75,6 +76,10 @@ final class WatchStatus implements Watcher.Listener, AutoCloseable {
     static WatchStatus start(
             String pathText, Watcher.Listener log, StateFileWatch file, String stateFile, String namespace) {
         WatchStatus status = new WatchStatus(Path.of(pathText), log, file, stateFile, namespace);
+        if (Files.isDirectory(status.path)) {
+            throw new Failures.CommandFailure(
+                    ExitCode.FAILED, "cannot write the status file " + pathText + ": it is a directory");
+        }
         try {
             status.write(status.render());
         } catch (IOException | RuntimeException e) {
@@ -297,10 +302,17 @@ final class WatchStatus implements Watcher.Listener, AutoCloseable {
     }
 
     private static String reason(Exception e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException failure && failure.getReason() != null) {
+            return failure.getReason(); // its message names the temporary file, not the status file
+        }
         String message = e.getMessage();
-        return e instanceof NoSuchFileException
-                ? "no such directory"
-                : e instanceof AccessDeniedException ? "permission denied" : message == null ? e.toString() : message;
+        return message == null ? e.toString() : message;
     }
 
     /** The last document: {@code ready} false and the time the watch stopped. */

@@ -34,10 +34,13 @@ public interface KernelEvents extends AutoCloseable {
     }
 
     /**
-     * Runs a wait that finds nothing {@code rounds} times, so that its code is compiled before the first event;
-     * stops early at an event or a wake-up, which the next {@link #await} then reports.
+     * Whether nothing waits: no event and no wake-up. Looks without waiting and without reading: what waits is left
+     * for the next {@link #await}. watch's warm-up asks before each of its rounds, so that it never keeps an event
+     * waiting for more than a round.
      */
-    default void warmUp(int rounds) {}
+    default boolean idle() {
+        return true;
+    }
 
     @Override
     void close();

@@ -75,9 +75,10 @@ public interface MptcpKernel extends AutoCloseable {
     void setEndpointFlags(int id, EndpointFlags flags);
 
     /**
-     * This kernel for a rehearsal: reads are this kernel's; writes check their arguments and encode their request
-     * as this kernel's would, and then change nothing. {@code watch} rehearses its event path on it before the
-     * first event, so that the JIT has compiled that path by then. Closing it leaves this kernel open.
+     * This kernel for a rehearsal: writes check their arguments and encode their request as this kernel's would,
+     * and then change nothing in the kernel; reads are this kernel's with the rehearsal's own endpoint writes laid
+     * over them. {@code watch} rehearses its event path on it before the first event, so that the JIT has
+     * compiled that path by then. Closing it leaves this kernel open.
      */
     default MptcpKernel rehearsal() {
         return new Rehearsal(this);

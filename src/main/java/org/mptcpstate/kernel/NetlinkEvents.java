@@ -171,20 +171,15 @@ public final class NetlinkEvents implements KernelEvents {
     }
 
     @Override
-    public void warmUp(int rounds) {
+    public boolean idle() {
         try {
-            for (int i = 0; i < rounds; i++) {
-                NetlinkSocket.Readiness readiness = socket.await(0, wakeup);
-                if (readiness == NetlinkSocket.Readiness.WOKEN) {
-                    wakeup.signal(); // consumed by the look: given back for the next wait
-                    return;
-                }
-                if (readiness == NetlinkSocket.Readiness.READABLE) {
-                    return;
-                }
+            NetlinkSocket.Readiness readiness = socket.await(0, wakeup);
+            if (readiness == NetlinkSocket.Readiness.WOKEN) {
+                wakeup.signal(); // consumed by the look: given back for the next wait
             }
+            return readiness == NetlinkSocket.Readiness.TIMEOUT;
         } catch (NetlinkException e) {
-            // the next wait reports it
+            return false; // the next wait reports it
         }
     }
 

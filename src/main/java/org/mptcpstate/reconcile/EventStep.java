@@ -6,7 +6,6 @@ import org.mptcpstate.kernel.NetworkChange;
 import org.mptcpstate.plan.Change;
 import org.mptcpstate.plan.Plan;
 import org.mptcpstate.plan.Planner;
-import org.mptcpstate.plan.Simulation;
 import org.mptcpstate.state.DesiredState;
 import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot;
@@ -60,77 +59,95 @@ final class EventStep {
     }
 
     /**
-     * One pass of the warm-up that follows a watch's first step, {@link Watcher.Access#warmUpRounds()} rounds of
-     * each: the event step rehearsed ({@link #warmUp}), a look for events, the namespace lock taken and given back.
-     * Returns false when something failed: the warm-up ends there, and the next step reports what is wrong.
+     * One pass of the warm-up that follows a watch's first step, so that the JIT compiles the event path before
+     * the first real event instead of during the first few dozen (measured: the first 20 reactions took 1.5 to 2
+     * times as long). {@link Watcher.Access#warmUpRounds()} rounds, each of them: a look for events (the pass gives
+     * way at once to an event or a wake-up that came), an event step rehearsed on {@link MptcpKernel#rehearsal()},
+     * which writes nothing ({@link #rehearse}), and the namespace lock taken and given back if nobody holds it.
+     * The namespace is also read in full once (the decoding of address and link messages). Returns the passes
+     * left after this one out of {@code passes}: one fewer when it ran to its end, as many when it gave way, none
+     * when something failed (the next step reports what is wrong).
      */
-    static boolean warmUpPass(
-            MptcpKernel kernel, DesiredState desired, Snapshot live, KernelEvents events, Watcher.Access access) {
-        int rounds = access.warmUpRounds();
-        warmUp(kernel, desired, live, rounds);
-        events.warmUp(rounds);
-        for (int i = 0; i < rounds; i++) {
-            try {
-                access.lock().close(); // gives up at once when the watch is stopping
-            } catch (Exception e) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Rehearses the event path {@code rounds} times on {@link MptcpKernel#rehearsal()}, which writes nothing, so
-     * that the JIT compiles it before the first real event instead of interpreting the first few dozen (measured:
-     * the first 20 reactions took 1.5 to 2 times as long). A round adds a documentation address to the first
-     * interface the file manages in the kept snapshot, plans and makes the changes, reads the endpoints back and
-     * checks, then does the same for the address's removal with its endpoint in place, as event steps do. The
-     * namespace is also read in full once (the decoding of address and link messages). A failure ends it: it is
-     * the next step's to report.
-     */
-    static void warmUp(MptcpKernel kernel, DesiredState desired, Snapshot live, int rounds) {
-        Snapshot.LinkAddress sample = sample(desired, live);
-        if (rounds <= 0 || sample == null) {
-            return; // no interface the file manages: no event of this namespace plans a write
-        }
-        MptcpKernel rehearsal = kernel.rehearsal();
-        List<NetworkChange> added = List.of(new NetworkChange.AddressAdded(sample));
-        List<NetworkChange> removed = List.of(new NetworkChange.AddressRemoved(sample));
+    static int warmUpPass(
+            MptcpKernel kernel,
+            DesiredState desired,
+            Snapshot live,
+            KernelEvents events,
+            Watcher.Access access,
+            int passes) {
         try {
-            rehearsal.query();
-            for (int i = 0; i < rounds; i++) {
-                Snapshot with = LiveSnapshot.apply(live, added);
-                Plan plan = Planner.plan(desired, with);
-                if (handles(plan)) {
-                    apply(rehearsal, desired, with, plan);
+            Snapshot.LinkAddress sample = sample(desired, live);
+            kernel.rehearsal().query();
+            for (int i = 0; i < access.warmUpRounds(); i++) {
+                if (!events.idle()) {
+                    return passes;
                 }
-                Snapshot withEndpoint = LiveSnapshot.withEndpoints(
-                        with, Simulation.apply(with, plan.changes()).endpoints());
-                Snapshot gone = LiveSnapshot.apply(withEndpoint, removed);
-                Plan removal = Planner.plan(desired, gone);
-                if (handles(removal)) {
-                    apply(rehearsal, desired, gone, removal);
+                if (sample != null) {
+                    rehearse(kernel.rehearsal(), desired, live, sample);
+                }
+                AutoCloseable lock = access.lockIfFree();
+                if (lock != null) {
+                    lock.close();
                 }
             }
-        } catch (RuntimeException e) {
-            // only a rehearsal
+            return passes - 1;
+        } catch (Exception e) {
+            return 0;
         }
     }
 
     /**
-     * 192.0.2.1/24 (or the next free address of 192.0.2.0/24) on the first interface the file gives flags to and
-     * the namespace has; null when there is none.
+     * A rehearsed event step for {@code sample}, a documentation address on an interface the file manages: the
+     * address added to the kept snapshot, planned, the changes made, the endpoints read back and checked; then the
+     * same for the address's removal with its endpoint in place.
+     */
+    static void rehearse(MptcpKernel rehearsal, DesiredState desired, Snapshot live, Snapshot.LinkAddress sample) {
+        Snapshot with = LiveSnapshot.apply(live, List.of(new NetworkChange.AddressAdded(sample)));
+        Plan plan = Planner.plan(desired, with);
+        if (handles(plan)) {
+            apply(rehearsal, desired, with, plan);
+        }
+        Snapshot withEndpoint = LiveSnapshot.withEndpoints(with, rehearsal.endpoints());
+        Snapshot gone = LiveSnapshot.apply(withEndpoint, List.of(new NetworkChange.AddressRemoved(sample)));
+        Plan removal = Planner.plan(desired, gone);
+        if (handles(removal)) {
+            apply(rehearsal, desired, gone, removal);
+        }
+    }
+
+    /**
+     * 192.0.2.1/24 (or the next free address of 192.0.2.0/24) on the first interface the file gives flags to for
+     * all its addresses (else on the first it says anything MPTCP about) and the namespace has; null when there is
+     * none.
      */
     private static Snapshot.LinkAddress sample(DesiredState desired, Snapshot live) {
+        DesiredState.Interface chosen = null;
         for (DesiredState.Interface iface : desired.interfaces()) {
-            if (iface.ignored() || iface.absent() || !iface.hasMptcpSettings()) {
+            if (iface.ignored() || iface.absent() || !iface.hasMptcpSettings() || linkOf(iface, live) == null) {
                 continue;
             }
-            for (Snapshot.Link link : live.links()) {
-                if (link.name().equals(iface.name())) {
-                    return new Snapshot.LinkAddress(
-                            link.index(), freeDocumentationAddress(live), 24, 0, Snapshot.LinkAddress.PERMANENT);
-                }
+            if (iface.addressFlags() != null && !iface.addressFlags().isEmpty()) {
+                chosen = iface;
+                break;
+            }
+            if (chosen == null) {
+                chosen = iface;
+            }
+        }
+        return chosen == null
+                ? null
+                : new Snapshot.LinkAddress(
+                        linkOf(chosen, live).index(),
+                        freeDocumentationAddress(live),
+                        24,
+                        0,
+                        Snapshot.LinkAddress.PERMANENT);
+    }
+
+    private static Snapshot.Link linkOf(DesiredState.Interface iface, Snapshot live) {
+        for (Snapshot.Link link : live.links()) {
+            if (link.name().equals(iface.name())) {
+                return link;
             }
         }
         return null;

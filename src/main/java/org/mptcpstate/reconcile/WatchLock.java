@@ -82,6 +82,17 @@ public final class WatchLock implements AutoCloseable {
         }
     }
 
+    /** Takes the lock if nobody holds it; null at once when somebody does. Call it on the watcher's thread. */
+    public AutoCloseable tryAcquire() {
+        try {
+            ensureOpen(RECHECK_BEFORE_NANOS);
+            FileLock lock = channel.tryLock();
+            return lock == null ? null : new Held(lock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + file, e);
+        }
+    }
+
     /** Opens the file, or opens it again when it was not checked for {@code maxAge} and the path names another. */
     private void ensureOpen(long maxAge) throws IOException {
         long now = System.nanoTime();

@@ -63,12 +63,16 @@ public final class Watcher {
 
         /**
          * Rounds of each pass of the warm-up that follows the first step ({@link #WARM_UP_PASSES} passes, one per
-         * {@link #WARM_UP_PAUSE_MILLIS} while nothing happens): an event step rehearsed on the kept snapshot
-         * without writing ({@link EventStep#warmUp}), a look for events, the namespace lock taken and given back.
-         * The JIT then has compiled the event path before the first real event. 0: none.
+         * {@link #WARM_UP_PAUSE_MILLIS} while nothing happens; see {@link EventStep#warmUpPass}). The JIT then has
+         * compiled the event path before the first real event. 0: none.
          */
         default int warmUpRounds() {
             return 0;
+        }
+
+        /** Takes the namespace lock if nobody holds it, else returns null at once: for the warm-up. */
+        default AutoCloseable lockIfFree() {
+            return lock();
         }
 
         /**
@@ -405,9 +409,8 @@ public final class Watcher {
         return true;
     }
 
-    /** One pass of the warm-up; a failure ends the warm-up (the next step reports what is wrong). */
     private void warmUpPass() {
-        warmUpPasses = EventStep.warmUpPass(kernel, desired, live, events, access) ? warmUpPasses - 1 : 0;
+        warmUpPasses = EventStep.warmUpPass(kernel, desired, live, events, access, warmUpPasses);
         nextWarmUp = now() + WARM_UP_PAUSE_MILLIS;
     }
 

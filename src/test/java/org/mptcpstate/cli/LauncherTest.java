@@ -103,7 +103,7 @@ class LauncherTest {
         executable(
                 path.resolve("mvn"),
                 "#!/bin/sh\necho ran >> " + checkout.resolve("mvn-ran")
-                        + "\n/usr/bin/sleep 1\n/usr/bin/touch target/mptcpstate.jar\n");
+                        + "\n/usr/bin/sleep 3\n/usr/bin/touch target/mptcpstate.jar\n");
         Map<String, String> environment = Map.of("PATH", path.toString());
         CompletableFuture<Mptcpstate.Run> first =
                 CompletableFuture.supplyAsync(() -> launch(checkout.resolve("mptcpstate"), environment, "--version"));
@@ -115,11 +115,12 @@ class LauncherTest {
             assertThat(run.exitCode()).isZero();
             assertThat(run.stdout()).endsWith(" org.mptcpstate.cli.Main --version\n");
         });
+        String jar = checkout + "/target/mptcpstate.jar";
         assertThat(runs)
                 .extracting(Mptcpstate.Run::stderr)
                 .containsExactlyInAnyOrder(
-                        "mptcpstate: building " + checkout + "/target/mptcpstate.jar again (the sources changed)...\n",
-                        "");
+                        "mptcpstate: building " + jar + " again (the sources changed)...\n",
+                        "mptcpstate: waiting for the build of " + jar + " that another mptcpstate runs...\n");
     }
 
     @Test

@@ -132,4 +132,24 @@ class WatchStatusTest {
                 .hasMessage("cannot write the status file " + missing + ": no such directory")
                 .satisfies(e -> assertThat(Failures.exitCode(e)).isEqualTo(ExitCode.FAILED));
     }
+
+    @Test
+    void aDirectoryAsTheStatusFileEndsTheCommandWithItsName(@TempDir Path dir) throws Exception {
+        Path state = dir.resolve("state.yml");
+        Files.writeString(state, STATE);
+        StateFileWatch source = new StateFileWatch(
+                state.toString(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false);
+        source.loadAtStart();
+        Path directory = Files.createDirectory(dir.resolve("status"));
+        assertThatThrownBy(() -> WatchStatus.start(directory.toString(), new Log(), source, state.toString(), null))
+                .isInstanceOf(Failures.CommandFailure.class)
+                .hasMessage("cannot write the status file " + directory + ": it is a directory")
+                .satisfies(e -> assertThat(Failures.exitCode(e)).isEqualTo(ExitCode.FAILED));
+        assertThat(directory).isEmptyDirectory();
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .as("no temporary file left")
+                    .containsExactlyInAnyOrder("state.yml", "status");
+        }
+    }
 }

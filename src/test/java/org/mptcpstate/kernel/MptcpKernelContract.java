@@ -675,18 +675,26 @@ abstract class MptcpKernelContract {
     }
 
     @Test
-    void aRehearsalReadsTheKernelAndChangesNothing() throws Exception {
+    void aRehearsalReadsBackItsOwnWritesAndChangesNothingInTheKernel() throws Exception {
         withFreshNamespace(kernel -> {
             Snapshot start = write(kernel, () -> add(kernel, VA0_V4, SUBFLOW));
             int id = start.endpoints().get(0).id();
+            assertThat(id).as("the kernel's first id").isEqualTo(1);
             MptcpKernel rehearsal = kernel.rehearsal();
             assertThat(MptcpState.of(rehearsal.query())).isEqualTo(MptcpState.of(start));
             assertThat(rehearsal.endpoints()).isEqualTo(start.endpoints());
             rehearsal.setEnabled(!start.sysctls().enabled());
             rehearsal.setLimits(8, 8);
             rehearsal.addEndpoint(0, VB0_V4, 0, flags(SUBFLOW), 0);
-            rehearsal.setEndpointFlags(id, flags(BACKUP));
+            rehearsal.setEndpointFlags(id, flags(BACKUP | SIGNAL));
+            assertThat(rehearsal.endpoints())
+                    .as("read back as written (in place: backup only)")
+                    .containsExactly(endpoint(1, VA0_V4, SUBFLOW | BACKUP), endpoint(2, VB0_V4, SUBFLOW));
+            assertThat(rehearsal.query().endpoints()).isEqualTo(rehearsal.endpoints());
             rehearsal.deleteEndpoint(id);
+            assertThat(rehearsal.endpoints())
+                    .extracting(KernelEndpoint::address)
+                    .containsExactly(VB0_V4);
             // what a write refuses before sending, the rehearsal refuses too
             assertThatThrownBy(() -> rehearsal.addEndpoint(256, VB0_V4, 0, flags(SUBFLOW), 0))
                     .isInstanceOf(IllegalArgumentException.class);

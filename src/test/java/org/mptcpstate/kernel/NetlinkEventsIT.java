@@ -87,20 +87,22 @@ class NetlinkEventsIT {
     }
 
     @Test
-    void aWarmUpLeavesEventsAndWakeUpsToTheNextWait() throws Exception {
+    void idleLooksAndLeavesEventsAndWakeUpsToTheNextWait() throws Exception {
         try (Netns ns = Netns.create("events-warm")) {
             ns.ip("link", "add", "eth1", "type", "veth", "peer", "name", "eth2");
             inside(ns, () -> {
                 try (NetlinkEvents events = NetlinkEvents.open()) {
-                    events.warmUp(50); // nothing there: looks only
+                    assertThat(events.idle()).isTrue();
                     assertThat(events.await(0)).isEqualTo(Wait.TIMEOUT);
 
                     events.wakeUp();
-                    events.warmUp(50);
+                    assertThat(events.idle()).isFalse();
+                    assertThat(events.idle()).as("asked again").isFalse();
                     assertThat(events.await(0)).as("the wake-up is kept").isEqualTo(Wait.WOKEN);
+                    assertThat(events.idle()).isTrue();
 
                     ns.ip("addr", "add", "192.0.2.2/24", "dev", "eth1");
-                    events.warmUp(50);
+                    assertThat(events.idle()).isFalse();
                     assertThat(collect(events, 1))
                             .as("the event is kept")
                             .anySatisfy(change -> assertThat(change)

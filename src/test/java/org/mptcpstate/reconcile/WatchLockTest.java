@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mptcpstate.testing.Netns;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -56,6 +57,37 @@ class WatchLockTest {
             assertThat(PosixFilePermissions.toString(
                             Files.getPosixFilePermissions(lockFile(scratch), LinkOption.NOFOLLOW_LINKS)))
                     .isEqualTo("rw-------");
+        }
+    }
+
+    @Test
+    void tryAcquireReturnsAtOnceWithoutTheLockWhileAnotherProcessHoldsIt(@TempDir Path scratch) throws Exception {
+        try (WatchLock lock = WatchLock.checkingEveryStep(directory(scratch))) {
+            lock.acquire(Duration.ZERO, NEVER).close(); // makes the file
+            Process holder = new ProcessBuilder(
+                            "python3",
+                            "-c",
+                            "import fcntl, sys\n"
+                                    + "f = open(sys.argv[1], 'r+')\n"
+                                    + "fcntl.lockf(f, fcntl.LOCK_EX)\n"
+                                    + "print('held', flush=True)\n"
+                                    + "sys.stdin.read()\n",
+                            lockFile(scratch).toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            try {
+                assertThat(new String(holder.getInputStream().readNBytes(5), StandardCharsets.UTF_8))
+                        .isEqualTo("held\n");
+                assertThat(lock.tryAcquire()).as("held by the other process").isNull();
+            } finally {
+                holder.getOutputStream().close(); // the holder ends, and its lock with it
+                holder.waitFor();
+            }
+            AutoCloseable held = lock.tryAcquire();
+            assertThat(held).isNotNull();
+            assertThat(otherProcessSees(lockFile(scratch))).isEqualTo("locked");
+            held.close();
+            assertThat(otherProcessSees(lockFile(scratch))).isEqualTo("free");
         }
     }
 

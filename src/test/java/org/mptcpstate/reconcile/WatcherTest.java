@@ -458,9 +458,9 @@ class WatcherTest {
         watcher(warming, new Watcher.Settings(0, 100, HOUR, 20, 80)).run();
         int passes = Watcher.WARM_UP_PASSES;
         assertThat(warming.locks.get()).as("the start, then 5 a pass").isEqualTo(1 + 5 * passes);
-        // a round reads the endpoints back after the rehearsed add, again to undo it (it is not there), and
-        // after the rehearsed removal; a pass also reads the namespace once
-        assertThat(warming.endpointReads.get()).isEqualTo(3 * 5 * passes);
+        // a round reads the endpoints for the rehearsed add (the id it would get), back after it, with the
+        // endpoint for the removal, and back after the removal; a pass also reads the namespace once
+        assertThat(warming.endpointReads.get()).isEqualTo(4 * 5 * passes);
         assertThat(warming.adds.get()).as("the start's endpoint only").isEqualTo(1);
         assertThat(warming.deletes.get()).isZero();
         assertThat(warming.endpointCount()).isEqualTo(1);
@@ -480,6 +480,26 @@ class WatcherTest {
         assertThat(warming.locks.get()).as("the start, the event, 5 a pass").isEqualTo(2 + 5 * Watcher.WARM_UP_PASSES);
         assertThat(log.causes()).containsExactly(WatchCause.START, WatchCause.EVENTS);
     }
+
+    @Test
+    void aWarmUpPassGivesWayToAWakeUpWithinARound() {
+        World warming = warming(5);
+        events.decoding = true;
+        // a round reads the endpoints 4 times: reads 21 to 24 are the first round of the second pass
+        warming.reloadAtRead.set(22);
+        nextLoad.set(new LoadCounting(warming));
+        events.stopAt(1000, () -> watcher.requestStop());
+        watcher(warming, new Watcher.Settings(0, 100, HOUR, 20, 80)).run();
+        assertThat(log.reloads.get()).isEqualTo(1);
+        assertThat(warming.readsAtReload.get())
+                .as("the round in progress ends, the next one is not started")
+                .isEqualTo(24);
+        assertThat(warming.adds.get()).as("the start's endpoint only").isEqualTo(1);
+        assertThat(log.failures).isEmpty();
+    }
+
+    /** A source that records when it was loaded again, and gives the file it started with. */
+    private record LoadCounting(World world) {}
 
     @Test
     void withoutAnInterfaceTheFileManagesTheWarmUpRehearsesNoStep() {
@@ -516,6 +536,12 @@ class WatcherTest {
             Object next = nextLoad.get();
             if (next instanceof RuntimeException e) {
                 throw e;
+            }
+            if (next instanceof LoadCounting counting) {
+                counting.world()
+                        .readsAtReload
+                        .set(counting.world().endpointReads.get());
+                return state(SUBFLOW);
             }
             return (DesiredState) next;
         }
@@ -617,6 +643,13 @@ class WatcherTest {
             immediate.add(Wait.WOKEN);
         }
 
+        /** Nothing waits: no wake-up, and no entry of the script due by now. */
+        @Override
+        public boolean idle() {
+            Entry next = script.peek();
+            return immediate.isEmpty() && (next == null || next.at() > clock.now);
+        }
+
         @Override
         public void close() {}
     }
@@ -691,6 +724,10 @@ class WatcherTest {
         final AtomicInteger queries = new AtomicInteger();
         /** Endpoint-only reads (what an event step reads back after writing). */
         final AtomicInteger endpointReads = new AtomicInteger();
+        /** At this endpoint read (counted from 1), a reload is requested, as SIGHUP would; -1: never. */
+        final AtomicInteger reloadAtRead = new AtomicInteger(-1);
+        /** The endpoint reads done when the file was loaded again. */
+        final AtomicInteger readsAtReload = new AtomicInteger(-1);
 
         final AtomicInteger locks = new AtomicInteger();
         final AtomicInteger adds = new AtomicInteger();
@@ -820,7 +857,9 @@ class WatcherTest {
             @Override
             public List<KernelEndpoint> endpoints() {
                 synchronized (World.this) {
-                    endpointReads.incrementAndGet();
+                    if (endpointReads.incrementAndGet() == reloadAtRead.get()) {
+                        watcher.requestReload();
+                    }
                     return kernel.query().endpoints();
                 }
             }
