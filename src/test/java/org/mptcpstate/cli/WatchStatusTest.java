@@ -122,10 +122,7 @@ class WatchStatusTest {
     @Test
     void aStatusFileThatCannotBeWrittenEndsTheCommand(@TempDir Path dir) throws Exception {
         Path state = dir.resolve("state.yml");
-        Files.writeString(state, STATE);
-        StateFileWatch source = new StateFileWatch(
-                state.toString(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false);
-        source.loadAtStart();
+        StateFileWatch source = loadedSource(state);
         String missing = dir.resolve("no-such-dir").resolve("status.json").toString();
         assertThatThrownBy(() -> WatchStatus.start(missing, new Log(), source, state.toString(), null))
                 .isInstanceOf(Failures.CommandFailure.class)
@@ -136,10 +133,7 @@ class WatchStatusTest {
     @Test
     void aDirectoryAsTheStatusFileEndsTheCommandWithItsName(@TempDir Path dir) throws Exception {
         Path state = dir.resolve("state.yml");
-        Files.writeString(state, STATE);
-        StateFileWatch source = new StateFileWatch(
-                state.toString(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false);
-        source.loadAtStart();
+        StateFileWatch source = loadedSource(state);
         Path directory = Files.createDirectory(dir.resolve("status"));
         assertThatThrownBy(() -> WatchStatus.start(directory.toString(), new Log(), source, state.toString(), null))
                 .isInstanceOf(Failures.CommandFailure.class)
@@ -151,5 +145,14 @@ class WatchStatusTest {
                     .as("no temporary file left")
                     .containsExactlyInAnyOrder("state.yml", "status");
         }
+    }
+
+    /** {@code state} written with the test's file and loaded, as watch loads it at the start. */
+    private static StateFileWatch loadedSource(Path state) throws Exception {
+        Files.writeString(state, STATE);
+        StateFileWatch source = new StateFileWatch(
+                state.toString(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false);
+        source.loadAtStart();
+        return source;
     }
 }
