@@ -7,6 +7,7 @@ import org.mptcpstate.plan.Change;
 import org.mptcpstate.plan.Plan;
 import org.mptcpstate.plan.Planner;
 import org.mptcpstate.state.DesiredState;
+import org.mptcpstate.state.InterfaceTypes;
 import org.mptcpstate.state.KernelEndpoint;
 import org.mptcpstate.state.Snapshot;
 
@@ -116,14 +117,18 @@ final class EventStep {
     }
 
     /**
-     * 192.0.2.1/24 (or the next free address of 192.0.2.0/24) on the first interface the file gives flags to for
+     * 192.0.2.1/24 (or the next free address of 192.0.2.0/24) on the first kernel link the file gives flags to for
      * all its addresses (else on the first it says anything MPTCP about) and the namespace has; null when there is
      * none.
      */
     private static Snapshot.LinkAddress sample(DesiredState desired, Snapshot live) {
         DesiredState.Interface chosen = null;
         for (DesiredState.Interface iface : desired.interfaces()) {
-            if (iface.ignored() || iface.absent() || !iface.hasMptcpSettings() || linkOf(iface, live) == null) {
+            if (iface.ignored()
+                    || iface.absent()
+                    || !InterfaceTypes.isLink(iface.type())
+                    || !iface.hasMptcpSettings()
+                    || linkOf(iface, live) == null) {
                 continue;
             }
             if (iface.addressFlags() != null && !iface.addressFlags().isEmpty()) {
