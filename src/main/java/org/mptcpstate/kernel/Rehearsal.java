@@ -2,12 +2,10 @@ package org.mptcpstate.kernel;
 
 import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.KernelEndpoint;
-import org.mptcpstate.state.KernelRules;
 import org.mptcpstate.state.Snapshot;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -60,7 +58,7 @@ final class Rehearsal implements MptcpKernel {
             }
         }
         result.addAll(added);
-        result.sort(BY_ID);
+        result.sort(KernelEndpoint.BY_ID);
         return result;
     }
 
@@ -79,7 +77,8 @@ final class Rehearsal implements MptcpKernel {
         KernelArguments.checkNewEndpoint(id, address, port, flags, interfaceIndex);
         MptcpPm.encodeAddEndpoint(id, address, port, flags, interfaceIndex);
         List<KernelEndpoint> now = endpoints();
-        added.add(new KernelEndpoint(id != 0 ? id : freeId(now), address, port, flags, interfaceIndex));
+        added.add(new KernelEndpoint(
+                id != 0 ? id : KernelEndpoint.lowestFreeId(now), address, port, flags, interfaceIndex));
     }
 
     @Override
@@ -100,14 +99,16 @@ final class Rehearsal implements MptcpKernel {
         MptcpPm.encodeSetFlags(id, flags);
         for (KernelEndpoint endpoint : endpoints()) {
             if (endpoint.id() == id) {
-                int bits = (endpoint.flags().bits() & ~KernelRules.IN_PLACE_FLAGS)
-                        | (flags.bits() & KernelRules.IN_PLACE_FLAGS);
                 int at = find(id);
                 if (at >= 0) {
                     added.remove(at);
                 }
                 added.add(new KernelEndpoint(
-                        id, endpoint.address(), endpoint.port(), new EndpointFlags(bits), endpoint.interfaceIndex()));
+                        id,
+                        endpoint.address(),
+                        endpoint.port(),
+                        endpoint.flags().changedInPlaceTo(flags),
+                        endpoint.interfaceIndex()));
                 return;
             }
         }
@@ -124,24 +125,4 @@ final class Rehearsal implements MptcpKernel {
         }
         return -1;
     }
-
-    private static int freeId(List<KernelEndpoint> endpoints) {
-        for (int id = KernelRules.MIN_ENDPOINT_ID; id < KernelRules.MAX_ENDPOINT_ID; id++) {
-            boolean used = false;
-            for (KernelEndpoint endpoint : endpoints) {
-                used |= endpoint.id() == id;
-            }
-            if (!used) {
-                return id;
-            }
-        }
-        return KernelRules.MAX_ENDPOINT_ID;
-    }
-
-    private static final Comparator<KernelEndpoint> BY_ID = new Comparator<>() {
-        @Override
-        public int compare(KernelEndpoint a, KernelEndpoint b) {
-            return Integer.compare(a.id(), b.id());
-        }
-    };
 }

@@ -1,14 +1,11 @@
 package org.mptcpstate.plan;
 
-import org.mptcpstate.state.EndpointFlags;
 import org.mptcpstate.state.KernelEndpoint;
-import org.mptcpstate.state.KernelRules;
 import org.mptcpstate.state.Snapshot;
 import org.mptcpstate.state.Snapshot.Limits;
 import org.mptcpstate.state.Snapshot.Sysctls;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -17,13 +14,6 @@ import java.util.List;
  * another.
  */
 public final class Simulation {
-    private static final Comparator<KernelEndpoint> BY_ID = new Comparator<>() {
-        @Override
-        public int compare(KernelEndpoint a, KernelEndpoint b) {
-            return Integer.compare(a.id(), b.id());
-        }
-    };
-
     private Simulation() {}
 
     public static Snapshot apply(Snapshot snapshot, List<Change> changes) {
@@ -43,20 +33,26 @@ public final class Simulation {
                 for (int i = 0; i < endpoints.size(); i++) {
                     KernelEndpoint e = endpoints.get(i);
                     if (e.id() == flags.endpoint().id()) {
-                        int bits = (e.flags().bits() & ~KernelRules.IN_PLACE_FLAGS)
-                                | (flags.to().bits() & KernelRules.IN_PLACE_FLAGS);
                         endpoints.set(
                                 i,
                                 new KernelEndpoint(
-                                        e.id(), e.address(), e.port(), new EndpointFlags(bits), e.interfaceIndex()));
+                                        e.id(),
+                                        e.address(),
+                                        e.port(),
+                                        e.flags().changedInPlaceTo(flags.to()),
+                                        e.interfaceIndex()));
                     }
                 }
             } else if (change instanceof Change.AddEndpoint add) {
                 endpoints.add(new KernelEndpoint(
-                        freeId(endpoints), add.address(), add.port(), add.flags(), add.interfaceIndex()));
+                        KernelEndpoint.lowestFreeId(endpoints),
+                        add.address(),
+                        add.port(),
+                        add.flags(),
+                        add.interfaceIndex()));
             }
         }
-        endpoints.sort(BY_ID);
+        endpoints.sort(KernelEndpoint.BY_ID);
         return new Snapshot(
                 new Sysctls(enabled, snapshot.sysctls().pathManager()),
                 new Limits(subflows, addAddrAccepted),
@@ -64,18 +60,5 @@ public final class Simulation {
                 snapshot.links(),
                 snapshot.addresses(),
                 snapshot.defaultRoutes());
-    }
-
-    private static int freeId(List<KernelEndpoint> endpoints) {
-        for (int id = KernelRules.MIN_ENDPOINT_ID; id <= KernelRules.MAX_ENDPOINT_ID; id++) {
-            boolean used = false;
-            for (KernelEndpoint e : endpoints) {
-                used |= e.id() == id;
-            }
-            if (!used) {
-                return id;
-            }
-        }
-        return 0;
     }
 }

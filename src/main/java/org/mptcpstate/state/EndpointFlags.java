@@ -37,6 +37,11 @@ public record EndpointFlags(int bits) {
         return ((bits ^ other.bits) & ~KernelRules.IN_PLACE_FLAGS) == 0;
     }
 
+    /** These flags with backup and fullmesh taken from {@code to}, as set-flags changes them in place. */
+    public EndpointFlags changedInPlaceTo(EndpointFlags to) {
+        return new EndpointFlags((bits & ~KernelRules.IN_PLACE_FLAGS) | (to.bits & KernelRules.IN_PLACE_FLAGS));
+    }
+
     public boolean isEmpty() {
         return bits == 0;
     }

@@ -182,11 +182,14 @@ public final class FakeKernel implements MptcpKernel {
         if ((flags.bits() & FULLMESH) != 0 && (current & (SIGNAL | IMPLICIT)) != 0) {
             throw refused(Errno.EINVAL, "invalid addr flags");
         }
-        int bits = current & ~KernelRules.IN_PLACE_FLAGS | flags.bits() & KernelRules.IN_PLACE_FLAGS;
         endpoints.put(
                 id,
                 new KernelEndpoint(
-                        id, endpoint.address(), endpoint.port(), new EndpointFlags(bits), endpoint.interfaceIndex()));
+                        id,
+                        endpoint.address(),
+                        endpoint.port(),
+                        endpoint.flags().changedInPlaceTo(flags),
+                        endpoint.interfaceIndex()));
     }
 
     @Override
